@@ -1,0 +1,166 @@
+package dev.vitals.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vitals.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the ingest stage needs to run, already validated. The app builds it from {@code
+ * vitals.yaml}; tests build it with {@link #defaults()} and the withers.
+ *
+ * @param grpc the OTLP/gRPC listener (default {@code 0.0.0.0:4317})
+ * @param http the OTLP/HTTP and remote-write listener (default {@code 0.0.0.0:4318})
+ * @param tls TLS for both listeners, or null for plaintext
+ * @param auth how a request's tenant is found
+ * @param limits memory and time bounds
+ * @param topics the topic catalog (prefix)
+ */
+public record IngestSettings(
+    Listener grpc, Listener http, Tls tls, Auth auth, Limits limits, Topics topics) {
+
+  public static final int DEFAULT_GRPC_PORT = 4317;
+  public static final int DEFAULT_HTTP_PORT = 4318;
+
+  public IngestSettings {
+    requireNonNull(grpc, "grpc");
+    requireNonNull(http, "http");
+    requireNonNull(auth, "auth");
+    requireNonNull(limits, "limits");
+    requireNonNull(topics, "topics");
+  }
+
+  public static IngestSettings defaults() {
+    return new IngestSettings(
+        new Listener("0.0.0.0", DEFAULT_GRPC_PORT),
+        new Listener("0.0.0.0", DEFAULT_HTTP_PORT),
+        null,
+        Auth.DEFAULT,
+        Limits.DEFAULT,
+        Topics.DEFAULT);
+  }
+
+  public IngestSettings withListeners(Listener grpc, Listener http) {
+    return new IngestSettings(grpc, http, tls, auth, limits, topics);
+  }
+
+  public IngestSettings withTls(Tls tls) {
+    return new IngestSettings(grpc, http, tls, auth, limits, topics);
+  }
+
+  public IngestSettings withAuth(Auth auth) {
+    return new IngestSettings(grpc, http, tls, auth, limits, topics);
+  }
+
+  public IngestSettings withLimits(Limits limits) {
+    return new IngestSettings(grpc, http, tls, auth, limits, topics);
+  }
+
+  public IngestSettings withTopics(Topics topics) {
+    return new IngestSettings(grpc, http, tls, auth, limits, topics);
+  }
+
+  /** A host and port to listen on; port 0 picks a free port. */
+  public record Listener(String host, int port) {
+    public Listener {
+      requireNonNull(host, "host");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+    }
+  }
+
+  /**
+   * TLS from PEM files.
+   *
+   * @param certFile the server certificate chain (PEM)
+   * @param keyFile the server private key (PKCS#8 PEM)
+   * @param clientCaFile CA certificates that client certificates must chain to, or null
+   * @param clientAuth whether clients must present a certificate (mTLS)
+   */
+  public record Tls(Path certFile, Path keyFile, Path clientCaFile, ClientAuth clientAuth) {
+    public Tls {
+      requireNonNull(certFile, "certFile");
+      requireNonNull(keyFile, "keyFile");
+      requireNonNull(clientAuth, "clientAuth");
+      if (clientAuth != ClientAuth.NONE && clientCaFile == null) {
+        throw new IllegalArgumentException(
+            "clientCaFile: null (expected: a CA file when clientAuth is " + clientAuth + ")");
+      }
+    }
+  }
+
+  public enum ClientAuth {
+    NONE,
+    OPTIONAL,
+    REQUIRE
+  }
+
+  /**
+   * How a request's tenant is found. With {@code tokens} set, every request needs {@code
+   * Authorization: Bearer <token>} and the token names the tenant. Without, the tenant is the
+   * {@code X-Scope-OrgID} header, else {@code defaultTenant}; a request with neither is refused
+   * when {@code defaultTenant} is null.
+   *
+   * @param tokens bearer token to tenant; empty when tokens are not used
+   * @param defaultTenant the tenant of requests that name none, or null to require one
+   */
+  public record Auth(Map<String, String> tokens, String defaultTenant) {
+    public static final Auth DEFAULT = new Auth(Map.of(), "default");
+
+    public Auth {
+      tokens = Map.copyOf(tokens);
+    }
+
+    /** Never prints the tokens. */
+    @Override
+    public String toString() {
+      return "Auth[tokens=" + tokens.size() + " configured, defaultTenant=" + defaultTenant + "]";
+    }
+  }
+
+  /**
+   * Bounds that keep one ingest instance alive under any load.
+   *
+   * @param maxRequestBytes largest request body, after decompression (OTLP recommends 64 MiB)
+   * @param maxInFlightBytes bodies held at once, from first byte read until Kafka acknowledged;
+   *     past it requests are refused with a retry hint
+   * @param kafkaTimeout how long a request waits for Kafka's acknowledgement before a retryable
+   *     error
+   * @param retryAfter the hint sent with throttling answers
+   * @param maxRecordBytes largest Kafka record value; larger resources are split by scope
+   */
+  public record Limits(
+      long maxRequestBytes,
+      long maxInFlightBytes,
+      Duration kafkaTimeout,
+      Duration retryAfter,
+      int maxRecordBytes) {
+    public static final Limits DEFAULT =
+        new Limits(64L << 20, 256L << 20, Duration.ofSeconds(5), Duration.ofSeconds(1), 1_000_000);
+
+    public Limits {
+      requireNonNull(kafkaTimeout, "kafkaTimeout");
+      requireNonNull(retryAfter, "retryAfter");
+      positive("maxRequestBytes", maxRequestBytes);
+      positive("maxInFlightBytes", maxInFlightBytes);
+      positive("maxRecordBytes", maxRecordBytes);
+      if (maxInFlightBytes < maxRequestBytes) {
+        throw new IllegalArgumentException(
+            "maxInFlightBytes: "
+                + maxInFlightBytes
+                + " (expected: >= maxRequestBytes "
+                + maxRequestBytes
+                + ")");
+      }
+    }
+
+    private static void positive(String name, long value) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+      }
+    }
+  }
+}
