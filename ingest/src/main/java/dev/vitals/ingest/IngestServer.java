@@ -1,8 +1,28 @@
 package dev.vitals.ingest;
 
+import dev.vitals.ingest.grpc.GrpcIngestServer;
+import dev.vitals.ingest.http.HttpIngestServer;
+import dev.vitals.ingest.metrics.IngestMetrics;
+import dev.vitals.ingest.pipeline.ExportPipeline;
+import dev.vitals.ingest.pipeline.InFlightLimiter;
+import dev.vitals.ingest.pipeline.KafkaProducers;
+import dev.vitals.ingest.tls.TlsContexts;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ingest stage: OTLP/gRPC, OTLP/HTTP and remote write in, Kafka out. Start it with {@link
@@ -10,6 +30,34 @@ import java.util.Map;
  * closes the producer.
  */
 public final class IngestServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
+
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ExecutorService grpcExecutor;
+  private final ExportPipeline pipeline;
+  private final HttpIngestServer http;
+  private final GrpcIngestServer grpc;
+  private final Producer<byte[], byte[]> producer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private IngestServer(
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      ExecutorService grpcExecutor,
+      ExportPipeline pipeline,
+      HttpIngestServer http,
+      GrpcIngestServer grpc,
+      Producer<byte[], byte[]> producer) {
+    this.boss = boss;
+    this.workers = workers;
+    this.grpcExecutor = grpcExecutor;
+    this.pipeline = pipeline;
+    this.http = http;
+    this.grpc = grpc;
+    this.producer = producer;
+  }
 
   /**
    * Starts both listeners.
@@ -21,24 +69,108 @@ public final class IngestServer implements AutoCloseable {
   public static IngestServer start(
       IngestSettings settings, Map<String, Object> kafka, PrometheusRegistry registry)
       throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    return start(settings, KafkaProducers.create(kafka, settings.limits()), registry);
+  }
+
+  /** Starts with a given producer (tests and benchmarks). */
+  public static IngestServer start(
+      IngestSettings settings, Producer<byte[], byte[]> producer, PrometheusRegistry registry)
+      throws IOException {
+    int cores = Runtime.getRuntime().availableProcessors();
+    InFlightLimiter inFlight = new InFlightLimiter(settings.limits().maxInFlightBytes());
+    IngestMetrics metrics =
+        new IngestMetrics(registry, inFlight::used, settings.limits().maxInFlightBytes());
+    ExportPipeline pipeline =
+        new ExportPipeline(
+            producer,
+            settings.topics(),
+            settings.limits(),
+            metrics,
+            Executors.newFixedThreadPool(Math.max(2, cores), threads("vitals-ingest-worker")),
+            Clock.systemUTC());
+    EventLoopGroup boss = new NioEventLoopGroup(1, threads("vitals-ingest-accept"));
+    EventLoopGroup workers = new NioEventLoopGroup(Math.max(2, cores), threads("vitals-ingest-io"));
+    ExecutorService grpcExecutor =
+        Executors.newFixedThreadPool(Math.max(2, cores), threads("vitals-ingest-grpc"));
+    HttpIngestServer http = null;
+    try {
+      SslContext httpTls = settings.tls() == null ? null : TlsContexts.forHttp(settings.tls());
+      SslContext grpcTls = settings.tls() == null ? null : TlsContexts.forGrpc(settings.tls());
+      http = HttpIngestServer.start(settings, httpTls, boss, workers, pipeline, inFlight, metrics);
+      GrpcIngestServer grpc =
+          GrpcIngestServer.start(
+              settings, grpcTls, boss, workers, grpcExecutor, pipeline, inFlight, metrics);
+      log.info(
+          "ingest listening: OTLP/gRPC on {}:{}, OTLP/HTTP and remote write on {}:{}{}",
+          settings.grpc().host(),
+          grpc.port(),
+          settings.http().host(),
+          http.port(),
+          settings.tls() == null ? "" : " (TLS, client auth " + settings.tls().clientAuth() + ")");
+      return new IngestServer(boss, workers, grpcExecutor, pipeline, http, grpc, producer);
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      if (http != null) {
+        http.close();
+      }
+      pipeline.close();
+      grpcExecutor.shutdownNow();
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof IOException io ? io : new IOException("cannot start ingest: " + e, e);
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** The bound gRPC port (useful with port 0). */
   public int grpcPort() {
-    throw new UnsupportedOperationException("not yet");
+    return grpc.port();
   }
 
   /** The bound HTTP port (useful with port 0). */
   public int httpPort() {
-    throw new UnsupportedOperationException("not yet");
+    return http.port();
   }
 
-  /** True once both listeners are up and Kafka answered. */
+  /** True while both listeners are up and Kafka has answered for its cluster metadata. */
   public boolean ready() {
-    return false;
+    if (closed.get()) {
+      return false;
+    }
+    try {
+      producer.partitionsFor(pipeline.rawTopicForReadiness());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
+  /**
+   * Graceful shutdown: stop accepting connections, finish the requests already taken (each waits
+   * for Kafka's acknowledgement), flush and close the producer, then stop the event loops.
+   */
   @Override
-  public void close() {}
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("ingest stopping: no new requests; finishing those in flight");
+    http.close();
+    grpc.close();
+    pipeline.close();
+    grpcExecutor.shutdown();
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    log.info("ingest stopped");
+  }
 }

@@ -1,0 +1,318 @@
+package dev.vitals.ingest.grpc;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.Durations;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
+import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.auth.TenantResolver;
+import dev.vitals.ingest.metrics.IngestMetrics;
+import dev.vitals.ingest.metrics.IngestMetrics.Reason;
+import dev.vitals.ingest.otlp.OtlpSignal;
+import dev.vitals.ingest.pipeline.ExportOutcome;
+import dev.vitals.ingest.pipeline.ExportPipeline;
+import dev.vitals.ingest.pipeline.InFlightLimiter;
+import dev.vitals.ingest.pipeline.Reservation;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OTLP/gRPC listener (4317). Requests arrive as bytes (gRPC has already inflated and
+ * size-checked them) and take the same export pipeline as HTTP; failures carry {@code
+ * google.rpc.Status} details: {@code BadRequest} for bad data, {@code RetryInfo} on the retryable
+ * {@code UNAVAILABLE}.
+ */
+public final class GrpcIngestServer implements AutoCloseable {
+
+  private static final Context.Key<String> TENANT = Context.key("vitals.tenant");
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> SCOPE_ORG_ID =
+      Metadata.Key.of("x-scope-orgid", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final Server server;
+
+  private GrpcIngestServer(Server server) {
+    this.server = server;
+  }
+
+  public static GrpcIngestServer start(
+      IngestSettings settings,
+      SslContext tls,
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      ExecutorService executor,
+      ExportPipeline pipeline,
+      InFlightLimiter inFlight,
+      IngestMetrics metrics)
+      throws IOException {
+    IngestSettings.Listener listener = settings.grpc();
+    Handler handler = new Handler(pipeline, inFlight, metrics, settings.limits().retryAfter());
+    ServerInterceptor auth = new TenantInterceptor(new TenantResolver(settings.auth()), metrics);
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(listener.host(), listener.port()))
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
+            .channelType(NioServerSocketChannel.class)
+            .executor(executor)
+            .maxInboundMessageSize(
+                (int) Math.min(Integer.MAX_VALUE, settings.limits().maxRequestBytes()))
+            .maxConcurrentCallsPerConnection(256)
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addStreamTracerFactory(new TooLargeCounter(metrics));
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    builder.addService(
+        ServerInterceptors.intercept(
+            service(OtlpSignal.METRICS, MetricsServiceGrpc.SERVICE_NAME, handler), auth));
+    builder.addService(
+        ServerInterceptors.intercept(
+            service(OtlpSignal.LOGS, LogsServiceGrpc.SERVICE_NAME, handler), auth));
+    builder.addService(
+        ServerInterceptors.intercept(
+            service(OtlpSignal.TRACES, TraceServiceGrpc.SERVICE_NAME, handler), auth));
+    return new GrpcIngestServer(builder.build().start());
+  }
+
+  private static ServerServiceDefinition service(
+      OtlpSignal signal, String serviceName, Handler handler) {
+    MethodDescriptor<byte[], Message> export =
+        MethodDescriptor.<byte[], Message>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName(serviceName, "Export"))
+            .setRequestMarshaller(BytesMarshaller.INSTANCE)
+            .setResponseMarshaller(ProtoUtils.marshaller(signal.response(0, "")))
+            .build();
+    return ServerServiceDefinition.builder(serviceName)
+        .addMethod(
+            export, ServerCalls.asyncUnaryCall((body, out) -> handler.export(signal, body, out)))
+        .build();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Stops accepting calls and waits for the ones in progress. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Exports one call's body and answers it. */
+  private record Handler(
+      ExportPipeline pipeline,
+      InFlightLimiter inFlight,
+      IngestMetrics metrics,
+      Duration retryAfter) {
+
+    void export(OtlpSignal signal, byte[] body, StreamObserver<Message> out) {
+      long started = System.nanoTime();
+      String label = signal.signal().label();
+      Reservation reservation = Reservation.tryAcquire(inFlight, body.length);
+      if (reservation == null) {
+        metrics.rejected(label, "grpc", Reason.THROTTLED);
+        metrics.answered(label, "grpc", "rejected", 0);
+        out.onError(
+            retryable(
+                "ingest is at its in-flight limit of " + inFlight.limit() + " bytes; retry later"));
+        return;
+      }
+      String tenant = TENANT.get();
+      ExportPipeline.Context context =
+          new ExportPipeline.Context(
+              signal,
+              "grpc",
+              tenant,
+              Long.toHexString(ThreadLocalRandom.current().nextLong()),
+              pipeline.nowMs());
+      pipeline
+          .export(context, reservation, () -> parse(signal, body))
+          .thenAccept(outcome -> answer(signal, outcome, out, started));
+    }
+
+    private static Message parse(OtlpSignal signal, byte[] body)
+        throws ExportPipeline.MalformedException {
+      try {
+        return signal.parse(body);
+      } catch (InvalidProtocolBufferException e) {
+        throw new ExportPipeline.MalformedException(
+            "invalid protobuf "
+                + signal.requestPrototype().getDescriptorForType().getName()
+                + ": "
+                + e.getMessage());
+      }
+    }
+
+    private void answer(
+        OtlpSignal signal, ExportOutcome outcome, StreamObserver<Message> out, long started) {
+      String label = signal.signal().label();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      if (outcome instanceof ExportOutcome.Accepted a) {
+        metrics.received(label, "grpc", a.items());
+        metrics.answered(label, "grpc", a.rejectedItems() > 0 ? "partial" : "ok", seconds);
+        out.onNext(signal.response(a.rejectedItems(), a.message()));
+        out.onCompleted();
+        return;
+      }
+      metrics.answered(label, "grpc", "rejected", seconds);
+      if (outcome instanceof ExportOutcome.Malformed m) {
+        metrics.rejected(label, "grpc", Reason.MALFORMED);
+        out.onError(
+            StatusProto.toStatusRuntimeException(
+                com.google.rpc.Status.newBuilder()
+                    .setCode(Code.INVALID_ARGUMENT_VALUE)
+                    .setMessage(m.message())
+                    .addDetails(
+                        Any.pack(
+                            BadRequest.newBuilder()
+                                .addFieldViolations(
+                                    BadRequest.FieldViolation.newBuilder()
+                                        .setField("request")
+                                        .setDescription(m.message()))
+                                .build()))
+                    .build()));
+      } else if (outcome instanceof ExportOutcome.TooLarge t) {
+        metrics.rejected(label, "grpc", Reason.TOO_LARGE);
+        out.onError(Status.RESOURCE_EXHAUSTED.withDescription(t.message()).asRuntimeException());
+      } else if (outcome instanceof ExportOutcome.Throttled t) {
+        metrics.rejected(label, "grpc", Reason.THROTTLED);
+        out.onError(retryable(t.message()));
+      } else if (outcome instanceof ExportOutcome.Unavailable u) {
+        metrics.rejected(label, "grpc", Reason.KAFKA_UNAVAILABLE);
+        out.onError(retryable(u.message()));
+      }
+    }
+
+    /** UNAVAILABLE with a RetryInfo: the OTLP way of saying "slow down". */
+    private RuntimeException retryable(String message) {
+      return StatusProto.toStatusRuntimeException(
+          com.google.rpc.Status.newBuilder()
+              .setCode(Code.UNAVAILABLE_VALUE)
+              .setMessage(message)
+              .addDetails(
+                  Any.pack(
+                      RetryInfo.newBuilder()
+                          .setRetryDelay(Durations.fromMillis(retryAfter.toMillis()))
+                          .build()))
+              .build());
+    }
+  }
+
+  /** Resolves the tenant from call metadata before the call starts; refuses unknown callers. */
+  private record TenantInterceptor(TenantResolver tenants, IngestMetrics metrics)
+      implements ServerInterceptor {
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+      TenantResolver.Result who =
+          tenants.resolve(headers.get(AUTHORIZATION), headers.get(SCOPE_ORG_ID));
+      if (who instanceof TenantResolver.Denied denied) {
+        metrics.rejected(signalLabel(call), "grpc", Reason.UNAUTHENTICATED);
+        call.close(Status.UNAUTHENTICATED.withDescription(denied.message()), new Metadata());
+        return new ServerCall.Listener<>() {};
+      }
+      Context context = Context.current().withValue(TENANT, ((TenantResolver.Tenant) who).id());
+      return Contexts.interceptCall(context, call, headers, next);
+    }
+  }
+
+  private static String signalLabel(ServerCall<?, ?> call) {
+    String service = call.getMethodDescriptor().getServiceName();
+    if (service == null) {
+      return "none";
+    }
+    return service.contains(".metrics.")
+        ? "metrics"
+        : service.contains(".logs.") ? "logs" : "traces";
+  }
+
+  /** Counts calls gRPC itself refused for size (before our handler saw them). */
+  private static final class TooLargeCounter extends ServerStreamTracer.Factory {
+    private final IngestMetrics metrics;
+
+    TooLargeCounter(IngestMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+      return new ServerStreamTracer() {
+        @Override
+        public void streamClosed(Status status) {
+          if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+              && status.getDescription() != null
+              && status.getDescription().contains("exceeds maximum")) {
+            String label =
+                fullMethodName.contains(".metrics.")
+                    ? "metrics"
+                    : fullMethodName.contains(".logs.") ? "logs" : "traces";
+            metrics.rejected(label, "grpc", Reason.TOO_LARGE);
+          }
+        }
+      };
+    }
+  }
+
+  /** Passes the request bytes through; parsing happens in the pipeline, like for HTTP. */
+  private enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.vitals.ingest.tls;
+
+import dev.vitals.ingest.IngestSettings.ClientAuth;
+import dev.vitals.ingest.IngestSettings.Tls;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
+
+/** Server TLS contexts from PEM files, for the HTTP and the gRPC listener alike. */
+public final class TlsContexts {
+
+  private TlsContexts() {}
+
+  public static SslContext forHttp(Tls tls) throws IOException {
+    return builder(tls).build();
+  }
+
+  public static SslContext forGrpc(Tls tls) throws IOException {
+    return GrpcSslContexts.configure(builder(tls)).build();
+  }
+
+  private static SslContextBuilder builder(Tls tls) throws SSLException {
+    try {
+      SslContextBuilder builder =
+          SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile());
+      if (tls.clientCaFile() != null) {
+        builder.trustManager(tls.clientCaFile().toFile());
+      }
+      builder.clientAuth(
+          switch (tls.clientAuth()) {
+            case NONE -> io.netty.handler.ssl.ClientAuth.NONE;
+            case OPTIONAL -> io.netty.handler.ssl.ClientAuth.OPTIONAL;
+            case REQUIRE -> io.netty.handler.ssl.ClientAuth.REQUIRE;
+          });
+      return builder;
+    } catch (IllegalArgumentException e) {
+      throw new SSLException(
+          "cannot read TLS files " + tls.certFile() + ", " + tls.keyFile() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  static boolean requiresClientCert(Tls tls) {
+    return tls.clientAuth() == ClientAuth.REQUIRE;
+  }
+}
