@@ -174,10 +174,10 @@ public final class GrpcIngestServer implements AutoCloseable {
           .thenAccept(outcome -> answer(signal, outcome, out, started));
     }
 
-    private static Message parse(OtlpSignal signal, byte[] body)
+    private static ExportPipeline.Parsed parse(OtlpSignal signal, byte[] body)
         throws ExportPipeline.MalformedException {
       try {
-        return signal.parse(body);
+        return ExportPipeline.Parsed.of(signal.parse(body));
       } catch (InvalidProtocolBufferException e) {
         throw new ExportPipeline.MalformedException(
             "invalid protobuf "

@@ -192,12 +192,21 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(false);
     pipeline
         .export(context, held, r.parser(bytes, req.headers(), held))
-        .thenAccept(
-            outcome -> {
-              record(r, outcome, started);
-              FullHttpResponse response = r.answer(outcome, req.headers());
-              write(ctx, response, keepAlive);
-              ctx.channel().config().setAutoRead(true);
+        .whenComplete(
+            (outcome, error) -> {
+              try {
+                if (error != null) {
+                  throw error;
+                }
+                record(r, outcome, started);
+                write(ctx, r.answer(outcome, req.headers()), keepAlive);
+              } catch (Throwable t) {
+                log.error("request {}: cannot answer", requestId, t);
+                write(
+                    ctx, plain(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"), false);
+              } finally {
+                ctx.channel().config().setAutoRead(true);
+              }
             });
     reset();
   }

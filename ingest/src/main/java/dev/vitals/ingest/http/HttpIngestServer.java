@@ -43,7 +43,7 @@ public final class HttpIngestServer implements AutoCloseable {
       InFlightLimiter inFlight,
       IngestMetrics metrics)
       throws InterruptedException {
-    Map<String, HttpRoute> routes = routes(settings);
+    Map<String, HttpRoute> routes = routes(settings, metrics);
     TenantResolver tenants = new TenantResolver(settings.auth());
     long maxRequestBytes = settings.limits().maxRequestBytes();
     ServerBootstrap bootstrap =
@@ -75,7 +75,7 @@ public final class HttpIngestServer implements AutoCloseable {
     return new HttpIngestServer(channel);
   }
 
-  private static Map<String, HttpRoute> routes(IngestSettings settings) {
+  private static Map<String, HttpRoute> routes(IngestSettings settings, IngestMetrics metrics) {
     Map<String, HttpRoute> routes = new HashMap<>();
     for (OtlpSignal signal : OtlpSignal.values()) {
       routes.put(
@@ -83,6 +83,10 @@ public final class HttpIngestServer implements AutoCloseable {
           new OtlpHttpRoute(
               signal, settings.limits().maxRequestBytes(), settings.limits().retryAfter()));
     }
+    routes.put(
+        RemoteWriteRoute.PATH,
+        new RemoteWriteRoute(
+            settings.limits().maxRequestBytes(), settings.limits().retryAfter(), metrics));
     return Map.copyOf(routes);
   }
 

@@ -84,13 +84,13 @@ final class OtlpHttpRoute implements HttpRoute {
       byte[] plain = gzip ? Bodies.gunzip(body, maxRequestBytes, reservation) : body;
       if (json) {
         try {
-          return OtlpJson.parse(plain, signal.requestPrototype());
+          return ExportPipeline.Parsed.of(OtlpJson.parse(plain, signal.requestPrototype()));
         } catch (OtlpJson.MalformedJsonException e) {
           throw new ExportPipeline.MalformedException(e.getMessage());
         }
       }
       try {
-        return signal.parse(plain);
+        return ExportPipeline.Parsed.of(signal.parse(plain));
       } catch (InvalidProtocolBufferException e) {
         throw new ExportPipeline.MalformedException(
             "invalid protobuf "

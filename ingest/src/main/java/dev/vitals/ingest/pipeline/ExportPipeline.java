@@ -63,7 +63,17 @@ public final class ExportPipeline implements AutoCloseable {
   /** Parses a request body; throws {@link MalformedException} with a message for the client. */
   @FunctionalInterface
   public interface Parser {
-    Message parse() throws MalformedException;
+    Parsed parse() throws MalformedException;
+  }
+
+  /**
+   * A parsed request, and the items the parser itself refused (such as remote-write series without
+   * a name).
+   */
+  public record Parsed(Message request, long rejectedItems, String rejectMessage) {
+    public static Parsed of(Message request) {
+      return new Parsed(request, 0, "");
+    }
   }
 
   /** The body cannot be parsed; the message names the problem. */
@@ -127,9 +137,9 @@ public final class ExportPipeline implements AutoCloseable {
       Reservation reservation,
       Parser parser,
       CompletableFuture<ExportOutcome> answer) {
-    Message request;
+    Parsed parsed;
     try {
-      request = parser.parse();
+      parsed = parser.parse();
     } catch (MalformedException e) {
       reservation.release();
       answer.complete(
@@ -145,14 +155,14 @@ public final class ExportPipeline implements AutoCloseable {
       answer.complete(new ExportOutcome.Malformed("cannot parse the request: " + e));
       return;
     }
-    long items = context.signal().countItems(request);
-    RecordSplitter.Split split = splitter.split(context.signal(), request);
+    long items = context.signal().countItems(parsed.request());
+    RecordSplitter.Split split = splitter.split(context.signal(), parsed.request());
     CompletableFuture<Void> acked = publish(context, split.parts());
     acked.whenComplete((ok, error) -> reservation.release());
     acked.whenComplete(
         (ok, error) -> {
           if (error == null) {
-            answer.complete(accepted(context, items, split.rejectedItems()));
+            answer.complete(accepted(context, items, split.rejectedItems(), parsed));
           } else {
             Throwable cause =
                 error instanceof java.util.concurrent.CompletionException
@@ -172,20 +182,20 @@ public final class ExportPipeline implements AutoCloseable {
         });
   }
 
-  private ExportOutcome accepted(Context context, long items, long rejected) {
-    if (rejected == 0) {
-      return new ExportOutcome.Accepted(items, 0, "");
+  private ExportOutcome accepted(Context context, long items, long tooLarge, Parsed parsed) {
+    String message = parsed.rejectMessage();
+    if (tooLarge > 0) {
+      metrics.rejectedItems(context.signal().signal().label(), Reason.RECORD_TOO_LARGE, tooLarge);
+      message =
+          (message.isEmpty() ? "" : message + "; ")
+              + tooLarge
+              + " "
+              + context.signal().itemNoun()
+              + " rejected: each alone is larger than the "
+              + limits.maxRecordBytes()
+              + "-byte Kafka record limit";
     }
-    metrics.rejectedItems(context.signal().signal().label(), Reason.RECORD_TOO_LARGE, rejected);
-    return new ExportOutcome.Accepted(
-        items - rejected,
-        rejected,
-        rejected
-            + " "
-            + context.signal().itemNoun()
-            + " rejected: each alone is larger than the "
-            + limits.maxRecordBytes()
-            + "-byte Kafka record limit");
+    return new ExportOutcome.Accepted(items - tooLarge, tooLarge + parsed.rejectedItems(), message);
   }
 
   private CompletableFuture<Void> publish(Context context, List<RecordSplitter.Part> parts) {
