@@ -21,7 +21,10 @@ final class ConfigPrinter {
   private static final List<String> SECRET_MARKERS =
       List.of("password", "secret", "token", "sasl.jaas", "credential", ".key");
   private static final YAMLMapper YAML =
-      YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build();
+      YAMLMapper.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .build();
 
   private ConfigPrinter() {}
 

@@ -71,16 +71,19 @@ final class Node {
     if (text == null) {
       return defaultValue;
     }
+    String expected = " (expected an integer " + min + ".." + max + ")";
+    int n;
     try {
-      int n = Integer.parseInt(text.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
+      n = Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      // reported below
+      error(key, quote(text) + " is not an integer" + expected);
+      return defaultValue;
     }
-    error(key, quote(text) + " is out of range (expected an integer " + min + ".." + max + ")");
-    return defaultValue;
+    if (n < min || n > max) {
+      error(key, quote(text) + " is out of range" + expected);
+      return defaultValue;
+    }
+    return n;
   }
 
   int port(String key, int defaultValue) {

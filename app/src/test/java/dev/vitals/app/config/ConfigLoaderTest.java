@@ -142,7 +142,7 @@ class ConfigLoaderTest {
   void aBadEnvironmentValueNamesTheVariable() {
     assertThat(errors("", Map.of("VITALS_ADMIN_PORT", "http")))
         .containsExactly(
-            "admin.port (from VITALS_ADMIN_PORT): \"http\" is out of range"
+            "admin.port (from VITALS_ADMIN_PORT): \"http\" is not an integer"
                 + " (expected an integer 0..65535)");
   }
 
