@@ -1,0 +1,31 @@
+package dev.vitals.app;
+
+import dev.vitals.app.config.ConfigLoader;
+import dev.vitals.app.config.VitalsConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the ingest stage (OTLP gRPC/HTTP, remote write) against the configured Kafka.")
+final class IngestCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "vitals.yaml; built-in defaults when absent. VITALS_* variables override it.")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    VitalsConfig c = ConfigLoader.load(config, System.getenv());
+    Shutdown shutdown = new Shutdown().onSignal();
+    new Launcher(c, false, shutdown, System.out).start();
+    shutdown.await();
+    return Vitals.EXIT_OK;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.vitals.app;
+
+import dev.vitals.app.admin.AdminServer;
+import dev.vitals.app.config.VitalsConfig;
+import dev.vitals.app.kafka.EmbeddedKafka;
+import dev.vitals.app.kafka.TopicCatalog;
+import dev.vitals.ingest.IngestServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the components of a command in order and keeps them until shutdown. */
+final class Launcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+  private final VitalsConfig config;
+  private final boolean embeddedKafka;
+  private final Shutdown shutdown;
+  private final PrintStream out;
+
+  Launcher(VitalsConfig config, boolean embeddedKafka, Shutdown shutdown, PrintStream out) {
+    this.config = config;
+    this.embeddedKafka = embeddedKafka;
+    this.shutdown = shutdown;
+    this.out = out;
+  }
+
+  /** Starts everything; on failure closes what already started and rethrows. */
+  void start() throws Exception {
+    log.info("effective configuration:\n{}", config.toRedactedYaml());
+    try {
+      VitalsConfig c = embeddedKafka ? withEmbeddedKafka() : config;
+      PrometheusRegistry registry = new PrometheusRegistry();
+      JvmMetrics.builder().register(registry);
+      AtomicReference<IngestServer> ingest = new AtomicReference<>();
+      AdminServer admin =
+          shutdown.register(
+              AdminServer.builder()
+                  .setHost(c.admin().host())
+                  .setPort(c.admin().port())
+                  .setRegistry(registry)
+                  .addReadinessCheck("ingest", () -> ingest.get() != null && ingest.get().ready())
+                  .start());
+      createTopics(c);
+      ingest.set(
+          shutdown.register(IngestServer.start(c.ingest(), c.kafka().clientProps(), registry)));
+      printEndpoints(c, ingest.get(), admin);
+    } catch (Exception | Error e) {
+      shutdown.close();
+      throw e;
+    }
+  }
+
+  private VitalsConfig withEmbeddedKafka() throws Exception {
+    EmbeddedKafka kafka =
+        shutdown.register(
+            EmbeddedKafka.builder()
+                .setDataDir(config.standalone().dataDir())
+                .setPort(config.standalone().kafkaPort())
+                .setControllerPort(config.standalone().controllerPort())
+                .start());
+    return config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
+  }
+
+  /** Required with the embedded broker; best effort against a cluster Vitals may not own. */
+  private void createTopics(VitalsConfig c) throws Exception {
+    try (Admin admin = Admin.create(c.kafka().clientProps())) {
+      TopicCatalog.createRawTopics(
+          admin, c.kafka().topics(), c.kafka().partitions(), c.kafka().replicationFactor());
+    } catch (Exception e) {
+      if (embeddedKafka) {
+        throw e;
+      }
+      log.warn("raw topics not checked; create them yourself if missing error={}", e.toString());
+    }
+  }
+
+  private void printEndpoints(VitalsConfig c, IngestServer ingest, AdminServer admin) {
+    out.println("vitals is running:");
+    out.println("  kafka       " + c.kafka().bootstrapServers());
+    out.println("  otlp grpc   " + c.ingest().grpc().host() + ":" + ingest.grpcPort());
+    out.println("  otlp http   http://" + c.ingest().http().host() + ":" + ingest.httpPort());
+    out.println(
+        "  admin       http://"
+            + c.admin().host()
+            + ":"
+            + admin.port()
+            + " (/metrics /healthz /readyz)");
+    out.flush();
+  }
+}

@@ -1,0 +1,177 @@
+package dev.vitals.app.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin endpoints every Vitals process serves: {@code GET /metrics} (Prometheus text 0.0.4),
+ * {@code GET /healthz} (200 while the process runs) and {@code GET /readyz} (200 once every
+ * readiness check passes, else 503 naming those that do not).
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final PrometheusRegistry registry;
+  private final Map<String, BooleanSupplier> readiness;
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private boolean closed;
+
+  private AdminServer(Builder b) throws IOException {
+    this.registry = b.registry;
+    this.readiness = Map.copyOf(b.readiness);
+    this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 0);
+    this.executor = Executors.newFixedThreadPool(2, AdminServer::thread);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    log.info("admin server listening host={} port={}", b.host, port());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The names of the readiness checks that do not pass now; empty when ready. */
+  public List<String> notReady() {
+    return readiness.entrySet().stream()
+        .filter(e -> !passes(e.getValue()))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+
+  /** Stops serving; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      if (!List.of("/metrics", "/healthz", "/readyz").contains(path)) {
+        respond(exchange, 404, TEXT, "not found: " + path + "\n");
+      } else if (!exchange.getRequestMethod().equals("GET")
+          && !exchange.getRequestMethod().equals("HEAD")) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        respond(exchange, 405, TEXT, "method not allowed: " + exchange.getRequestMethod() + "\n");
+      } else if (path.equals("/metrics")) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writer.write(body, registry.scrape());
+        respond(exchange, 200, writer.getContentType(), body.toByteArray());
+      } else if (path.equals("/healthz")) {
+        respond(exchange, 200, TEXT, "ok\n");
+      } else {
+        List<String> waiting = notReady();
+        if (waiting.isEmpty()) {
+          respond(exchange, 200, TEXT, "ready\n");
+        } else {
+          respond(exchange, 503, TEXT, "not ready: " + String.join(", ", waiting) + "\n");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("admin request failed path={} error={}", exchange.getRequestURI(), e.toString());
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
+    respond(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private static boolean passes(BooleanSupplier check) {
+    try {
+      return check.getAsBoolean();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static Thread thread(Runnable r) {
+    Thread t = new Thread(r, "admin-http");
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Builds and starts an {@link AdminServer}. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = 8888;
+    private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+    private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder setHost(String host) {
+      this.host = requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port; 0 picks a free one. */
+    public Builder setPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder setRegistry(PrometheusRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** {@code /readyz} answers 200 only while every check returns true. */
+    public Builder addReadinessCheck(String name, BooleanSupplier check) {
+      readiness.put(requireNonNull(name, "name"), requireNonNull(check, "check"));
+      return this;
+    }
+
+    public AdminServer start() throws IOException {
+      return new AdminServer(this);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package dev.vitals.app.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestSettings.Auth;
+import dev.vitals.ingest.IngestSettings.ClientAuth;
+import dev.vitals.ingest.IngestSettings.Limits;
+import dev.vitals.ingest.IngestSettings.Listener;
+import dev.vitals.ingest.IngestSettings.Tls;
+import dev.vitals.schemas.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Reads {@code vitals.yaml}, applies {@code VITALS_*} environment overrides and validates the
+ * result, reporting every problem at once.
+ *
+ * <p>An environment variable {@code VITALS_<PATH>} sets the key whose dotted path, with dots
+ * replaced by underscores, matches {@code <PATH>} ignoring case: {@code
+ * VITALS_INGEST_LIMITS_MAXINFLIGHTBYTES=128MiB}. Maps ({@code kafka.clientProperties}, {@code
+ * ingest.auth.tokens}) are file-only. {@link #NOT_CONFIG} lists the variables that are not keys.
+ */
+public final class ConfigLoader {
+
+  /** {@code VITALS_*} variables read by scripts, not configuration keys. */
+  public static final Set<String> NOT_CONFIG = Set.of("VITALS_JAVA_OPTS", "VITALS_CONFIG");
+
+  private static final String ENV_PREFIX = "VITALS_";
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads the file (or only the defaults when {@code file} is null) with the overrides of {@code
+   * env}.
+   */
+  public static VitalsConfig load(Path file, Map<String, String> env) throws ConfigException {
+    if (file == null) {
+      return parse("", env);
+    }
+    try {
+      return parse(Files.readString(file), env);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(List.of(file + ": no such file"));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
+    }
+  }
+
+  static VitalsConfig parse(String yaml, Map<String, String> env) throws ConfigException {
+    ObjectNode root = readTree(yaml);
+    Binding target = new Binding();
+    applyEnvironment(root, env, target);
+    VitalsConfig config = bind(Node.root(target, root));
+    target.checkUnknownKeys();
+    if (!target.errors.isEmpty()) {
+      throw new ConfigException(target.errors);
+    }
+    return config;
+  }
+
+  private static ObjectNode readTree(String yaml) throws ConfigException {
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(yaml);
+    } catch (JacksonException e) {
+      throw new ConfigException(List.of("not valid YAML: " + e.getOriginalMessage()));
+    }
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (!tree.isObject()) {
+      throw new ConfigException(List.of("the file is not a YAML mapping of sections"));
+    }
+    return (ObjectNode) tree;
+  }
+
+  /** Writes each {@code VITALS_*} value into the tree, at the key it names. */
+  private static void applyEnvironment(ObjectNode root, Map<String, String> env, Binding target) {
+    Binding schema = new Binding();
+    bind(Node.root(schema, JsonNodeFactory.instance.objectNode()));
+    for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+      String name = e.getKey();
+      if (!name.regionMatches(true, 0, ENV_PREFIX, 0, ENV_PREFIX.length())
+          || NOT_CONFIG.contains(name.toUpperCase(Locale.ROOT))) {
+        continue;
+      }
+      String wanted = name.substring(ENV_PREFIX.length());
+      String path = match(schema.scalarPaths, wanted);
+      if (path != null) {
+        set(root, path, e.getValue());
+        target.envSources.put(path, name);
+      } else if (match(schema.mapPaths, wanted) != null) {
+        target.errors.add(
+            name + ": " + match(schema.mapPaths, wanted) + " can only be set in the file");
+      } else {
+        target.errors.add(
+            name + ": matches no configuration key (e.g. VITALS_KAFKA_BOOTSTRAPSERVERS)");
+      }
+    }
+  }
+
+  private static String match(Set<String> paths, String envName) {
+    for (String path : paths) {
+      if (path.replace('.', '_').equalsIgnoreCase(envName)) {
+        return path;
+      }
+    }
+    return null;
+  }
+
+  private static void set(ObjectNode root, String path, String value) {
+    String[] keys = path.split("\\.");
+    ObjectNode node = root;
+    for (int i = 0; i < keys.length - 1; i++) {
+      JsonNode child = node.get(keys[i]);
+      node = child instanceof ObjectNode ? (ObjectNode) child : node.putObject(keys[i]);
+    }
+    node.put(keys[keys.length - 1], value);
+  }
+
+  private static VitalsConfig bind(Node root) {
+    KafkaSettings kafka = kafka(root.section("kafka"));
+    IngestSettings ingest = ingest(root.section("ingest"), kafka.topics());
+    Node a = root.section("admin");
+    AdminSettings admin =
+        new AdminSettings(a.string("host", "0.0.0.0"), a.port("port", AdminSettings.DEFAULT_PORT));
+    Node s = root.section("standalone");
+    StandaloneSettings standalone =
+        new StandaloneSettings(
+            Path.of(s.string("dataDir", "./data")),
+            s.port("kafkaPort", StandaloneSettings.DEFAULT_KAFKA_PORT),
+            s.port("controllerPort", StandaloneSettings.DEFAULT_CONTROLLER_PORT));
+    return new VitalsConfig(kafka, ingest, admin, standalone);
+  }
+
+  private static KafkaSettings kafka(Node k) {
+    String servers = k.string("bootstrapServers", KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS);
+    if (servers.isBlank()) {
+      k.error("bootstrapServers", "is empty (expected host:port[,host:port...])");
+      servers = KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS;
+    }
+    return new KafkaSettings(
+        servers,
+        k.string("topicPrefix", ""),
+        k.integer("partitions", KafkaSettings.DEFAULT_PARTITIONS, 1, 100_000),
+        k.integer("replicationFactor", 0, 0, Short.MAX_VALUE),
+        k.stringMap("clientProperties"));
+  }
+
+  private static IngestSettings ingest(Node i, Topics topics) {
+    Listener grpc = listener(i.section("grpc"), IngestSettings.DEFAULT_GRPC_PORT);
+    Listener http = listener(i.section("http"), IngestSettings.DEFAULT_HTTP_PORT);
+    Tls tls = tls(i.section("tls"));
+    Node a = i.section("auth");
+    Auth auth =
+        build(
+            a,
+            () -> new Auth(a.stringMap("tokens"), a.nullableString("defaultTenant", "default")),
+            Auth.DEFAULT);
+    Limits limits = limits(i.section("limits"));
+    return new IngestSettings(grpc, http, tls, auth, limits, topics);
+  }
+
+  private static Listener listener(Node n, int defaultPort) {
+    return build(
+        n,
+        () -> new Listener(n.string("host", "0.0.0.0"), n.port("port", defaultPort)),
+        new Listener("0.0.0.0", defaultPort));
+  }
+
+  private static Tls tls(Node t) {
+    Path cert = t.file("certFile");
+    Path key = t.file("keyFile");
+    Path clientCa = t.file("clientCaFile");
+    ClientAuth clientAuth = t.choice("clientAuth", ClientAuth.NONE, ClientAuth.class);
+    if (!t.present()) {
+      return null;
+    }
+    if (cert == null) {
+      t.error("certFile", "missing (expected the server certificate chain, PEM)");
+    }
+    if (key == null) {
+      t.error("keyFile", "missing (expected the server private key, PKCS#8 PEM)");
+    }
+    if (cert == null || key == null) {
+      return null;
+    }
+    return build(t, () -> new Tls(cert, key, clientCa, clientAuth), null);
+  }
+
+  private static Limits limits(Node l) {
+    Limits d = Limits.DEFAULT;
+    long maxRequest = l.size("maxRequestBytes", d.maxRequestBytes(), Long.MAX_VALUE);
+    long maxInFlight = l.size("maxInFlightBytes", d.maxInFlightBytes(), Long.MAX_VALUE);
+    var kafkaTimeout = l.duration("kafkaTimeout", d.kafkaTimeout());
+    var retryAfter = l.duration("retryAfter", d.retryAfter());
+    int maxRecord = (int) l.size("maxRecordBytes", d.maxRecordBytes(), Integer.MAX_VALUE);
+    return build(
+        l, () -> new Limits(maxRequest, maxInFlight, kafkaTimeout, retryAfter, maxRecord), d);
+  }
+
+  /** Runs a validating constructor; its complaint becomes an error at the section's path. */
+  private static <T> T build(Node section, Supplier<T> constructor, T fallback) {
+    try {
+      return constructor.get();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      section.error(null, e.getMessage());
+      return fallback;
+    }
+  }
+}

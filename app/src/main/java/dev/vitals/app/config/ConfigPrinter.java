@@ -1,0 +1,116 @@
+package dev.vitals.app.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestSettings.Limits;
+import dev.vitals.ingest.IngestSettings.Listener;
+import dev.vitals.ingest.IngestSettings.Tls;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The effective configuration as YAML, safe to log: no token and no secret client property. */
+final class ConfigPrinter {
+
+  static final String REDACTED = "<redacted>";
+
+  private static final List<String> SECRET_MARKERS =
+      List.of("password", "secret", "token", "sasl.jaas", "credential", ".key");
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .build();
+
+  private ConfigPrinter() {}
+
+  static String redactedYaml(VitalsConfig c) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("kafka", kafka(c.kafka()));
+    root.put("ingest", ingest(c.ingest()));
+    root.put("admin", map("host", c.admin().host(), "port", c.admin().port()));
+    root.put(
+        "standalone",
+        map(
+            "dataDir", c.standalone().dataDir().toString(),
+            "kafkaPort", c.standalone().kafkaPort(),
+            "controllerPort", c.standalone().controllerPort()));
+    try {
+      return YAML.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True for client properties whose value must never be printed. */
+  static boolean isSecret(String property) {
+    String p = property.toLowerCase(Locale.ROOT);
+    return SECRET_MARKERS.stream().anyMatch(p::contains);
+  }
+
+  private static Map<String, Object> kafka(KafkaSettings k) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    k.clientProperties().keySet().stream()
+        .sorted()
+        .forEach(p -> props.put(p, isSecret(p) ? REDACTED : k.clientProperties().get(p)));
+    Map<String, Object> m =
+        map(
+            "bootstrapServers", k.bootstrapServers(),
+            "topicPrefix", k.topicPrefix(),
+            "partitions", k.partitions(),
+            "replicationFactor", k.replicationFactor());
+    m.put("clientProperties", props);
+    return m;
+  }
+
+  private static Map<String, Object> ingest(IngestSettings i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("grpc", listener(i.grpc()));
+    m.put("http", listener(i.http()));
+    if (i.tls() != null) {
+      m.put("tls", tls(i.tls()));
+    }
+    Map<String, Object> tokens = new LinkedHashMap<>();
+    int n = 0;
+    for (String tenant : i.auth().tokens().values().stream().sorted().toList()) {
+      tokens.put(REDACTED + "-" + ++n, tenant);
+    }
+    m.put("auth", map("tokens", tokens, "defaultTenant", i.auth().defaultTenant()));
+    m.put("limits", limits(i.limits()));
+    return m;
+  }
+
+  private static Map<String, Object> listener(Listener l) {
+    return map("host", l.host(), "port", l.port());
+  }
+
+  private static Map<String, Object> tls(Tls t) {
+    return map(
+        "certFile", t.certFile().toString(),
+        "keyFile", t.keyFile().toString(),
+        "clientCaFile", t.clientCaFile() == null ? null : t.clientCaFile().toString(),
+        "clientAuth", t.clientAuth().name().toLowerCase(Locale.ROOT));
+  }
+
+  private static Map<String, Object> limits(Limits l) {
+    return map(
+        "maxRequestBytes", Quantities.formatSize(l.maxRequestBytes()),
+        "maxInFlightBytes", Quantities.formatSize(l.maxInFlightBytes()),
+        "kafkaTimeout", Quantities.formatDuration(l.kafkaTimeout()),
+        "retryAfter", Quantities.formatDuration(l.retryAfter()),
+        "maxRecordBytes", Quantities.formatSize(l.maxRecordBytes()));
+  }
+
+  /** An ordered map that, unlike Map.of, keeps nulls and order. */
+  private static Map<String, Object> map(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+}

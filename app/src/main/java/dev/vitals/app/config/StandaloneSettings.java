@@ -1,0 +1,26 @@
+package dev.vitals.app.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * The embedded broker of {@code vitals standalone}.
+ *
+ * @param dataDir where the broker keeps its data (in {@code <dataDir>/kafka}); survives restarts
+ * @param kafkaPort the broker's client port on localhost
+ * @param controllerPort the KRaft controller's port on localhost
+ */
+public record StandaloneSettings(Path dataDir, int kafkaPort, int controllerPort) {
+
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  public static final int DEFAULT_CONTROLLER_PORT = 9093;
+
+  public StandaloneSettings {
+    requireNonNull(dataDir, "dataDir");
+  }
+
+  public StandaloneSettings withDataDir(Path dir) {
+    return new StandaloneSettings(dir, kafkaPort, controllerPort);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.vitals.app.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vitals.ingest.IngestSettings;
+
+/**
+ * The whole of {@code vitals.yaml}, validated. Load it with {@link ConfigLoader}.
+ *
+ * @param kafka how to reach Kafka and how to create topics
+ * @param ingest the ingest stage (its topic prefix comes from {@code kafka.topicPrefix})
+ * @param admin the admin server of every process
+ * @param standalone the embedded broker of {@code vitals standalone}
+ */
+public record VitalsConfig(
+    KafkaSettings kafka,
+    IngestSettings ingest,
+    AdminSettings admin,
+    StandaloneSettings standalone) {
+
+  public VitalsConfig {
+    requireNonNull(kafka, "kafka");
+    requireNonNull(ingest, "ingest");
+    requireNonNull(admin, "admin");
+    requireNonNull(standalone, "standalone");
+  }
+
+  public VitalsConfig withKafka(KafkaSettings kafka) {
+    return new VitalsConfig(kafka, ingest, admin, standalone);
+  }
+
+  public VitalsConfig withStandalone(StandaloneSettings standalone) {
+    return new VitalsConfig(kafka, ingest, admin, standalone);
+  }
+
+  /** The effective configuration as YAML, with tokens and secret client properties redacted. */
+  public String toRedactedYaml() {
+    return ConfigPrinter.redactedYaml(this);
+  }
+}

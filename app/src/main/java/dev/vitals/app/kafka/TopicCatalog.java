@@ -1,0 +1,83 @@
+package dev.vitals.app.kafka;
+
+import dev.vitals.schemas.Signal;
+import dev.vitals.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the raw topics ({@code otlp_metrics}, {@code otlp_logs}, {@code otlp_spans}) that are
+ * missing. Existing topics are left exactly as they are: their owner may have tuned them.
+ */
+public final class TopicCatalog {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicCatalog.class);
+  private static final long TIMEOUT_SECONDS = 30;
+  private static final int MAX_DEFAULT_REPLICATION = 3;
+  private static final int MAX_MIN_INSYNC = 2;
+
+  private TopicCatalog() {}
+
+  /**
+   * Creates the missing raw topics.
+   *
+   * @param replicationFactor the configured factor, or 0 for min(3, number of brokers)
+   * @return the names of the topics it created
+   */
+  public static List<String> createRawTopics(
+      Admin admin, Topics topics, int partitions, int replicationFactor)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    short rf = (short) replicationFactor(admin, replicationFactor);
+    List<NewTopic> missing = new ArrayList<>();
+    for (Signal signal : Signal.values()) {
+      String name = topics.raw(signal);
+      if (!existing.contains(name)) {
+        missing.add(
+            new NewTopic(name, partitions, rf)
+                .configs(Map.of("min.insync.replicas", String.valueOf(minInSync(rf)))));
+      }
+    }
+    List<String> created = new ArrayList<>();
+    for (var e : admin.createTopics(missing).values().entrySet()) {
+      try {
+        e.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        created.add(e.getKey());
+        log.info(
+            "topic created topic={} partitions={} replicationFactor={}",
+            e.getKey(),
+            partitions,
+            rf);
+      } catch (ExecutionException ex) {
+        if (!(ex.getCause() instanceof TopicExistsException)) {
+          throw ex;
+        }
+      }
+    }
+    return created;
+  }
+
+  /** The configured factor, or min(3, brokers) when it is 0. */
+  static int replicationFactor(Admin admin, int configured)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    if (configured > 0) {
+      return configured;
+    }
+    int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+    return Math.max(1, Math.min(MAX_DEFAULT_REPLICATION, brokers));
+  }
+
+  static int minInSync(int replicationFactor) {
+    return Math.min(MAX_MIN_INSYNC, replicationFactor);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.vitals.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged {@code vitals.jar standalone} as a user would, in its own process. */
+@Disabled("needs IngestServer")
+class StandaloneIT {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  @TempDir Path dir;
+  private Process vitals;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (vitals != null) {
+      vitals.destroy();
+      assertThat(vitals.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+    }
+  }
+
+  @Test
+  void standaloneAcceptsOtlpOverHttpAndExportsIngestMetrics() throws Exception {
+    int admin = freePort();
+    int otlpHttp = freePort();
+    Path log = dir.resolve("vitals.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    Path.of("target", "vitals.jar").toAbsolutePath().toString(),
+                    "standalone",
+                    "--data-dir",
+                    dir.resolve("data").toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("VITALS_STANDALONE_KAFKAPORT", String.valueOf(freePort()));
+    env.put("VITALS_STANDALONE_CONTROLLERPORT", String.valueOf(freePort()));
+    env.put("VITALS_INGEST_GRPC_PORT", String.valueOf(freePort()));
+    env.put("VITALS_INGEST_HTTP_PORT", String.valueOf(otlpHttp));
+    env.put("VITALS_ADMIN_PORT", String.valueOf(admin));
+    vitals = pb.start();
+
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptionsInstanceOf(IOException.class)
+          .failFast("vitals exited", () -> !vitals.isAlive())
+          .untilAsserted(() -> assertThat(get(admin, "/readyz").statusCode()).isEqualTo(200));
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new AssertionError("vitals did not become ready; its log:\n" + read(log), e);
+    }
+
+    HttpResponse<String> export =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + otlpHttp + "/v1/metrics"))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(export.statusCode()).isEqualTo(200);
+    assertThat(get(admin, "/metrics").body()).contains("vitals_ingest");
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String read(Path log) throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

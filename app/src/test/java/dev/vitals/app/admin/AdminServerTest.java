@@ -1,0 +1,88 @@
+package dev.vitals.app.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminServerTest {
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final AtomicBoolean kafkaReady = new AtomicBoolean();
+  private AdminServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    Counter.builder().name("vitals_test_requests_total").help("test").register(registry).inc(3);
+    server =
+        AdminServer.builder()
+            .setHost("127.0.0.1")
+            .setPort(0)
+            .setRegistry(registry)
+            .addReadinessCheck("kafka", kafkaReady::get)
+            .addReadinessCheck("always", () -> true)
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void metricsAreServedInPrometheusTextFormat() throws Exception {
+    HttpResponse<String> r = get("/metrics");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+    assertThat(r.body()).contains("vitals_test_requests_total 3.0");
+  }
+
+  @Test
+  void healthzIsOkWhileTheProcessRuns() throws Exception {
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(get("/healthz").body()).isEqualTo("ok\n");
+  }
+
+  @Test
+  void readyzNamesTheChecksThatDoNotPassUntilAllDo() throws Exception {
+    HttpResponse<String> waiting = get("/readyz");
+    assertThat(waiting.statusCode()).isEqualTo(503);
+    assertThat(waiting.body()).isEqualTo("not ready: kafka\n");
+
+    kafkaReady.set(true);
+
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownPathsAre404AndOtherMethods405() throws Exception {
+    assertThat(get("/nope").statusCode()).isEqualTo(404);
+    HttpResponse<String> post =
+        client.send(
+            HttpRequest.newBuilder(uri("/metrics"))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.vitals.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestSettings.ClientAuth;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  private static final String FULL =
+      """
+      kafka:
+        bootstrapServers: k1:9092,k2:9092
+        topicPrefix: acme.
+        partitions: 12
+        replicationFactor: 2
+        clientProperties:
+          security.protocol: SASL_SSL
+          sasl.jaas.config: secret-jaas
+          ssl.truststore.password: hunter2
+      ingest:
+        grpc: {host: 127.0.0.1, port: 14317}
+        http: {host: 127.0.0.2, port: 14318}
+        tls:
+          certFile: /tls/server.crt
+          keyFile: /tls/server.key
+          clientCaFile: /tls/ca.crt
+          clientAuth: require
+        auth:
+          tokens: {tok-a: team-a, tok-b: team-b}
+          defaultTenant: null
+        limits:
+          maxRequestBytes: 8MiB
+          maxInFlightBytes: 1GiB
+          kafkaTimeout: 500ms
+          retryAfter: 2s
+          maxRecordBytes: 512KB
+      admin: {host: 127.0.0.3, port: 18888}
+      standalone: {dataDir: /var/lib/vitals, kafkaPort: 19092, controllerPort: 19093}
+      """;
+
+  @Test
+  void everyKeyIsReadIntoTheTypedConfig() throws Exception {
+    VitalsConfig c = ConfigLoader.parse(FULL, Map.of());
+
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+    assertThat(c.kafka().topicPrefix()).isEqualTo("acme.");
+    assertThat(c.kafka().partitions()).isEqualTo(12);
+    assertThat(c.kafka().replicationFactor()).isEqualTo(2);
+    assertThat(c.kafka().clientProps())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("bootstrap.servers", "k1:9092,k2:9092");
+    IngestSettings i = c.ingest();
+    assertThat(i.grpc()).isEqualTo(new IngestSettings.Listener("127.0.0.1", 14317));
+    assertThat(i.http()).isEqualTo(new IngestSettings.Listener("127.0.0.2", 14318));
+    assertThat(i.tls().certFile()).isEqualTo(Path.of("/tls/server.crt"));
+    assertThat(i.tls().keyFile()).isEqualTo(Path.of("/tls/server.key"));
+    assertThat(i.tls().clientCaFile()).isEqualTo(Path.of("/tls/ca.crt"));
+    assertThat(i.tls().clientAuth()).isEqualTo(ClientAuth.REQUIRE);
+    assertThat(i.auth().tokens()).containsEntry("tok-a", "team-a").hasSize(2);
+    assertThat(i.auth().defaultTenant()).isNull();
+    assertThat(i.limits().maxRequestBytes()).isEqualTo(8L << 20);
+    assertThat(i.limits().maxInFlightBytes()).isEqualTo(1L << 30);
+    assertThat(i.limits().kafkaTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(i.limits().retryAfter()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(i.limits().maxRecordBytes()).isEqualTo(512_000);
+    assertThat(i.topics().prefix()).isEqualTo("acme.");
+    assertThat(c.admin()).isEqualTo(new AdminSettings("127.0.0.3", 18888));
+    assertThat(c.standalone())
+        .isEqualTo(new StandaloneSettings(Path.of("/var/lib/vitals"), 19092, 19093));
+  }
+
+  @Test
+  void anEmptyFileGivesTheDocumentedDefaults() throws Exception {
+    VitalsConfig c = ConfigLoader.parse("", Map.of());
+
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(c.kafka().partitions()).isEqualTo(6);
+    assertThat(c.kafka().replicationFactor()).isZero();
+    assertThat(c.ingest()).isEqualTo(IngestSettings.defaults());
+    assertThat(c.admin()).isEqualTo(new AdminSettings("0.0.0.0", 8888));
+    assertThat(c.standalone()).isEqualTo(new StandaloneSettings(Path.of("./data"), 9092, 9093));
+  }
+
+  @Test
+  void theShippedExampleParsesToTheDefaults() throws Exception {
+    VitalsConfig example = ConfigLoader.load(Path.of("../vitals.example.yaml"), Map.of());
+
+    assertThat(example).isEqualTo(ConfigLoader.parse("", Map.of()));
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFileIgnoringCase() throws Exception {
+    VitalsConfig c =
+        ConfigLoader.parse(
+            "ingest: {limits: {maxInFlightBytes: 512MiB}}",
+            Map.of(
+                "VITALS_INGEST_LIMITS_MAXINFLIGHTBYTES", "128MiB",
+                "VITALS_KAFKA_BOOTSTRAPSERVERS", "b1:9092,b2:9092",
+                "VITALS_ADMIN_PORT", "9999",
+                "VITALS_JAVA_OPTS", "-Xmx1g",
+                "PATH", "/usr/bin"));
+
+    assertThat(c.ingest().limits().maxInFlightBytes()).isEqualTo(128L << 20);
+    assertThat(c.kafka().bootstrapServers()).isEqualTo("b1:9092,b2:9092");
+    assertThat(c.admin().port()).isEqualTo(9999);
+  }
+
+  @Test
+  void anEnvironmentVariableCanCreateTheTlsSection() throws Exception {
+    VitalsConfig c =
+        ConfigLoader.parse(
+            "",
+            Map.of("VITALS_INGEST_TLS_CERTFILE", "/a.crt", "VITALS_INGEST_TLS_KEYFILE", "/a.key"));
+
+    assertThat(c.ingest().tls().certFile()).isEqualTo(Path.of("/a.crt"));
+  }
+
+  @Test
+  void anEnvironmentVariableThatNamesNoKeyIsAnError() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "",
+                    Map.of("VITALS_INGEST_LIMITS_MAXBYTES", "1", "VITALS_INGEST_AUTH_TOKENS", "x")))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).errors())
+                    .containsExactly(
+                        "VITALS_INGEST_AUTH_TOKENS: ingest.auth.tokens can only be set in the file",
+                        "VITALS_INGEST_LIMITS_MAXBYTES: matches no configuration key"
+                            + " (e.g. VITALS_KAFKA_BOOTSTRAPSERVERS)"));
+  }
+
+  @Test
+  void aBadEnvironmentValueNamesTheVariable() {
+    assertThat(errors("", Map.of("VITALS_ADMIN_PORT", "http")))
+        .containsExactly(
+            "admin.port (from VITALS_ADMIN_PORT): \"http\" is not an integer"
+                + " (expected an integer 0..65535)");
+  }
+
+  @Test
+  void anUnknownKeyIsAnErrorThatListsTheKnownOnes() {
+    assertThat(errors("admin: {prot: 1}", Map.of()))
+        .containsExactly("admin.prot: unknown key (expected one of host, port)");
+  }
+
+  @Test
+  void everyErrorIsReportedAtOnceWithItsPath() {
+    String yaml =
+        """
+        kafka: {partitions: 0, colour: blue}
+        ingest:
+          limits: {maxRequestBytes: 12XB, kafkaTimeout: 5 seconds}
+          tls: {clientAuth: maybe}
+        nonsense: true
+        """;
+
+    assertThat(errors(yaml, Map.of()))
+        .containsExactlyInAnyOrder(
+            "kafka.partitions: \"0\" is out of range (expected an integer 1..100000)",
+            "ingest.tls.clientAuth: \"maybe\" is not one of none|optional|require",
+            "ingest.tls.certFile: missing (expected the server certificate chain, PEM)",
+            "ingest.tls.keyFile: missing (expected the server private key, PKCS#8 PEM)",
+            "ingest.limits.maxRequestBytes: \"12XB\" is not a size (expected e.g. 64MiB)",
+            "ingest.limits.kafkaTimeout: \"5 seconds\" is not a duration"
+                + " (expected e.g. 500ms, 5s, 1m, 1h)",
+            "kafka.colour: unknown key (expected one of bootstrapServers, topicPrefix,"
+                + " partitions, replicationFactor, clientProperties)",
+            "nonsense: unknown key (expected one of kafka, ingest, admin, standalone)");
+  }
+
+  @Test
+  void aConstraintOfIngestSettingsBecomesAnErrorAtItsSection() {
+    assertThat(
+            errors("ingest: {limits: {maxRequestBytes: 1GiB, maxInFlightBytes: 1MiB}}", Map.of()))
+        .containsExactly(
+            "ingest.limits: maxInFlightBytes: 1048576 (expected: >= maxRequestBytes 1073741824)");
+  }
+
+  @Test
+  void mutualTlsWithoutAClientCaIsAnError() {
+    assertThat(errors("ingest: {tls: {certFile: a, keyFile: b, clientAuth: optional}}", Map.of()))
+        .singleElement()
+        .asString()
+        .startsWith("ingest.tls: clientCaFile: null");
+  }
+
+  @Test
+  void aMissingFileIsReported() {
+    assertThatThrownBy(() -> ConfigLoader.load(Path.of("does-not-exist.yaml"), Map.of()))
+        .hasMessage("does-not-exist.yaml: no such file");
+  }
+
+  @Test
+  void brokenYamlIsReported() {
+    assertThat(errors("kafka: [", Map.of()))
+        .singleElement()
+        .asString()
+        .startsWith("not valid YAML");
+  }
+
+  private static java.util.List<String> errors(String yaml, Map<String, String> env) {
+    try {
+      ConfigLoader.parse(yaml, env);
+    } catch (ConfigException e) {
+      return e.errors();
+    }
+    throw new AssertionError("expected a ConfigException");
+  }
+}
