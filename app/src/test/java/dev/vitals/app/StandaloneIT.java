@@ -18,12 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the packaged {@code vitals.jar standalone} as a user would, in its own process. */
-@Disabled("needs IngestServer")
 class StandaloneIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -94,9 +92,23 @@ class StandaloneIT {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
+  /** Distinct free ports: each socket stays open until all are chosen, so none repeats. */
+  private static final java.util.Deque<Integer> PORTS = new java.util.ArrayDeque<>();
+
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    if (PORTS.isEmpty()) {
+      java.util.List<ServerSocket> sockets = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          sockets.add(new ServerSocket(0));
+        }
+        sockets.forEach(s -> PORTS.add(s.getLocalPort()));
+      } finally {
+        for (ServerSocket s : sockets) {
+          s.close();
+        }
+      }
     }
+    return PORTS.pop();
   }
 }
