@@ -46,7 +46,7 @@ final class Launcher {
                   .setRegistry(registry)
                   .addReadinessCheck("ingest", () -> ingest.get() != null && ingest.get().ready())
                   .start());
-      createTopics(c);
+      c = fitRecordsToTopics(c);
       ingest.set(
           shutdown.register(IngestServer.start(c.ingest(), c.kafka().clientProps(), registry)));
       printEndpoints(c, ingest.get(), admin);
@@ -67,16 +67,39 @@ final class Launcher {
     return config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
   }
 
-  /** Required with the embedded broker; best effort against a cluster Vitals may not own. */
-  private void createTopics(VitalsConfig c) throws Exception {
+  /** Room a record needs beyond its value in a batch: key, headers, batch and record headers. */
+  private static final int RECORD_OVERHEAD = 16 * 1024;
+
+  /**
+   * Creates missing raw topics (required with the embedded broker; best effort against a cluster
+   * Vitals may not own), then lowers {@code ingest.limits.maxRecordBytes} when the topics take
+   * smaller records than configured: a record the broker refuses would fail every retry.
+   */
+  private VitalsConfig fitRecordsToTopics(VitalsConfig c) throws Exception {
     try (Admin admin = Admin.create(c.kafka().clientProps())) {
-      TopicCatalog.createRawTopics(
-          admin, c.kafka().topics(), c.kafka().partitions(), c.kafka().replicationFactor());
-    } catch (Exception e) {
-      if (embeddedKafka) {
-        throw e;
+      try {
+        TopicCatalog.createRawTopics(
+            admin, c.kafka().topics(), c.kafka().partitions(), c.kafka().replicationFactor());
+      } catch (Exception e) {
+        if (embeddedKafka) {
+          throw e;
+        }
+        log.warn("raw topics not checked; create them yourself if missing error={}", e.toString());
+        return c;
       }
-      log.warn("raw topics not checked; create them yourself if missing error={}", e.toString());
+      var limits = c.ingest().limits();
+      var brokerMax = TopicCatalog.maxMessageBytes(admin, c.kafka().topics());
+      if (brokerMax.isPresent()
+          && limits.maxRecordBytes() > brokerMax.getAsInt() - RECORD_OVERHEAD) {
+        int fitted = brokerMax.getAsInt() - RECORD_OVERHEAD;
+        log.warn(
+            "ingest.limits.maxRecordBytes lowered to fit the raw topics configured={} maxMessageBytes={} effective={}",
+            limits.maxRecordBytes(),
+            brokerMax.getAsInt(),
+            fitted);
+        return c.withIngest(c.ingest().withLimits(limits.withMaxRecordBytes(fitted)));
+      }
+      return c;
     }
   }
 

@@ -157,6 +157,11 @@ public record IngestSettings(
       }
     }
 
+    public Limits withMaxRecordBytes(int maxRecordBytes) {
+      return new Limits(
+          maxRequestBytes, maxInFlightBytes, kafkaTimeout, retryAfter, maxRecordBytes);
+    }
+
     private static void positive(String name, long value) {
       if (value <= 0) {
         throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");

@@ -29,6 +29,10 @@ public record VitalsConfig(
     return new VitalsConfig(kafka, ingest, admin, standalone);
   }
 
+  public VitalsConfig withIngest(IngestSettings ingest) {
+    return new VitalsConfig(kafka, ingest, admin, standalone);
+  }
+
   public VitalsConfig withStandalone(StandaloneSettings standalone) {
     return new VitalsConfig(kafka, ingest, admin, standalone);
   }

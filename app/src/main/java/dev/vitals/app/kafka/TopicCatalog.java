@@ -67,6 +67,35 @@ public final class TopicCatalog {
     return created;
   }
 
+  /**
+   * The smallest {@code max.message.bytes} of the raw topics (the largest record batch the brokers
+   * take for them), or empty when it cannot be read.
+   */
+  public static java.util.OptionalInt maxMessageBytes(Admin admin, Topics topics)
+      throws InterruptedException {
+    List<org.apache.kafka.common.config.ConfigResource> resources = new ArrayList<>();
+    for (Signal signal : Signal.values()) {
+      resources.add(
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topics.raw(signal)));
+    }
+    try {
+      return admin
+          .describeConfigs(resources)
+          .all()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .values()
+          .stream()
+          .map(config -> config.get("max.message.bytes"))
+          .filter(entry -> entry != null && entry.value() != null)
+          .mapToInt(entry -> Integer.parseInt(entry.value()))
+          .min();
+    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+      log.warn("cannot read max.message.bytes of the raw topics error={}", e.toString());
+      return java.util.OptionalInt.empty();
+    }
+  }
+
   /** The configured factor, or min(3, brokers) when it is 0. */
   static int replicationFactor(Admin admin, int configured)
       throws ExecutionException, InterruptedException, TimeoutException {
