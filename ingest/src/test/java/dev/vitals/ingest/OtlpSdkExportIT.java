@@ -2,7 +2,7 @@ package dev.vitals.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vitals.ingest.testing.KafkaTestCluster;
+import dev.vitals.schemas.testing.KafkaTestCluster;
 import dev.vitals.schemas.Topics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

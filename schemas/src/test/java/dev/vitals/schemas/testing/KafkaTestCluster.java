@@ -1,4 +1,4 @@
-package dev.vitals.ingest.testing;
+package dev.vitals.schemas.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,0 +1,59 @@
+package dev.vitals.schemas.signals;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The JSON encoding of the signal topics: camelCase fields, instants as RFC 3339 text, unknown
+ * fields ignored on read (a newer writer may add fields to a {@code .v1} topic).
+ */
+public final class SignalJson {
+
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+          .build();
+
+  private SignalJson() {}
+
+  public static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads one record.
+   *
+   * @throws SerializationException naming the type and the problem, for the dead-letter topic
+   */
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
+    }
+  }
+
+  public static <T> Serde<T> serde(Class<T> type) {
+    Serializer<T> serializer = (topic, value) -> value == null ? null : write(value);
+    Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : read(bytes, type);
+    return Serdes.serdeFrom(serializer, deserializer);
+  }
+}

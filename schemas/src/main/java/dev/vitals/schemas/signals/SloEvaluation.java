@@ -1,0 +1,35 @@
+package dev.vitals.schemas.signals;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One evaluation of one SLO of one service: a record of {@code vitals.slo.v1}.
+ *
+ * @param slo the SLO's name, e.g. {@code availability} or {@code latency}
+ * @param objective the target ratio of good events, e.g. 0.999
+ * @param burnRates window ({@code 5m}, {@code 30m}, {@code 1h}, {@code 2h}, {@code 6h}, {@code 1d},
+ *     {@code 3d}) to burn rate (error ratio ÷ (1 − objective))
+ * @param errorBudgetRemaining the share of the period's error budget left; negative when overspent
+ */
+public record SloEvaluation(
+    String tenant,
+    String namespace,
+    String service,
+    String slo,
+    double objective,
+    Instant evaluatedAt,
+    Map<String, Double> burnRates,
+    double errorBudgetRemaining) {
+
+  public SloEvaluation {
+    requireNonNull(tenant, "tenant");
+    requireNonNull(namespace, "namespace");
+    requireNonNull(service, "service");
+    requireNonNull(slo, "slo");
+    requireNonNull(evaluatedAt, "evaluatedAt");
+    burnRates = burnRates == null ? Map.of() : Map.copyOf(burnRates);
+  }
+}

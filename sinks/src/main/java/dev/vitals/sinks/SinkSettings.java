@@ -1,0 +1,154 @@
+package dev.vitals.sinks;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vitals.schemas.Topics;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the sinks stage needs, already validated: the destinations and the delivery rules. The
+ * app builds it from the {@code sinks:} section of {@code vitals.yaml}.
+ */
+public record SinkSettings(List<Destination> destinations, Delivery delivery, Topics topics) {
+
+  public SinkSettings {
+    destinations = List.copyOf(destinations);
+    requireNonNull(delivery, "delivery");
+    requireNonNull(topics, "topics");
+    long names = destinations.stream().map(Destination::name).distinct().count();
+    if (names != destinations.size()) {
+      throw new IllegalArgumentException("destinations: names must be unique");
+    }
+  }
+
+  /** What a destination speaks. */
+  public enum Kind {
+    /** Prometheus remote write 1.0: Prometheus, VictoriaMetrics, Mimir, Thanos. */
+    REMOTE_WRITE,
+    /** InfluxDB line protocol: InfluxDB 1.x/2.x, VictoriaMetrics. */
+    INFLUX,
+    /** OTLP/HTTP metrics (protobuf): any OTLP backend. */
+    OTLP,
+    /** Alertmanager API v2. */
+    ALERTMANAGER
+  }
+
+  /**
+   * One store or Alertmanager.
+   *
+   * @param name unique; names the consumer group ({@code vitals-sink-<name>}) and metric labels
+   * @param url the full write URL, e.g. {@code http://prometheus:9090/api/v1/write}, {@code
+   *     http://influx:8086/api/v2/write?org=o&bucket=b&precision=ms}, {@code
+   *     http://collector:4318/v1/metrics}, {@code http://alertmanager:9093}
+   * @param headers extra request headers (the protocol's own headers cannot be overridden)
+   * @param tenantHeader a header to put each batch's tenant in (e.g. {@code X-Scope-OrgID});
+   *     batches then hold one tenant each. Null: no tenant header.
+   * @param auth basic or bearer authentication, or null
+   * @param tls client TLS for https URLs, or null for the JVM's defaults
+   * @param timeout per request
+   * @param shards parallel requests, by series hash; each series stays in one shard, in order
+   * @param maxBatchSamples samples per request at most
+   */
+  public record Destination(
+      String name,
+      Kind kind,
+      URI url,
+      Map<String, String> headers,
+      String tenantHeader,
+      Auth auth,
+      Tls tls,
+      Duration timeout,
+      int shards,
+      int maxBatchSamples) {
+
+    public Destination {
+      requireNonNull(name, "name");
+      requireNonNull(kind, "kind");
+      requireNonNull(url, "url");
+      requireNonNull(timeout, "timeout");
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+      if (!name.matches("[a-zA-Z0-9_.\\-]{1,64}")) {
+        throw new IllegalArgumentException(
+            "name: \"" + name + "\" (expected: 1-64 of a-z A-Z 0-9 _ . -)");
+      }
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+        throw new IllegalArgumentException("url: " + url + " (expected: http or https)");
+      }
+      if (shards < 1 || shards > 64) {
+        throw new IllegalArgumentException("shards: " + shards + " (expected: 1..64)");
+      }
+      if (maxBatchSamples < 1) {
+        throw new IllegalArgumentException(
+            "maxBatchSamples: " + maxBatchSamples + " (expected: > 0)");
+      }
+    }
+
+    /** A destination with the defaults: 10 s timeout, 4 shards, 2,000 samples per request. */
+    public static Destination of(String name, Kind kind, URI url) {
+      return new Destination(
+          name, kind, url, Map.of(), null, null, null, Duration.ofSeconds(10), 4, 2000);
+    }
+
+    /** Never prints credentials. */
+    @Override
+    public String toString() {
+      return "Destination[name=" + name + ", kind=" + kind + ", url=" + url + "]";
+    }
+  }
+
+  /** Basic ({@code username} + {@code password}) or bearer ({@code bearerToken}) auth. */
+  public record Auth(String username, String password, String bearerToken) {
+    public Auth {
+      boolean basic = username != null;
+      boolean bearer = bearerToken != null;
+      if (basic == bearer) {
+        throw new IllegalArgumentException("auth: set either username/password or bearerToken");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return username != null ? "Auth[basic " + username + "]" : "Auth[bearer]";
+    }
+  }
+
+  /**
+   * Client TLS from PEM files.
+   *
+   * @param caFile CA certificates to trust instead of the JVM's, or null
+   * @param certFile client certificate (mTLS), or null
+   * @param keyFile client key (PKCS#8 PEM), with certFile
+   * @param insecureSkipVerify trust any server certificate (tests only)
+   */
+  public record Tls(Path caFile, Path certFile, Path keyFile, boolean insecureSkipVerify) {
+    public Tls {
+      if ((certFile == null) != (keyFile == null)) {
+        throw new IllegalArgumentException("tls: certFile and keyFile go together");
+      }
+    }
+  }
+
+  /**
+   * Retry rules shared by all store sinks.
+   *
+   * @param minBackoff first retry delay (doubles, with jitter)
+   * @param maxBackoff longest retry delay
+   */
+  public record Delivery(Duration minBackoff, Duration maxBackoff) {
+    public static final Delivery DEFAULT =
+        new Delivery(Duration.ofMillis(100), Duration.ofSeconds(30));
+
+    public Delivery {
+      requireNonNull(minBackoff, "minBackoff");
+      requireNonNull(maxBackoff, "maxBackoff");
+      if (maxBackoff.compareTo(minBackoff) < 0) {
+        throw new IllegalArgumentException(
+            "maxBackoff: " + maxBackoff + " (expected: >= minBackoff)");
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.vitals.sinks.series;
+
+import dev.vitals.schemas.Topics;
+import dev.vitals.schemas.signals.Health;
+import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.schemas.signals.SignalJson;
+import dev.vitals.schemas.signals.SloEvaluation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns signal records into the exported series (DESIGN §6; listed in the README). Every series is
+ * labelled {@code tenant}, {@code namespace} (absent when empty: stores treat an empty label as
+ * absent), {@code service}, and {@code operation} where it has one. The sample time is the window's
+ * end or the evaluation time, so a retried write is the same sample again.
+ */
+public final class SeriesMapper {
+
+  /** Severity classes, all exported (zero when absent) so every series is continuous. */
+  public static final List<String> SEVERITIES =
+      List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
+
+  private final Topics topics;
+
+  public SeriesMapper(Topics topics) {
+    this.topics = topics;
+  }
+
+  /**
+   * The samples of one record of a signal topic; empty for topics that carry no series.
+   *
+   * @throws org.apache.kafka.common.errors.SerializationException when the value is not a valid
+   *     record of its topic
+   */
+  public List<Sample> samples(String topic, byte[] value) {
+    if (topic.equals(topics.serviceWindows())) {
+      return windowSamples(SignalJson.read(value, ServiceWindow.class));
+    }
+    if (topic.equals(topics.slo())) {
+      return sloSamples(SignalJson.read(value, SloEvaluation.class));
+    }
+    if (topic.equals(topics.health())) {
+      return healthSamples(SignalJson.read(value, Health.class));
+    }
+    return List.of();
+  }
+
+  static List<Sample> windowSamples(ServiceWindow w) {
+    Map<String, String> labels = labels(w.tenant(), w.namespace(), w.service());
+    if (w.operation() != null) {
+      labels.put("operation", w.operation());
+    }
+    long t = w.windowEnd().toEpochMilli();
+    double seconds = w.length().toMillis() / 1000.0;
+    List<Sample> out = new ArrayList<>();
+    out.add(Sample.of("vitals_requests_per_second", labels, w.requests() / seconds, t));
+    out.add(Sample.of("vitals_errors_per_second", labels, w.errors() / seconds, t));
+    out.add(Sample.of("vitals_window_requests", labels, w.requests(), t));
+    out.add(Sample.of("vitals_window_errors", labels, w.errors(), t));
+    if (w.requests() > 0) {
+      out.add(Sample.of("vitals_error_ratio", labels, (double) w.errors() / w.requests(), t));
+    }
+    if (w.latency() != null) {
+      out.add(
+          Sample.of(
+              "vitals_latency_seconds", with(labels, "quantile", "0.5"), w.latency().p50(), t));
+      out.add(
+          Sample.of(
+              "vitals_latency_seconds", with(labels, "quantile", "0.9"), w.latency().p90(), t));
+      out.add(
+          Sample.of(
+              "vitals_latency_seconds", with(labels, "quantile", "0.99"), w.latency().p99(), t));
+      out.add(Sample.of("vitals_latency_max_seconds", labels, w.latency().max(), t));
+    }
+    for (String severity : SEVERITIES) {
+      long n = w.logs().getOrDefault(severity, 0L);
+      out.add(
+          Sample.of(
+              "vitals_log_records_per_second", with(labels, "severity", severity), n / seconds, t));
+    }
+    out.add(Sample.of("vitals_spans_per_second", labels, w.spans() / seconds, t));
+    out.add(Sample.of("vitals_error_spans_per_second", labels, w.errorSpans() / seconds, t));
+    if (w.operation() == null) {
+      out.add(Sample.of("vitals_service_silent", labels, w.silent() ? 1 : 0, t));
+    }
+    return out;
+  }
+
+  static List<Sample> sloSamples(SloEvaluation e) {
+    Map<String, String> labels = labels(e.tenant(), e.namespace(), e.service());
+    labels.put("slo", e.slo());
+    long t = e.evaluatedAt().toEpochMilli();
+    List<Sample> out = new ArrayList<>();
+    out.add(Sample.of("vitals_slo_objective_ratio", labels, e.objective(), t));
+    out.add(
+        Sample.of("vitals_slo_error_budget_remaining_ratio", labels, e.errorBudgetRemaining(), t));
+    e.burnRates()
+        .forEach(
+            (window, rate) ->
+                out.add(
+                    Sample.of("vitals_slo_burn_rate", with(labels, "window", window), rate, t)));
+    return out;
+  }
+
+  static List<Sample> healthSamples(Health h) {
+    Map<String, String> labels = labels(h.tenant(), h.namespace(), h.service());
+    long t = h.evaluatedAt().toEpochMilli();
+    List<Sample> out = new ArrayList<>();
+    for (Health.Status status : Health.Status.values()) {
+      out.add(
+          Sample.of(
+              "vitals_health_status",
+              with(labels, "status", status.name()),
+              h.status() == status ? 1 : 0,
+              t));
+    }
+    return out;
+  }
+
+  private static Map<String, String> labels(String tenant, String namespace, String service) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("tenant", tenant);
+    if (!namespace.isEmpty()) {
+      labels.put("namespace", namespace);
+    }
+    labels.put("service", service);
+    return labels;
+  }
+
+  private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(labels);
+    copy.put(key, value);
+    return copy;
+  }
+}
