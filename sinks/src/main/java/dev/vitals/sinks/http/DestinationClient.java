@@ -1,0 +1,135 @@
+package dev.vitals.sinks.http;
+
+import dev.vitals.sinks.SinkSettings.Auth;
+import dev.vitals.sinks.SinkSettings.Destination;
+import dev.vitals.sinks.SinkSettings.Tls;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The HTTP side of one destination: a client with its TLS, and requests with its auth, extra
+ * headers and tenant header. The protocol's own headers (content type and encoding, the
+ * remote-write version) are set by the sink and cannot be overridden by configured headers.
+ */
+public final class DestinationClient {
+
+  private static final Set<String> RESERVED =
+      Set.of(
+          "content-type",
+          "content-encoding",
+          "content-length",
+          "user-agent",
+          "x-prometheus-remote-write-version",
+          "authorization",
+          "host");
+
+  private final Destination destination;
+  private final HttpClient client;
+  private final String authorization;
+
+  public DestinationClient(Destination destination) throws IOException {
+    this.destination = destination;
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(destination.timeout())
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (destination.tls() != null) {
+      builder.sslContext(sslContext(destination.tls()));
+    }
+    this.client = builder.build();
+    this.authorization = authorization(destination.auth());
+  }
+
+  public Destination destination() {
+    return destination;
+  }
+
+  /**
+   * A request to {@code uri} (the destination's URL, or a path of it) with auth, extra headers and,
+   * when configured, the tenant header set to {@code tenant}.
+   */
+  public HttpRequest.Builder request(URI uri, String tenant) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(destination.timeout());
+    destination
+        .headers()
+        .forEach(
+            (name, value) -> {
+              if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+                b.header(name, value);
+              }
+            });
+    if (destination.tenantHeader() != null && tenant != null && !tenant.isEmpty()) {
+      b.setHeader(destination.tenantHeader(), tenant);
+    }
+    if (authorization != null) {
+      b.setHeader("Authorization", authorization);
+    }
+    b.setHeader("User-Agent", "vitals-sinks/" + version());
+    return b;
+  }
+
+  public CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String authorization(Auth auth) {
+    if (auth == null) {
+      return null;
+    }
+    if (auth.bearerToken() != null) {
+      return "Bearer " + auth.bearerToken();
+    }
+    String pair = auth.username() + ":" + (auth.password() == null ? "" : auth.password());
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static SSLContext sslContext(Tls tls) throws IOException {
+    try {
+      return PemSsl.clientContext(tls);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS from " + tls + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String version() {
+    String v = DestinationClient.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** For retries: how long a {@code Retry-After} header asks to wait, or null. */
+  public static Duration retryAfter(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(DestinationClient::parseRetryAfter)
+        .orElse(null);
+  }
+
+  static Duration parseRetryAfter(String value) {
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+    } catch (NumberFormatException e) {
+      try {
+        java.time.ZonedDateTime when =
+            java.time.ZonedDateTime.parse(
+                value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (java.time.format.DateTimeParseException ignored) {
+        return null;
+      }
+    }
+  }
+}
