@@ -1,7 +1,6 @@
 package dev.vitals.ingest.grpc;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.Durations;
 import com.google.rpc.BadRequest;
@@ -170,21 +169,8 @@ public final class GrpcIngestServer implements AutoCloseable {
               Long.toHexString(ThreadLocalRandom.current().nextLong()),
               pipeline.nowMs());
       pipeline
-          .export(context, reservation, () -> parse(signal, body))
+          .export(context, reservation, () -> ExportPipeline.Parsed.protobuf(signal, body))
           .thenAccept(outcome -> answer(signal, outcome, out, started));
-    }
-
-    private static ExportPipeline.Parsed parse(OtlpSignal signal, byte[] body)
-        throws ExportPipeline.MalformedException {
-      try {
-        return ExportPipeline.Parsed.of(signal.parse(body));
-      } catch (InvalidProtocolBufferException e) {
-        throw new ExportPipeline.MalformedException(
-            "invalid protobuf "
-                + signal.requestPrototype().getDescriptorForType().getName()
-                + ": "
-                + e.getMessage());
-      }
     }
 
     private void answer(

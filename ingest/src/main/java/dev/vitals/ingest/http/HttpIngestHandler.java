@@ -13,7 +13,6 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,10 +22,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -109,7 +106,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
       metrics.rejected(
           route.signal().signal().label(), route.transport(), Reason.METHOD_NOT_ALLOWED);
       FullHttpResponse response =
-          plain(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST on " + path);
+          HttpRoutes.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST on " + path);
       response.headers().set(HttpHeaderNames.ALLOW, "POST");
       respondEarly(ctx, response, false);
       return;
@@ -203,7 +200,9 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
               } catch (Throwable t) {
                 log.error("request {}: cannot answer", requestId, t);
                 write(
-                    ctx, plain(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"), false);
+                    ctx,
+                    HttpRoutes.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error"),
+                    false);
               } finally {
                 ctx.channel().config().setAutoRead(true);
               }
@@ -231,7 +230,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
 
   private void refuseRaw(
       ChannelHandlerContext ctx, HttpResponseStatus status, String message, boolean close) {
-    respondEarly(ctx, plain(status, message), close);
+    respondEarly(ctx, HttpRoutes.text(status, message), close);
   }
 
   /**
@@ -254,16 +253,6 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
-  }
-
-  private static FullHttpResponse plain(HttpResponseStatus status, String message) {
-    byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, status, io.netty.buffer.Unpooled.wrappedBuffer(bytes));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    return response;
   }
 
   private String throttledMessage() {

@@ -1,7 +1,6 @@
 package dev.vitals.ingest.http;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.Durations;
 import com.google.rpc.BadRequest;
@@ -89,15 +88,7 @@ final class OtlpHttpRoute implements HttpRoute {
           throw new ExportPipeline.MalformedException(e.getMessage());
         }
       }
-      try {
-        return ExportPipeline.Parsed.of(signal.parse(plain));
-      } catch (InvalidProtocolBufferException e) {
-        throw new ExportPipeline.MalformedException(
-            "invalid protobuf "
-                + signal.requestPrototype().getDescriptorForType().getName()
-                + ": "
-                + e.getMessage());
-      }
+      return ExportPipeline.Parsed.protobuf(signal, plain);
     };
   }
 

@@ -11,14 +11,12 @@ import dev.vitals.ingest.remotewrite.Conversion;
 import dev.vitals.ingest.remotewrite.MalformedBodyException;
 import dev.vitals.ingest.remotewrite.RemoteWriteBody;
 import dev.vitals.ingest.remotewrite.RemoteWriteToOtlp;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.xerial.snappy.Snappy;
 
@@ -134,7 +132,7 @@ final class RemoteWriteRoute implements HttpRoute {
         return ok;
       }
       // The valid samples are written; the sender must not retry, and logs why some were not.
-      return text(HttpResponseStatus.BAD_REQUEST, a.message());
+      return HttpRoutes.text(HttpResponseStatus.BAD_REQUEST, a.message());
     }
     return refuse(HttpRoutes.refusal(outcome), requestHeaders);
   }
@@ -144,7 +142,7 @@ final class RemoteWriteRoute implements HttpRoute {
     boolean retryable =
         refusal.reason() == Reason.THROTTLED || refusal.reason() == Reason.KAFKA_UNAVAILABLE;
     FullHttpResponse response =
-        text(
+        HttpRoutes.text(
             retryable ? HttpResponseStatus.SERVICE_UNAVAILABLE : refusal.status(),
             refusal.message());
     if (retryable) {
@@ -152,15 +150,6 @@ final class RemoteWriteRoute implements HttpRoute {
           .headers()
           .set(HttpHeaderNames.RETRY_AFTER, Math.max(1, (retryAfter.toMillis() + 999) / 1000));
     }
-    return response;
-  }
-
-  private static FullHttpResponse text(HttpResponseStatus status, String message) {
-    byte[] bytes = (message + "\n").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     return response;
   }
 }

@@ -74,6 +74,19 @@ public final class ExportPipeline implements AutoCloseable {
     public static Parsed of(Message request) {
       return new Parsed(request, 0, "");
     }
+
+    /** Parses binary protobuf of the signal's request type. */
+    public static Parsed protobuf(OtlpSignal signal, byte[] body) throws MalformedException {
+      try {
+        return of(signal.parse(body));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new MalformedException(
+            "invalid protobuf "
+                + signal.requestPrototype().getDescriptorForType().getName()
+                + ": "
+                + e.getMessage());
+      }
+    }
   }
 
   /** The body cannot be parsed; the message names the problem. */
