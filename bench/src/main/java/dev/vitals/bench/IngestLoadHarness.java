@@ -41,6 +41,7 @@ public final class IngestLoadHarness {
   private static final long OVERLOAD_IN_FLIGHT = 64L << 20;
   private static final Duration WARMUP = Duration.ofSeconds(5);
   private static final int RAMP_STEP = 4;
+  private static final long TIGHT_IN_FLIGHT = 4L << 20;
 
   private IngestLoadHarness() {}
 
@@ -81,9 +82,7 @@ public final class IngestLoadHarness {
       createTopics(kafka.bootstrapServers());
       String bootstrap = kafka.bootstrapServers();
       log("(a) ProducerPerformance, record size " + recordSize + " B");
-      ProducerPerfRun.Result probe = ProducerPerfRun.run(bootstrap, PERF_TOPIC, 2_000, recordSize);
-      long records = Math.max(2_000, (long) (probe.records() / probe.wallSeconds() * seconds));
-      ProducerPerfRun.Result perf = ProducerPerfRun.run(bootstrap, PERF_TOPIC, records, recordSize);
+      ProducerPerfRun.Result perf = producerPerformance(bootstrap, recordSize, seconds);
       int clients = fixedClients != null ? fixedClients : saturatingClients(bootstrap, body);
       log("(b) OTLP/HTTP at saturation, " + clients + " clients");
       Phase saturation = load(bootstrap, Limits.DEFAULT, clients, seconds, body);
@@ -96,14 +95,34 @@ public final class IngestLoadHarness {
               Duration.ofSeconds(1),
               1_000_000);
       Phase over = load(bootstrap, overload, 3 * clients, seconds, body);
+      log("(d) OTLP/HTTP overload with the in-flight limit below the clients' demand");
+      Limits tight =
+          new Limits(
+              1L << 20, TIGHT_IN_FLIGHT, Duration.ofSeconds(5), Duration.ofSeconds(1), 1_000_000);
+      Phase throttled = load(bootstrap, tight, 3 * clients, Math.max(5, seconds / 3), body);
       String report =
-          Report.markdown(body.length, parts.size(), recordSize, perf, saturation, over);
+          Report.markdown(body.length, parts.size(), recordSize, perf, saturation, over, throttled);
       System.out.println(report);
       Files.writeString(results, report);
       log("written to " + results.toAbsolutePath());
     } finally {
       deleteRecursively(dir);
     }
+  }
+
+  /**
+   * Runs ProducerPerformance for about {@code seconds}: it takes a record count, so two short
+   * probes (the first one cold) size the real run.
+   */
+  private static ProducerPerfRun.Result producerPerformance(
+      String bootstrap, int recordSize, int seconds) throws Exception {
+    long records = 2_000;
+    for (int probeSeconds : new int[] {3, seconds}) {
+      ProducerPerfRun.Result probe =
+          ProducerPerfRun.run(bootstrap, PERF_TOPIC, records, recordSize);
+      records = Math.max(2_000, (long) (probe.records() / probe.wallSeconds() * probeSeconds));
+    }
+    return ProducerPerfRun.run(bootstrap, PERF_TOPIC, records, recordSize);
   }
 
   /**

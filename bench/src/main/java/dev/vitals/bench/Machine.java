@@ -28,7 +28,18 @@ final class Machine {
             + ", max heap "
             + (Runtime.getRuntime().maxMemory() >> 20)
             + " MiB",
-        "- os: " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        "- os: " + System.getProperty("os.name") + " " + System.getProperty("os.version"),
+        "- load average when the report was written (other work shares these cores): "
+            + loadAverage());
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static String firstLine(String file, String key, String prefix) {
