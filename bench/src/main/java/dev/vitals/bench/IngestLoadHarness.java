@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +42,7 @@ public final class IngestLoadHarness {
   private static final long OVERLOAD_IN_FLIGHT = 64L << 20;
   private static final Duration WARMUP = Duration.ofSeconds(5);
   private static final int RAMP_STEP = 4;
+  private static final int ROUNDS = 3;
   private static final long TIGHT_IN_FLIGHT = 4L << 20;
 
   private IngestLoadHarness() {}
@@ -59,6 +61,21 @@ public final class IngestLoadHarness {
 
     double points() {
       return load.ok.get() * (double) MetricsPayload.POINTS;
+    }
+
+    /** Several runs of the same load as one: counts and times add up, heap peaks take the max. */
+    static Phase combine(List<Phase> runs) {
+      Phase first = runs.get(0);
+      return new Phase(
+          first.clients,
+          first.maxInFlightBytes,
+          runs.stream().mapToDouble(Phase::seconds).sum(),
+          LoadClients.merged(runs.stream().map(Phase::load).toList()),
+          runs.stream().mapToDouble(Phase::producedBytes).sum(),
+          runs.stream().mapToDouble(Phase::cpuSeconds).sum(),
+          runs.stream().mapToLong(Phase::heapBaseline).min().orElse(0),
+          runs.stream().mapToLong(Phase::heapPeakUsed).max().orElse(0),
+          runs.stream().mapToLong(Phase::heapPeakAfterGc).max().orElse(0));
     }
   }
 
@@ -81,11 +98,34 @@ public final class IngestLoadHarness {
     try (EmbeddedKafka kafka = startKafka(dir)) {
       createTopics(kafka.bootstrapServers());
       String bootstrap = kafka.bootstrapServers();
-      log("(a) ProducerPerformance, record size " + recordSize + " B");
-      ProducerPerfRun.Result perf = producerPerformance(bootstrap, recordSize, seconds);
+      log(
+          "(a)+(b) ProducerPerformance and OTLP/HTTP in alternating rounds, record size "
+              + recordSize
+              + " B");
+      double perfRate = producerRecordsPerSecond(bootstrap, recordSize);
       int clients = fixedClients != null ? fixedClients : saturatingClients(bootstrap, body);
-      log("(b) OTLP/HTTP at saturation, " + clients + " clients");
-      Phase saturation = load(bootstrap, Limits.DEFAULT, clients, seconds, body);
+      int slice = Math.max(5, seconds / ROUNDS);
+      List<ProducerPerfRun.Result> perfRuns = new ArrayList<>();
+      List<Phase> pipelineRuns = new ArrayList<>();
+      List<String> roundRatios = new ArrayList<>();
+      for (int round = 0; round < ROUNDS; round++) {
+        long records = Math.max(2_000, (long) (perfRate * slice));
+        ProducerPerfRun.Result perfRun =
+            ProducerPerfRun.run(bootstrap, PERF_TOPIC, records, recordSize);
+        perfRate = perfRun.records() / perfRun.wallSeconds();
+        Phase pipelineRun =
+            load(bootstrap, Limits.DEFAULT, clients, slice, body, Duration.ofSeconds(2));
+        perfRuns.add(perfRun);
+        pipelineRuns.add(pipelineRun);
+        double ratio =
+            pipelineRun.producedBytes()
+                / pipelineRun.seconds()
+                / (perfRun.recordsPerSecond() * recordSize);
+        roundRatios.add(String.format("%.2f", ratio));
+        log("round " + (round + 1) + ": ratio " + roundRatios.get(round));
+      }
+      ProducerPerfRun.Result perf = ProducerPerfRun.Result.combine(perfRuns);
+      Phase saturation = Phase.combine(pipelineRuns);
       log("(c) OTLP/HTTP overload, " + 3 * clients + " clients");
       Limits overload =
           new Limits(
@@ -101,7 +141,15 @@ public final class IngestLoadHarness {
               1L << 20, TIGHT_IN_FLIGHT, Duration.ofSeconds(5), Duration.ofSeconds(1), 1_000_000);
       Phase throttled = load(bootstrap, tight, 3 * clients, Math.max(5, seconds / 3), body);
       String report =
-          Report.markdown(body.length, parts.size(), recordSize, perf, saturation, over, throttled);
+          Report.markdown(
+              body.length,
+              parts.size(),
+              recordSize,
+              perf,
+              saturation,
+              String.join(", ", roundRatios),
+              over,
+              throttled);
       System.out.println(report);
       Files.writeString(results, report);
       log("written to " + results.toAbsolutePath());
@@ -111,18 +159,16 @@ public final class IngestLoadHarness {
   }
 
   /**
-   * Runs ProducerPerformance for about {@code seconds}: it takes a record count, so two short
-   * probes (the first one cold) size the real run.
+   * Warms the broker and the producer path with two short ProducerPerformance runs (the first one
+   * cold) and returns the records/s of the second, to size the measured runs: the tool takes a
+   * record count, not a duration.
    */
-  private static ProducerPerfRun.Result producerPerformance(
-      String bootstrap, int recordSize, int seconds) throws Exception {
-    long records = 2_000;
-    for (int probeSeconds : new int[] {3, seconds}) {
-      ProducerPerfRun.Result probe =
-          ProducerPerfRun.run(bootstrap, PERF_TOPIC, records, recordSize);
-      records = Math.max(2_000, (long) (probe.records() / probe.wallSeconds() * probeSeconds));
-    }
-    return ProducerPerfRun.run(bootstrap, PERF_TOPIC, records, recordSize);
+  private static double producerRecordsPerSecond(String bootstrap, int recordSize)
+      throws Exception {
+    ProducerPerfRun.Result cold = ProducerPerfRun.run(bootstrap, PERF_TOPIC, 2_000, recordSize);
+    long records = Math.max(2_000, (long) (cold.records() / cold.wallSeconds() * 3));
+    ProducerPerfRun.Result warm = ProducerPerfRun.run(bootstrap, PERF_TOPIC, records, recordSize);
+    return warm.records() / warm.wallSeconds();
   }
 
   /**

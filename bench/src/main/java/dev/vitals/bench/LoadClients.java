@@ -52,6 +52,20 @@ final class LoadClients implements AutoCloseable {
     counting = true;
   }
 
+  /** The answers of several runs as one (the result is not started). */
+  static LoadClients merged(List<LoadClients> runs) {
+    LoadClients sum = new LoadClients(0, new byte[0]);
+    for (LoadClients run : runs) {
+      sum.ok.addAndGet(run.ok.get());
+      sum.retryable.addAndGet(run.retryable.get());
+      sum.retryableWithoutRetryAfter.addAndGet(run.retryableWithoutRetryAfter.get());
+      sum.otherFailures.addAndGet(run.otherFailures.get());
+      sum.failureSamples.addAll(run.failureSamples);
+      sum.okLatencyMicros.addAll(run.okLatencyMicros);
+    }
+    return sum;
+  }
+
   long requests() {
     return ok.get() + retryable.get() + retryableWithoutRetryAfter.get() + otherFailures.get();
   }

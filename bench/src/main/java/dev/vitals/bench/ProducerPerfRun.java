@@ -18,7 +18,19 @@ final class ProducerPerfRun {
       Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\)");
 
   /** What one run measured: its own throughput figure and the process CPU it cost. */
-  record Result(long records, double recordsPerSecond, double wallSeconds, double cpuSeconds) {}
+  record Result(long records, double recordsPerSecond, double wallSeconds, double cpuSeconds) {
+
+    /** Several runs as one: records/s over the time the tool itself measured. */
+    static Result combine(List<Result> runs) {
+      long records = runs.stream().mapToLong(Result::records).sum();
+      double measured = runs.stream().mapToDouble(r -> r.records() / r.recordsPerSecond()).sum();
+      return new Result(
+          records,
+          records / measured,
+          runs.stream().mapToDouble(Result::wallSeconds).sum(),
+          runs.stream().mapToDouble(Result::cpuSeconds).sum());
+    }
+  }
 
   private ProducerPerfRun() {}
 
