@@ -77,10 +77,14 @@ final class OtlpProbeClients implements AutoCloseable {
 
   /** Stops the clients: an attempt under way finishes, a seq still being retried is abandoned. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stop.set(true);
-    for (Thread t : threads) {
-      t.join(answerTimeout.toMillis() + 5_000);
+    try {
+      for (Thread t : threads) {
+        t.join(answerTimeout.toMillis() + 5_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
