@@ -1,0 +1,136 @@
+package dev.vitals.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vitals.app.kafka.EmbeddedKafka;
+import dev.vitals.ingest.IngestServer;
+import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestSettings.Limits;
+import dev.vitals.ingest.IngestSettings.Listener;
+import dev.vitals.schemas.Signal;
+import dev.vitals.schemas.Topics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker goes away for six seconds while OTLP clients keep sending: they are told to retry,
+ * never failed or left hanging, and nothing answered 200 is lost.
+ */
+class BrokerOutageIT {
+
+  private static final Logger log = LoggerFactory.getLogger(BrokerOutageIT.class);
+  private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(2);
+  private static final int CLIENTS = 4;
+
+  @TempDir Path dataDir;
+
+  @Test
+  @Timeout(90)
+  void aBrokerOutageTurnsIntoRetriesAndLosesNothingAcknowledged() throws Exception {
+    int port = freePort();
+    int controllerPort = freePort();
+    String topic = Topics.DEFAULT.raw(Signal.METRICS);
+    EmbeddedKafka kafka = startKafka(port, controllerPort);
+    createTopic(kafka.bootstrapServers(), topic);
+    IngestServer ingest = startIngest(kafka.bootstrapServers());
+    OtlpProbeClients clients =
+        new OtlpProbeClients(ingest.httpPort(), KAFKA_TIMEOUT.plusSeconds(2));
+    int retryableDuringOutage;
+    try {
+      clients.start(CLIENTS);
+      Thread.sleep(5_000);
+      assertThat(clients.acknowledged).as("acknowledged before the outage").isNotEmpty();
+
+      int retryableBefore = retryable(clients);
+      kafka.close();
+      log.info("broker down after {} acknowledged", clients.acknowledged.size());
+      Thread.sleep(6_000);
+      kafka = startKafka(port, controllerPort);
+      retryableDuringOutage = retryable(clients) - retryableBefore;
+      int acknowledgedAtRestart = clients.acknowledged.size();
+      log.info("broker up again; {} retryable answers meanwhile", retryableDuringOutage);
+
+      Thread.sleep(7_000);
+      assertThat(clients.acknowledged.size())
+          .as("acknowledged after the broker came back")
+          .isGreaterThan(acknowledgedAtRestart);
+    } finally {
+      clients.close();
+      ingest.close();
+    }
+    try {
+      Map<Integer, Integer> inKafka = OtlpProbeClients.seqsIn(kafka.bootstrapServers(), topic);
+      Set<Integer> missing =
+          clients.acknowledged.stream()
+              .filter(seq -> !inKafka.containsKey(seq))
+              .collect(Collectors.toSet());
+      long duplicates = inKafka.values().stream().mapToLong(n -> n - 1).sum();
+      log.info(
+          "answers {}; acknowledged {}; in kafka {} distinct, {} duplicates; slowest answer {} ms",
+          clients.answers,
+          clients.acknowledged.size(),
+          inKafka.size(),
+          duplicates,
+          clients.slowestAnswerMs.get());
+
+      assertThat(retryableDuringOutage).as("429/503 answers during the outage").isPositive();
+      assertThat(clients.failures).as("answers other than 200, 429, 503").isEmpty();
+      assertThat(clients.answered("timeout")).as("requests left hanging").isZero();
+      assertThat(clients.slowestAnswerMs.get())
+          .as("slowest answer, ms")
+          .isLessThanOrEqualTo(KAFKA_TIMEOUT.plusSeconds(2).toMillis());
+      assertThat(missing).as("acknowledged seqs missing from Kafka").isEmpty();
+    } finally {
+      kafka.close();
+    }
+  }
+
+  private static int retryable(OtlpProbeClients clients) {
+    return clients.answered("429") + clients.answered("503");
+  }
+
+  private EmbeddedKafka startKafka(int port, int controllerPort) throws IOException {
+    return EmbeddedKafka.builder()
+        .setDataDir(dataDir)
+        .setPort(port)
+        .setControllerPort(controllerPort)
+        .start();
+  }
+
+  static void createTopic(String bootstrap, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+  }
+
+  static IngestServer startIngest(String bootstrap) throws IOException {
+    Limits limits =
+        new Limits(64L << 20, 256L << 20, KAFKA_TIMEOUT, Duration.ofSeconds(1), 1_000_000);
+    IngestSettings settings =
+        IngestSettings.defaults()
+            .withListeners(new Listener("localhost", 0), new Listener("localhost", 0))
+            .withLimits(limits);
+    return IngestServer.start(
+        settings, Map.<String, Object>of("bootstrap.servers", bootstrap), new PrometheusRegistry());
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
