@@ -55,6 +55,7 @@ public final class IngestLoadHarness {
       LoadClients load,
       double producedBytes,
       double cpuSeconds,
+      double ingestCpuSeconds,
       long heapBaseline,
       long heapPeakUsed,
       long heapPeakAfterGc) {
@@ -73,6 +74,7 @@ public final class IngestLoadHarness {
           LoadClients.merged(runs.stream().map(Phase::load).toList()),
           runs.stream().mapToDouble(Phase::producedBytes).sum(),
           runs.stream().mapToDouble(Phase::cpuSeconds).sum(),
+          runs.stream().mapToDouble(Phase::ingestCpuSeconds).sum(),
           runs.stream().mapToLong(Phase::heapBaseline).min().orElse(0),
           runs.stream().mapToLong(Phase::heapPeakUsed).max().orElse(0),
           runs.stream().mapToLong(Phase::heapPeakAfterGc).max().orElse(0));
@@ -216,6 +218,7 @@ public final class IngestLoadHarness {
       Thread.sleep(warmup.toMillis());
       double bytes = counter(registry, "vitals_ingest_produced_bytes");
       long cpu = Cpu.processNanos();
+      long ingestCpu = Cpu.ingestThreadsNanos();
       long started = System.nanoTime();
       load.startCounting();
       Thread.sleep(seconds * 1_000L);
@@ -228,6 +231,7 @@ public final class IngestLoadHarness {
           load,
           counter(registry, "vitals_ingest_produced_bytes") - bytes,
           (Cpu.processNanos() - cpu) / 1e9,
+          (Cpu.ingestThreadsNanos() - ingestCpu) / 1e9,
           heap.baseline,
           heap.peakUsed(),
           heap.peakAfterGc());
