@@ -3,10 +3,10 @@ package dev.vitals.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.vitals.schemas.testing.KafkaTestCluster;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.otlp.OtlpResources;
+import dev.vitals.schemas.testing.KafkaTestCluster;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
