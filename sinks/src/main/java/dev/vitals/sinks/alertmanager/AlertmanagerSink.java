@@ -114,9 +114,12 @@ public final class AlertmanagerSink implements AutoCloseable {
     return new Builder(destination, topics, kafka, registry);
   }
 
-  /** True once the topic has been replayed and the sink is sending. */
+  /**
+   * True once the topic has been replayed and the sink is sending (or the topic does not exist yet,
+   * so there is nothing to replay); false after its reader stopped on an error.
+   */
   public boolean ready() {
-    return !closed && reader.caughtUp() && readerThread.isAlive();
+    return !closed && reader.ready() && readerThread.isAlive();
   }
 
   private AlertmanagerSink begin() {

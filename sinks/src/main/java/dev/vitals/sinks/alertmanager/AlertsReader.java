@@ -41,6 +41,7 @@ final class AlertsReader implements Runnable {
   private final Throttled invalidLog = new Throttled(Duration.ofSeconds(30));
   private Map<TopicPartition, Long> endAtStart;
   private volatile boolean caughtUp;
+  private volatile boolean waitingForTopic;
   private volatile boolean running = true;
 
   AlertsReader(
@@ -76,6 +77,11 @@ final class AlertsReader implements Runnable {
   /** True once the state holds everything the topic held when the reader started. */
   boolean caughtUp() {
     return caughtUp;
+  }
+
+  /** Caught up, or the topic does not exist yet: there is nothing to replay. */
+  boolean ready() {
+    return caughtUp || waitingForTopic;
   }
 
   @Override
@@ -117,9 +123,13 @@ final class AlertsReader implements Runnable {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         endAtStart = consumer.endOffsets(partitions);
+        waitingForTopic = false;
         return true;
       }
-      log.info("waiting for topic sink={} topic={}", sink, topic);
+      if (!waitingForTopic) {
+        log.info("waiting for topic sink={} topic={}", sink, topic);
+      }
+      waitingForTopic = true;
       sleep(TOPIC_WAIT);
     }
     return false;

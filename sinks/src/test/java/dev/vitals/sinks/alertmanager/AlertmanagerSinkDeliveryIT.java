@@ -149,6 +149,17 @@ class AlertmanagerSinkDeliveryIT {
   }
 
   @Test
+  void sinkIsReadyBeforeTheAlertsTopicExistsAndSendsOnceItDoes() throws Exception {
+    try (AlertmanagerSink sink = start(null)) {
+      await().atMost(Duration.ofSeconds(30)).until(sink::ready);
+
+      produce(Alerts.firing("A", T0));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> posts.size() == 1);
+    }
+  }
+
+  @Test
   void batchesCarryTheirTenantInTheTenantHeader() throws Exception {
     produce(Alerts.firing("A", T0, Map.of("tenant", "team-a")));
     produce(Alerts.firing("B", T0, Map.of("tenant", "team-b")));
