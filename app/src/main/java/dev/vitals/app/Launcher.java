@@ -5,6 +5,7 @@ import dev.vitals.app.config.VitalsConfig;
 import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.app.kafka.TopicCatalog;
 import dev.vitals.ingest.IngestServer;
+import dev.vitals.sinks.SinkServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
@@ -13,19 +14,36 @@ import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the components of a command in order and keeps them until shutdown. */
+/**
+ * Starts the components of a command in order and keeps them until shutdown: broker, admin server,
+ * sinks, ingest; so they close ingest first, then sinks, admin server and broker.
+ */
 final class Launcher {
+
+  /** Which stages a command runs. */
+  enum Stages {
+    /** Embedded broker, ingest, and the sinks when a destination is configured. */
+    STANDALONE,
+    INGEST,
+    SINKS
+  }
 
   private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
   private final VitalsConfig config;
   private final boolean embeddedKafka;
+  private final Stages stages;
   private final Shutdown shutdown;
   private final PrintStream out;
 
   Launcher(VitalsConfig config, boolean embeddedKafka, Shutdown shutdown, PrintStream out) {
+    this(config, embeddedKafka ? Stages.STANDALONE : Stages.INGEST, shutdown, out);
+  }
+
+  Launcher(VitalsConfig config, Stages stages, Shutdown shutdown, PrintStream out) {
     this.config = config;
-    this.embeddedKafka = embeddedKafka;
+    this.stages = stages;
+    this.embeddedKafka = stages == Stages.STANDALONE;
     this.shutdown = shutdown;
     this.out = out;
   }
@@ -37,18 +55,34 @@ final class Launcher {
       VitalsConfig c = embeddedKafka ? withEmbeddedKafka() : config;
       PrometheusRegistry registry = new PrometheusRegistry();
       JvmMetrics.builder().register(registry);
+      boolean runIngest = stages != Stages.SINKS;
+      boolean runSinks = stages == Stages.SINKS || !c.sinks().destinations().isEmpty();
       AtomicReference<IngestServer> ingest = new AtomicReference<>();
-      AdminServer admin =
-          shutdown.register(
-              AdminServer.builder()
-                  .setHost(c.admin().host())
-                  .setPort(c.admin().port())
-                  .setRegistry(registry)
-                  .addReadinessCheck("ingest", () -> ingest.get() != null && ingest.get().ready())
-                  .start());
-      c = fitRecordsToTopics(c);
-      ingest.set(
-          shutdown.register(IngestServer.start(c.ingest(), c.kafka().clientProps(), registry)));
+      AtomicReference<SinkServer> sinks = new AtomicReference<>();
+      AdminServer.Builder adminBuilder =
+          AdminServer.builder()
+              .setHost(c.admin().host())
+              .setPort(c.admin().port())
+              .setRegistry(registry);
+      if (runIngest) {
+        adminBuilder.addReadinessCheck(
+            "ingest", () -> ingest.get() != null && ingest.get().ready());
+      }
+      if (runSinks) {
+        adminBuilder.addReadinessCheck("sinks", () -> sinks.get() != null && sinks.get().ready());
+      }
+      AdminServer admin = shutdown.register(adminBuilder.start());
+      if (runIngest) {
+        c = fitRecordsToTopics(c);
+      }
+      if (runSinks) {
+        sinks.set(
+            shutdown.register(SinkServer.start(c.sinks(), c.kafka().clientProps(), registry)));
+      }
+      if (runIngest) {
+        ingest.set(
+            shutdown.register(IngestServer.start(c.ingest(), c.kafka().clientProps(), registry)));
+      }
       printEndpoints(c, ingest.get(), admin);
     } catch (Exception | Error e) {
       shutdown.close();
@@ -106,8 +140,15 @@ final class Launcher {
   private void printEndpoints(VitalsConfig c, IngestServer ingest, AdminServer admin) {
     out.println("vitals is running:");
     out.println("  kafka       " + c.kafka().bootstrapServers());
-    out.println("  otlp grpc   " + c.ingest().grpc().host() + ":" + ingest.grpcPort());
-    out.println("  otlp http   http://" + c.ingest().http().host() + ":" + ingest.httpPort());
+    if (ingest != null) {
+      out.println("  otlp grpc   " + c.ingest().grpc().host() + ":" + ingest.grpcPort());
+      out.println("  otlp http   http://" + c.ingest().http().host() + ":" + ingest.httpPort());
+    }
+    if (stages == Stages.SINKS || !c.sinks().destinations().isEmpty()) {
+      c.sinks()
+          .destinations()
+          .forEach(d -> out.println("  sink        " + d.name() + " -> " + d.url()));
+    }
     out.println(
         "  admin       http://"
             + c.admin().host()

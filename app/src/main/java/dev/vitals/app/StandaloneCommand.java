@@ -1,8 +1,12 @@
 package dev.vitals.app;
 
 import dev.vitals.app.config.ConfigLoader;
+import dev.vitals.app.config.SinkFlags;
 import dev.vitals.app.config.VitalsConfig;
+import dev.vitals.sinks.SinkSettings.Kind;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,15 +31,57 @@ final class StandaloneCommand implements Callable<Integer> {
       description = "Where the embedded Kafka keeps its data (overrides standalone.dataDir).")
   Path dataDir;
 
+  @Option(
+      names = "--remote-write-url",
+      paramLabel = "URL",
+      description =
+          "Also write metrics with Prometheus remote write to URL (e.g. .../api/v1/write).")
+  String remoteWriteUrl;
+
+  @Option(
+      names = "--influx-url",
+      paramLabel = "URL",
+      description = "Also write metrics as InfluxDB line protocol to URL (the full write URL).")
+  String influxUrl;
+
+  @Option(
+      names = "--otlp-url",
+      paramLabel = "URL",
+      description = "Also export metrics with OTLP/HTTP to URL (e.g. .../v1/metrics).")
+  String otlpUrl;
+
+  @Option(
+      names = "--alertmanager-url",
+      paramLabel = "URL",
+      description = "Also send alerts to the Alertmanager at URL (its base, e.g. http://am:9093).")
+  String alertmanagerUrl;
+
   @Override
   public Integer call() throws Exception {
     VitalsConfig c = ConfigLoader.load(config, System.getenv());
     if (dataDir != null) {
       c = c.withStandalone(c.standalone().withDataDir(dataDir));
     }
+    c = SinkFlags.apply(c, flags());
     Shutdown shutdown = new Shutdown().onSignal();
     new Launcher(c, true, shutdown, System.out).start();
     shutdown.await();
     return Vitals.EXIT_OK;
+  }
+
+  /** The destination flags that were given, by kind. */
+  Map<Kind, SinkFlags.Flag> flags() {
+    Map<Kind, SinkFlags.Flag> flags = new EnumMap<>(Kind.class);
+    put(flags, Kind.REMOTE_WRITE, "--remote-write-url", remoteWriteUrl);
+    put(flags, Kind.INFLUX, "--influx-url", influxUrl);
+    put(flags, Kind.OTLP, "--otlp-url", otlpUrl);
+    put(flags, Kind.ALERTMANAGER, "--alertmanager-url", alertmanagerUrl);
+    return flags;
+  }
+
+  private static void put(Map<Kind, SinkFlags.Flag> flags, Kind kind, String flag, String url) {
+    if (url != null) {
+      flags.put(kind, new SinkFlags.Flag(flag, url));
+    }
   }
 }

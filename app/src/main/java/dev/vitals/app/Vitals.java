@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       StandaloneCommand.class,
       IngestCommand.class,
+      SinksCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

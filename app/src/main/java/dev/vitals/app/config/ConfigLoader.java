@@ -12,6 +12,7 @@ import dev.vitals.ingest.IngestSettings.Limits;
 import dev.vitals.ingest.IngestSettings.Listener;
 import dev.vitals.ingest.IngestSettings.Tls;
 import dev.vitals.schemas.Topics;
+import dev.vitals.sinks.SinkSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -143,7 +144,8 @@ public final class ConfigLoader {
             Path.of(s.string("dataDir", "./data")),
             s.port("kafkaPort", StandaloneSettings.DEFAULT_KAFKA_PORT),
             s.port("controllerPort", StandaloneSettings.DEFAULT_CONTROLLER_PORT));
-    return new VitalsConfig(kafka, ingest, admin, standalone);
+    SinkSettings sinks = SinksBinder.bind(root.section("sinks"), kafka.topics());
+    return new VitalsConfig(kafka, ingest, admin, standalone, sinks);
   }
 
   private static KafkaSettings kafka(Node k) {

@@ -39,6 +39,7 @@ final class ConfigPrinter {
             "dataDir", c.standalone().dataDir().toString(),
             "kafkaPort", c.standalone().kafkaPort(),
             "controllerPort", c.standalone().controllerPort()));
+    root.put("sinks", SinksPrinter.sinks(c.sinks()));
     try {
       return YAML.writeValueAsString(root);
     } catch (JsonProcessingException e) {
@@ -106,7 +107,7 @@ final class ConfigPrinter {
   }
 
   /** An ordered map that, unlike Map.of, keeps nulls and order. */
-  private static Map<String, Object> map(Object... keysAndValues) {
+  static Map<String, Object> map(Object... keysAndValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       m.put((String) keysAndValues[i], keysAndValues[i + 1]);

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -47,6 +49,33 @@ final class Node {
     return new Node(binding, pathOf(key), value == null ? MissingNode.getInstance() : value);
   }
 
+  /**
+   * A list of sections, each at {@code key[i]}; file-only (no environment override). A missing key
+   * is an empty list.
+   */
+  List<Node> sections(String key) {
+    JsonNode value = value(key);
+    binding.mapPaths.add(pathOf(key));
+    List<Node> nodes = new ArrayList<>();
+    if (value == null) {
+      return nodes;
+    }
+    if (!value.isArray()) {
+      error(key, describe(value) + " is not a list (expected \"- \" entries below it)");
+      return nodes;
+    }
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode item = value.get(i);
+      String itemKey = key + "[" + i + "]";
+      if (!item.isObject()) {
+        error(itemKey, describe(item) + " is not a section (expected keys below it)");
+      } else {
+        nodes.add(new Node(binding, pathOf(itemKey), item));
+      }
+    }
+    return nodes;
+  }
+
   String string(String key, String defaultValue) {
     String text = text(key);
     return text == null ? defaultValue : text;
@@ -64,6 +93,18 @@ final class Node {
   Path file(String key) {
     String text = text(key);
     return text == null || text.isEmpty() ? null : Path.of(text);
+  }
+
+  boolean bool(String key, boolean defaultValue) {
+    String text = text(key);
+    if (text == null) {
+      return defaultValue;
+    }
+    if (text.trim().equalsIgnoreCase("true") || text.trim().equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text.trim());
+    }
+    error(key, quote(text) + " is not a boolean (expected true or false)");
+    return defaultValue;
   }
 
   int integer(String key, int defaultValue, int min, int max) {

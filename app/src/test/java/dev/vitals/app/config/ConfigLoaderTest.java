@@ -174,7 +174,7 @@ class ConfigLoaderTest {
                 + " (expected e.g. 500ms, 5s, 1m, 1h)",
             "kafka.colour: unknown key (expected one of bootstrapServers, topicPrefix,"
                 + " partitions, replicationFactor, clientProperties)",
-            "nonsense: unknown key (expected one of kafka, ingest, admin, standalone)");
+            "nonsense: unknown key (expected one of kafka, ingest, admin, standalone, sinks)");
   }
 
   @Test

@@ -1,0 +1,75 @@
+package dev.vitals.app.config;
+
+import static dev.vitals.app.config.ConfigPrinter.REDACTED;
+import static dev.vitals.app.config.ConfigPrinter.map;
+
+import dev.vitals.sinks.SinkSettings;
+import dev.vitals.sinks.SinkSettings.Destination;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The {@code sinks:} section as printed: passwords, tokens and secret-looking headers redacted. */
+final class SinksPrinter {
+
+  private SinksPrinter() {}
+
+  static Map<String, Object> sinks(SinkSettings s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    SinksBinder.KEYS.forEach(
+        (kind, key) -> {
+          List<Object> entries = new ArrayList<>();
+          s.destinations().stream()
+              .filter(d -> d.kind() == kind)
+              .forEach(d -> entries.add(destination(d)));
+          m.put(key, entries);
+        });
+    m.put(
+        "delivery",
+        map(
+            "minBackoff", Quantities.formatDuration(s.delivery().minBackoff()),
+            "maxBackoff", Quantities.formatDuration(s.delivery().maxBackoff())));
+    return m;
+  }
+
+  private static Map<String, Object> destination(Destination d) {
+    Map<String, Object> headers = new LinkedHashMap<>();
+    d.headers().keySet().stream()
+        .sorted()
+        .forEach(h -> headers.put(h, isSecretHeader(h) ? REDACTED : d.headers().get(h)));
+    Map<String, Object> m = map("name", d.name(), "url", d.url().toString(), "headers", headers);
+    m.put("tenantHeader", d.tenantHeader());
+    if (d.auth() != null) {
+      m.put(
+          "auth",
+          map(
+              "username", d.auth().username(),
+              "password", d.auth().password() == null ? null : REDACTED,
+              "bearerToken", d.auth().bearerToken() == null ? null : REDACTED));
+    }
+    if (d.tls() != null) {
+      m.put(
+          "tls",
+          map(
+              "caFile", d.tls().caFile() == null ? null : d.tls().caFile().toString(),
+              "certFile", d.tls().certFile() == null ? null : d.tls().certFile().toString(),
+              "keyFile", d.tls().keyFile() == null ? null : d.tls().keyFile().toString(),
+              "insecureSkipVerify", d.tls().insecureSkipVerify()));
+    }
+    m.put("timeout", Quantities.formatDuration(d.timeout()));
+    m.put("shards", d.shards());
+    m.put("maxBatchSamples", d.maxBatchSamples());
+    return m;
+  }
+
+  /** Header values that may carry credentials: Authorization, API keys, tokens, cookies. */
+  static boolean isSecretHeader(String name) {
+    String h = name.toLowerCase(Locale.ROOT);
+    return ConfigPrinter.isSecret(h)
+        || h.contains("auth")
+        || h.contains("key")
+        || h.contains("cookie");
+  }
+}

@@ -1,0 +1,129 @@
+package dev.vitals.sinks.alertmanager;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Alertmanager (Debian's {@code prometheus-alertmanager}) on a free 127.0.0.1 port, with a
+ * null receiver, clustering off and its own storage folder. Missing binary: the test fails when
+ * {@code CI} is set, and is skipped otherwise.
+ */
+final class AlertmanagerProcess implements AutoCloseable {
+
+  static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
+
+  private static final String CONFIG =
+      String.join(
+          "\n",
+          "route:",
+          "  receiver: 'null'",
+          "  group_wait: 1s",
+          "  group_interval: 1s",
+          "  repeat_interval: 1h",
+          "receivers:",
+          "  - name: 'null'",
+          "");
+
+  private final Path dir;
+  private final int port;
+  private Process process;
+
+  private AlertmanagerProcess(Path dir, int port) {
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /** Starts Alertmanager in {@code dir} (config, storage and log live there). */
+  static AlertmanagerProcess start(Path dir) throws IOException, InterruptedException {
+    boolean present = Files.isExecutable(BINARY);
+    if (System.getenv("CI") != null && !present) {
+      throw new IllegalStateException(
+          BINARY + " is missing: .ci/run installs the prometheus-alertmanager package");
+    }
+    assumeTrue(present, BINARY + " is not installed (apt-get install prometheus-alertmanager)");
+    Files.writeString(dir.resolve("alertmanager.yml"), CONFIG);
+    Files.createDirectories(dir.resolve("data"));
+    AlertmanagerProcess am = new AlertmanagerProcess(dir, freePort());
+    am.start();
+    return am;
+  }
+
+  /** (Re)starts the process on the same port and waits for {@code /-/ready}. */
+  void start() throws IOException, InterruptedException {
+    process =
+        new ProcessBuilder(
+                List.of(
+                    BINARY.toString(),
+                    "--config.file=" + dir.resolve("alertmanager.yml"),
+                    "--storage.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port,
+                    "--cluster.listen-address="))
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dir.resolve("alertmanager.log").toFile()))
+            .start();
+    Process p = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+    awaitReady();
+  }
+
+  URI url() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** SIGTERM, then waits for the process to end. */
+  void stop() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+    process = null;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+
+  private void awaitReady() throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpRequest ready = HttpRequest.newBuilder(url().resolve("/-/ready")).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "alertmanager exited: " + Files.readString(dir.resolve("alertmanager.log")));
+      }
+      try {
+        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("alertmanager not ready on " + url());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
