@@ -84,6 +84,11 @@ public final class DestinationClient {
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Like {@link #send} for protocols whose answers are binary (OTLP's protobuf responses). */
+  public CompletableFuture<HttpResponse<byte[]>> sendForBytes(HttpRequest request) {
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   private static String authorization(Auth auth) {
     if (auth == null) {
       return null;
