@@ -9,8 +9,10 @@ final class Shards {
 
   private Shards() {}
 
+  /** Stable across processes: String and Map hash codes are specified. */
   static int shardOf(Sample sample, int shards) {
-    return Math.floorMod(sample.seriesKey().hashCode() * 0x9E3779B9, shards);
+    int hash = sample.name().hashCode() * 31 + sample.labels().hashCode();
+    return Math.floorMod(hash * 0x9E3779B9, shards);
   }
 
   /** The non-empty shards of {@code samples}, each in the order the samples came. */
