@@ -21,20 +21,37 @@ final class RemoteWriteBody {
   private static final int DOUBLE_1 = 0x09; // field 1, 64-bit
   private static final int VARINT_2 = 0x10; // field 2, varint
 
-  private byte[] buf;
+  /** A buffer bigger than this is not kept for the next request. */
+  private static final int MAX_KEPT = 8 << 20;
+
+  private static final ThreadLocal<RemoteWriteBody> SCRATCH =
+      ThreadLocal.withInitial(RemoteWriteBody::new);
+
+  private byte[] buf = new byte[64 << 10];
   private int pos;
   private byte[][] pairs = new byte[16][];
 
-  private RemoteWriteBody(int capacity) {
-    buf = new byte[capacity];
-  }
-
-  static byte[] encode(List<Sample> samples) {
-    RemoteWriteBody body = new RemoteWriteBody(Math.max(64, samples.size() * 160));
+  /** Encodes {@code samples} and hands the bytes to {@code then}; the array is reused after. */
+  static <T> T encode(List<Sample> samples, Encoded<T> then) {
+    RemoteWriteBody body = SCRATCH.get();
+    body.pos = 0;
     for (Sample s : samples) {
       body.series(s);
     }
-    return Arrays.copyOf(body.buf, body.pos);
+    T result = then.apply(body.buf, body.pos);
+    if (body.buf.length > MAX_KEPT) {
+      body.buf = new byte[64 << 10];
+    }
+    return result;
+  }
+
+  /** Uses the encoded bytes {@code buf[0, length)} before they are overwritten. */
+  interface Encoded<T> {
+    T apply(byte[] buf, int length);
+  }
+
+  static byte[] encode(List<Sample> samples) {
+    return encode(samples, (buf, length) -> Arrays.copyOf(buf, length));
   }
 
   private void series(Sample s) {

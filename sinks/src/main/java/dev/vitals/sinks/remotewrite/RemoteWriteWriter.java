@@ -33,7 +33,7 @@ public final class RemoteWriteWriter implements StoreWriter {
               .setHeader("Content-Encoding", "snappy")
               .setHeader("Content-Type", "application/x-protobuf")
               .setHeader("X-Prometheus-Remote-Write-Version", "0.1.0")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body(samples)))
+              .POST(compressed(samples))
               .build();
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(WriteResult.error(e));
@@ -41,10 +41,29 @@ public final class RemoteWriteWriter implements StoreWriter {
     return client.send(request).thenApply(WriteResult::of);
   }
 
+  private static HttpRequest.BodyPublisher compressed(List<Sample> samples) {
+    return RemoteWriteBody.encode(
+        samples,
+        (raw, length) -> {
+          byte[] out = new byte[Snappy.maxCompressedLength(length)];
+          int n = compress(raw, length, out);
+          return HttpRequest.BodyPublishers.ofByteArray(out, 0, n);
+        });
+  }
+
+  private static int compress(byte[] raw, int length, byte[] out) {
+    try {
+      return Snappy.rawCompress(raw, 0, length, out, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The compressed request body. */
   public static byte[] body(List<Sample> samples) {
     try {
-      return Snappy.compress(RemoteWriteBody.encode(samples));
+      byte[] raw = RemoteWriteBody.encode(samples);
+      return Snappy.compress(raw);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
