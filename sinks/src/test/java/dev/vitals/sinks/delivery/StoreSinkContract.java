@@ -12,9 +12,12 @@ import dev.vitals.schemas.signals.SloEvaluation;
 import dev.vitals.schemas.testing.KafkaTestCluster;
 import dev.vitals.sinks.SinkServer;
 import dev.vitals.sinks.SinkSettings;
+import dev.vitals.sinks.series.SeriesMapper;
 import dev.vitals.sinks.testing.TopicRecords;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -239,14 +242,28 @@ public abstract class StoreSinkContract {
 
   /** Write attempts the store did not acknowledge (4xx, 5xx, or no answer). */
   protected double failedWriteAttempts() {
+    return metric("vitals_sink_write_attempts", "outcome", "error")
+        + metric("vitals_sink_write_attempts", "outcome", "4xx")
+        + metric("vitals_sink_write_attempts", "outcome", "5xx");
+  }
+
+  /**
+   * The value of a counter or gauge of this sink (by its name without {@code _total}), summed over
+   * the data points that have {@code label=value} (null: all).
+   */
+  protected double metric(String name, String label, String value) {
     double n = 0;
     for (MetricSnapshot s : registry.scrape()) {
-      if (s instanceof CounterSnapshot
-          && s.getMetadata().getName().equals("vitals_sink_write_attempts")) {
-        for (CounterSnapshot.CounterDataPointSnapshot p : ((CounterSnapshot) s).getDataPoints()) {
-          if (!"2xx".equals(p.getLabels().get("outcome"))) {
-            n += p.getValue();
-          }
+      if (!s.getMetadata().getName().equals(name)) {
+        continue;
+      }
+      for (DataPointSnapshot p : s.getDataPoints()) {
+        boolean ours = sinkName.equals(p.getLabels().get("sink"));
+        if (ours && (label == null || value.equals(p.getLabels().get(label)))) {
+          n +=
+              p instanceof CounterSnapshot.CounterDataPointSnapshot
+                  ? ((CounterSnapshot.CounterDataPointSnapshot) p).getValue()
+                  : ((GaugeSnapshot.GaugeDataPointSnapshot) p).getValue();
         }
       }
     }
@@ -305,6 +322,15 @@ public abstract class StoreSinkContract {
     awaitPoints("vitals_health_status", labels("service", "checkout", "status", "OK"), point(t, 0));
     awaitEverythingCommitted();
     assertThat(deadLetters()).isEmpty();
+    // the service window (18 series), the operation window (17), the SLO (3), the health (4)
+    assertThat(metric("vitals_sink_samples_sent", null, null)).isEqualTo(42);
+    assertThat(metric("vitals_sink_write_attempts", "outcome", "2xx")).isPositive();
+    assertThat(failedWriteAttempts()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(metric("vitals_sink_consumer_lag_records", null, null)).isZero());
+    assertThat(metric("vitals_sink_in_flight_samples", null, null)).isZero();
   }
 
   @Test
@@ -328,6 +354,8 @@ public abstract class StoreSinkContract {
     awaitPoints("vitals_window_requests", labels("service", "cart"), expected);
     awaitEverythingCommitted();
     assertThat(deadLetters()).isEmpty();
+    assertThat(metric("vitals_sink_samples_retried", null, null)).isPositive();
+    assertThat(metric("vitals_sink_write_attempts", "outcome", "4xx")).isZero();
   }
 
   @Test
@@ -361,6 +389,12 @@ public abstract class StoreSinkContract {
         .isEqualTo(refusedAt.topic() + "-" + refusedAt.partition() + "@" + refusedAt.offset());
     assertThat(Instant.parse(header(letter, DeadLetters.HEADER_TIME)))
         .isBetween(Instant.now().minusSeconds(120), Instant.now());
+    assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isEqualTo(1);
+    assertThat(metric("vitals_sink_samples_dead_lettered", null, null))
+        .isEqualTo(
+            new SeriesMapper(topics)
+                .samples(topics.serviceWindows(), SignalJson.write(refused))
+                .size());
   }
 
   @Test
