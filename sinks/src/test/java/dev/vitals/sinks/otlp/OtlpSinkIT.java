@@ -1,5 +1,7 @@
 package dev.vitals.sinks.otlp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.delivery.StoreSinkContract;
@@ -12,6 +14,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store-sink contract against an OTLP/HTTP receiver that records what it accepts: resource
@@ -30,6 +34,7 @@ class OtlpSinkIT extends StoreSinkContract {
   private static final String REFUSED_SERVICE = "refused-by-receiver";
 
   static OtlpReceiver receiver;
+  private String tenantHeader;
 
   @BeforeAll
   static void startReceiver() throws Exception {
@@ -56,7 +61,19 @@ class OtlpSinkIT extends StoreSinkContract {
 
   @Override
   protected SinkSettings.Destination destination(String name) {
-    return SinkSettings.Destination.of(name, SinkSettings.Kind.OTLP, receiver.url());
+    SinkSettings.Destination d =
+        SinkSettings.Destination.of(name, SinkSettings.Kind.OTLP, receiver.url());
+    return new SinkSettings.Destination(
+        d.name(),
+        d.kind(),
+        d.url(),
+        d.headers(),
+        tenantHeader,
+        d.auth(),
+        d.tls(),
+        d.timeout(),
+        d.shards(),
+        d.maxBatchSamples());
   }
 
   @Override
@@ -109,6 +126,34 @@ class OtlpSinkIT extends StoreSinkContract {
       }
     }
     return labels;
+  }
+
+  /** With a tenant header, every request carries one tenant's series, named in the header. */
+  @Test
+  void withATenantHeaderEveryRequestHoldsOneTenantNamedInTheHeader() throws Exception {
+    tenantHeader = OtlpReceiver.TENANT_HEADER;
+    startSink();
+    String first = tenant;
+    String second = tenant + "-b";
+    for (int i = 0; i < 10; i++) {
+      tenant = i % 2 == 0 ? first : second;
+      produceWindow(window("svc-" + i, null, t, 10 + i));
+    }
+    awaitEverythingCommitted();
+    tenant = second;
+    awaitPoints("vitals_window_requests", labels("service", "svc-9"), point(t, 19));
+    int requests = 0;
+    for (OtlpReceiver.Received r : receiver.received()) {
+      Set<String> tenants = new HashSet<>();
+      r.request()
+          .getResourceMetricsList()
+          .forEach(rm -> tenants.add(resourceLabels(rm).get("tenant")));
+      if (tenants.contains(first) || tenants.contains(second)) {
+        assertThat(tenants).containsExactly(r.tenant());
+        requests++;
+      }
+    }
+    assertThat(requests).isGreaterThanOrEqualTo(2);
   }
 
   @Override

@@ -20,7 +20,15 @@ import java.util.function.Predicate;
 public final class OtlpReceiver implements AutoCloseable {
 
   private final HttpServer server;
-  private final List<ExportMetricsServiceRequest> accepted = new CopyOnWriteArrayList<>();
+
+  /** The header tests set {@code tenantHeader} to. */
+  public static final String TENANT_HEADER = "X-Scope-OrgID";
+
+  private final List<Received> accepted = new CopyOnWriteArrayList<>();
+
+  /** An accepted request and its tenant header ("" when it had none). */
+  public record Received(ExportMetricsServiceRequest request, String tenant) {}
+
   private volatile boolean unavailable;
   private volatile Predicate<ExportMetricsServiceRequest> refuse = r -> false;
 
@@ -50,7 +58,8 @@ public final class OtlpReceiver implements AutoCloseable {
       respond(exchange, 400, "refused by the test receiver".getBytes(StandardCharsets.UTF_8));
       return;
     }
-    accepted.add(request);
+    String tenant = exchange.getRequestHeaders().getFirst(TENANT_HEADER);
+    accepted.add(new Received(request, tenant == null ? "" : tenant));
     respond(exchange, 200, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
   }
 
@@ -68,6 +77,10 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   public List<ExportMetricsServiceRequest> accepted() {
+    return accepted.stream().map(Received::request).toList();
+  }
+
+  public List<Received> received() {
     return List.copyOf(accepted);
   }
 
