@@ -49,7 +49,7 @@ public final class SinkServer implements AutoCloseable {
       for (SinkSettings.Destination d : settings.destinations()) {
         if (d.kind() == SinkSettings.Kind.ALERTMANAGER) {
           var am = AlertmanagerSink.start(d, settings.topics(), kafka, registry, Clock.systemUTC());
-          running.add(new Running(d.name(), am::ready, am));
+          running.add(new Running(d.name(), am::ready, () -> {}, am));
           continue;
         }
         if (metrics == null) {
@@ -64,7 +64,7 @@ public final class SinkServer implements AutoCloseable {
                 writer(d),
                 metrics,
                 Clock.systemUTC());
-        running.add(new Running(d.name(), sink::ready, sink));
+        running.add(new Running(d.name(), sink::ready, sink::stop, sink));
       }
     } catch (IOException | RuntimeException e) {
       server.close();
@@ -104,6 +104,7 @@ public final class SinkServer implements AutoCloseable {
       return;
     }
     closed = true;
+    running.forEach(r -> r.stop().run());
     for (Running r : running) {
       try {
         r.closeable().close();
@@ -113,5 +114,6 @@ public final class SinkServer implements AutoCloseable {
     }
   }
 
-  private record Running(String name, BooleanSupplier ready, AutoCloseable closeable) {}
+  private record Running(
+      String name, BooleanSupplier ready, Runnable stop, AutoCloseable closeable) {}
 }

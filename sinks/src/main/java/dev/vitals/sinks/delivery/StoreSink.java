@@ -320,6 +320,11 @@ public final class StoreSink implements AutoCloseable {
         });
   }
 
+  /** Asks the sink to stop, without waiting: lets several sinks wind down together. */
+  public void stop() {
+    closing = true;
+  }
+
   /** Stops after the batch in flight is written, or abandons it if the store is failing. */
   @Override
   public void close() {
