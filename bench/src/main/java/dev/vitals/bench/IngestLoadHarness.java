@@ -153,7 +153,7 @@ public final class IngestLoadHarness {
               over,
               throttled);
       System.out.println(report);
-      Files.writeString(results, report);
+      Files.writeString(results, replaceSection(results, Report.SECTION, report));
       log("written to " + results.toAbsolutePath());
     } finally {
       deleteRecursively(dir);
@@ -236,6 +236,26 @@ public final class IngestLoadHarness {
           heap.peakUsed(),
           heap.peakAfterGc());
     }
+  }
+
+  /**
+   * The results file with the section that starts at {@code heading} (up to the next {@code ## }
+   * heading) replaced by {@code section}, or appended when the file has none; other benchmarks'
+   * sections stay as they are.
+   */
+  static String replaceSection(Path file, String heading, String section)
+      throws java.io.IOException {
+    String text = Files.exists(file) ? Files.readString(file) : "# Benchmark results\n";
+    int start = text.indexOf(heading + "\n");
+    if (start < 0) {
+      return text.stripTrailing() + "\n\n" + section.stripTrailing() + "\n";
+    }
+    int end = text.indexOf("\n## ", start + heading.length());
+    String rest = end < 0 ? "" : text.substring(end + 1);
+    return text.substring(0, start)
+        + section.stripTrailing()
+        + "\n"
+        + (rest.isEmpty() ? "" : "\n" + rest);
   }
 
   /** The sum of a counter's series ({@code _total} is not part of the snapshot's name). */

@@ -8,6 +8,9 @@ import java.util.List;
 /** The harness's results as markdown: a table per phase, the machine, and how to read them. */
 final class Report {
 
+  /** The heading of the section of bench/RESULTS.md this report owns. */
+  static final String SECTION = "## Ingest: end to end";
+
   private static final double MIB = 1 << 20;
 
   private Report() {}
@@ -115,19 +118,20 @@ final class Report {
             throttled.maxInFlightBytes() / MIB));
     return String.join(
         "\n",
-        "# Ingest load results",
+        SECTION,
         "",
-        "Written by `dev.vitals.bench.IngestLoadHarness` (see README.md); overwritten on every run.",
+        "Written by `dev.vitals.bench.IngestLoadHarness` (see README.md), which replaces this"
+            + " section on every run.",
         "",
-        "## Machine",
+        "### Machine",
         "",
         Machine.describe(),
         "",
-        "## Results",
+        "### Results",
         "",
         String.join("\n", rows),
         "",
-        "## Reading the numbers",
+        "### Reading the numbers",
         "",
         "- Everything runs in one JVM on the same cores: the KRaft broker, ProducerPerformance, ingest"
             + " and the java.net.http load clients. Ingest's own CPU is the CPU time of its threads"

@@ -1,0 +1,255 @@
+package dev.vitals.bench;
+
+import dev.vitals.schemas.Topics;
+import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.schemas.signals.SignalJson;
+import dev.vitals.sinks.SinkSettings;
+import dev.vitals.sinks.delivery.WriteResult;
+import dev.vitals.sinks.http.DestinationClient;
+import dev.vitals.sinks.remotewrite.RemoteWriteWriter;
+import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesMapper;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The cost of the remote-write sink next to the cost of the store it feeds. Starts VictoriaMetrics
+ * ({@code /usr/bin/victoria-metrics}) on a free port, then for a fixed time writes the samples of
+ * service windows through {@link RemoteWriteWriter} (no Kafka: only mapping to requests, encoding,
+ * compression and HTTP are measured), {@code shards} requests in flight like the sink's shards.
+ * Reports samples/s, the JVM's CPU-seconds per million samples (HTTP client threads included) and
+ * VictoriaMetrics' CPU-seconds per million samples from {@code /proc/<pid>/stat}. The samples are
+ * built before the clock starts (see {@link #RING_ROUNDS}).
+ *
+ * <p>Arguments: {@code [seconds=30] [services=1000] [batchSamples=2000] [shards=4]}.
+ */
+public final class RemoteWriteSinkHarness {
+
+  private static final Path VICTORIA_METRICS = Path.of("/usr/bin/victoria-metrics");
+  private static final long CLK_TCK = 100;
+
+  /**
+   * Rounds built ahead (240,000 samples with 1,000 services: a bigger ring makes the bench measure
+   * the garbage collector's copying of it); the run cycles through them, so a sample's timestamp
+   * comes back every 6 rounds: VictoriaMetrics (no deduplication configured) stores every row it
+   * receives all the same.
+   */
+  private static final int RING_ROUNDS = 6;
+
+  private RemoteWriteSinkHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    int services = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    int batchSamples = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    int shards = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+    if (!Files.isExecutable(VICTORIA_METRICS)) {
+      throw new IllegalStateException(VICTORIA_METRICS + " is not installed");
+    }
+    Path data = Files.createTempDirectory("vitals-bench-vm");
+    int port = freePort();
+    Process vm =
+        new ProcessBuilder(
+                VICTORIA_METRICS.toString(),
+                "-storageDataPath=" + data,
+                "-httpListenAddr=127.0.0.1:" + port,
+                "-retentionPeriod=100y",
+                "-loggerLevel=ERROR")
+            .redirectErrorStream(true)
+            .redirectOutput(data.resolve("vm.log").toFile())
+            .start();
+    try {
+      awaitReady(URI.create("http://127.0.0.1:" + port + "/health"));
+      URI write = URI.create("http://127.0.0.1:" + port + "/api/v1/write");
+      SinkSettings.Destination destination =
+          SinkSettings.Destination.of("bench", SinkSettings.Kind.REMOTE_WRITE, write);
+      RemoteWriteWriter writer = new RemoteWriteWriter(new DestinationClient(destination));
+      List<List<Sample>> ring = ring(templates(services), RING_ROUNDS, batchSamples);
+
+      run(writer, ring, 5, shards); // warm-up: JIT, connections
+      System.gc();
+      Thread.sleep(2000);
+      long vmBefore = cpuTicks(vm.pid());
+      long jvmBefore = jvmCpuNanos();
+      long start = System.nanoTime();
+      long samples = run(writer, ring, seconds, shards);
+      double wall = (System.nanoTime() - start) / 1e9;
+      long jvmAfter = jvmCpuNanos();
+      Thread.sleep(3000); // let the store finish what it buffered
+      long vmAfter = cpuTicks(vm.pid());
+
+      double millions = samples / 1e6;
+      double sinkCpu = (jvmAfter - jvmBefore) / 1e9;
+      double storeCpu = (vmAfter - vmBefore) / (double) CLK_TCK;
+      System.out.printf(
+          Locale.ROOT,
+          "samples=%d wall_s=%.1f samples_per_s=%.0f%n"
+              + "sink_cpu_s=%.2f sink_cpu_s_per_million=%.3f%n"
+              + "store_cpu_s=%.2f store_cpu_s_per_million=%.3f%n"
+              + "ratio_sink_to_store=%.2f%n",
+          samples,
+          wall,
+          samples / wall,
+          sinkCpu,
+          sinkCpu / millions,
+          storeCpu,
+          storeCpu / millions,
+          sinkCpu / storeCpu);
+    } finally {
+      vm.destroy();
+      vm.waitFor();
+    }
+  }
+
+  /** The samples of one window of each service (a service window and one operation window). */
+  private static List<List<Sample>> templates(int services) {
+    SeriesMapper mapper = new SeriesMapper(Topics.DEFAULT);
+    Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    List<List<Sample>> out = new ArrayList<>(services);
+    for (int i = 0; i < services; i++) {
+      List<Sample> samples = new ArrayList<>();
+      for (String op : new String[] {null, "GET /api/items/{id}"}) {
+        ServiceWindow w =
+            new ServiceWindow(
+                "tenant-" + (i % 10),
+                "ns-" + (i % 25),
+                "service-" + i,
+                op,
+                end.minus(Duration.ofMinutes(1)),
+                end,
+                0,
+                1000 + i,
+                i % 13,
+                new ServiceWindow.Latency(0.012, 0.08, 0.4, 1.9, null),
+                Map.of("INFO", 300L, "ERROR", 4L),
+                1000 + i,
+                i % 13,
+                List.of(),
+                List.of(),
+                false);
+        samples.addAll(mapper.samples(Topics.DEFAULT.serviceWindows(), SignalJson.write(w)));
+      }
+      out.add(samples);
+    }
+    return out;
+  }
+
+  /**
+   * The batches of {@code rounds} rounds (every service's samples, 100 ms later each round), built
+   * before the clock starts: making samples is the series mapper's cost, not the writer's.
+   */
+  private static List<List<Sample>> ring(
+      List<List<Sample>> templates, int rounds, int batchSamples) {
+    long base = Instant.now().minus(Duration.ofHours(2)).toEpochMilli();
+    List<List<Sample>> out = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      long ts = base + round * 100L;
+      List<Sample> batch = new ArrayList<>(batchSamples);
+      for (List<Sample> service : templates) {
+        for (Sample s : service) {
+          batch.add(new Sample(s.name(), s.labels(), s.value(), ts));
+          if (batch.size() == batchSamples) {
+            out.add(batch);
+            batch = new ArrayList<>(batchSamples);
+          }
+        }
+      }
+      if (!batch.isEmpty()) {
+        out.add(batch);
+      }
+    }
+    return out;
+  }
+
+  /** Sends the ring's batches over and over for {@code seconds}; returns samples acknowledged. */
+  private static long run(
+      RemoteWriteWriter writer, List<List<Sample>> ring, int seconds, int shards)
+      throws InterruptedException {
+    Semaphore inFlight = new Semaphore(shards);
+    AtomicLong acknowledged = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    for (int i = 0; System.nanoTime() < deadline; i = (i + 1) % ring.size()) {
+      send(writer, ring.get(i), inFlight, acknowledged, failed);
+    }
+    inFlight.acquire(shards);
+    inFlight.release(shards);
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " requests failed");
+    }
+    return acknowledged.get();
+  }
+
+  private static void send(
+      RemoteWriteWriter writer,
+      List<Sample> batch,
+      Semaphore inFlight,
+      AtomicLong acknowledged,
+      AtomicLong failed)
+      throws InterruptedException {
+    inFlight.acquire();
+    CompletableFuture<WriteResult> f = writer.write(batch, null);
+    f.whenComplete(
+        (r, e) -> {
+          if (e == null && r.outcome() == WriteResult.Outcome.ACCEPTED) {
+            acknowledged.addAndGet(batch.size());
+          } else {
+            failed.incrementAndGet();
+          }
+          inFlight.release();
+        });
+  }
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitReady(URI health) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 300; i++) {
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("VictoriaMetrics not ready at " + health);
+  }
+}

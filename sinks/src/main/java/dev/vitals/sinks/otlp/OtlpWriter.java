@@ -1,0 +1,153 @@
+package dev.vitals.sinks.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vitals.sinks.delivery.StoreWriter;
+import dev.vitals.sinks.delivery.WriteResult;
+import dev.vitals.sinks.http.DestinationClient;
+import dev.vitals.sinks.series.Sample;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OTLP/HTTP metrics in protobuf: one resource per (tenant, namespace, service) with {@code
+ * service.name}, {@code service.namespace} and {@code vitals.tenant}, one gauge per series name,
+ * the other labels as data point attributes. Retries follow the OTLP rule: 429, 502, 503 and 504
+ * are retried, every other failure is refused; a partial success is logged and counted.
+ */
+public final class OtlpWriter implements StoreWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpWriter.class);
+  private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
+  private static final Set<String> RESOURCE_LABELS = Set.of("tenant", "namespace", "service");
+  static final String SCOPE = "dev.vitals.sinks";
+
+  private final DestinationClient client;
+
+  public OtlpWriter(DestinationClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public CompletableFuture<WriteResult> write(List<Sample> samples, String tenant) {
+    HttpRequest request =
+        client
+            .request(client.destination().url(), tenant)
+            .setHeader("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request(samples).toByteArray()))
+            .build();
+    return client.sendForBytes(request).thenApply(OtlpWriter::result);
+  }
+
+  static ExportMetricsServiceRequest request(List<Sample> samples) {
+    Map<List<String>, Map<String, Gauge.Builder>> byResource = new LinkedHashMap<>();
+    for (Sample s : samples) {
+      List<String> resource =
+          List.of(s.tenant(), s.labels().getOrDefault("namespace", ""), service(s));
+      byResource
+          .computeIfAbsent(resource, r -> new LinkedHashMap<>())
+          .computeIfAbsent(s.name(), n -> Gauge.newBuilder())
+          .addDataPoints(point(s));
+    }
+    ExportMetricsServiceRequest.Builder out = ExportMetricsServiceRequest.newBuilder();
+    byResource.forEach(
+        (resource, gauges) -> out.addResourceMetrics(resourceMetrics(resource, gauges)));
+    return out.build();
+  }
+
+  private static String service(Sample s) {
+    return s.labels().getOrDefault("service", "");
+  }
+
+  private static ResourceMetrics resourceMetrics(
+      List<String> resource, Map<String, Gauge.Builder> gauges) {
+    Resource.Builder r =
+        Resource.newBuilder().addAttributes(attribute("service.name", resource.get(2)));
+    if (!resource.get(1).isEmpty()) {
+      r.addAttributes(attribute("service.namespace", resource.get(1)));
+    }
+    r.addAttributes(attribute("vitals.tenant", resource.get(0)));
+    ScopeMetrics.Builder scope =
+        ScopeMetrics.newBuilder().setScope(InstrumentationScope.newBuilder().setName(SCOPE));
+    gauges.forEach(
+        (name, gauge) -> scope.addMetrics(Metric.newBuilder().setName(name).setGauge(gauge)));
+    return ResourceMetrics.newBuilder().setResource(r).addScopeMetrics(scope).build();
+  }
+
+  private static NumberDataPoint point(Sample s) {
+    NumberDataPoint.Builder p =
+        NumberDataPoint.newBuilder()
+            .setTimeUnixNano(s.timestampMs() * 1_000_000L)
+            .setAsDouble(s.value());
+    s.labels()
+        .forEach(
+            (k, v) -> {
+              if (!RESOURCE_LABELS.contains(k)) {
+                p.addAttributes(attribute(k, v));
+              }
+            });
+    return p.build();
+  }
+
+  private static KeyValue attribute(String key, String value) {
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
+  }
+
+  static WriteResult result(HttpResponse<byte[]> response) {
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return new WriteResult(
+          WriteResult.Outcome.ACCEPTED, status, "", null, rejectedPoints(response.body()));
+    }
+    WriteResult.Outcome outcome =
+        RETRYABLE.contains(status) ? WriteResult.Outcome.RETRYABLE : WriteResult.Outcome.REJECTED;
+    return new WriteResult(
+        outcome, status, printable(response.body()), DestinationClient.retryAfter(response), 0);
+  }
+
+  private static long rejectedPoints(byte[] body) {
+    if (body == null || body.length == 0) {
+      return 0;
+    }
+    try {
+      ExportMetricsServiceResponse r = ExportMetricsServiceResponse.parseFrom(body);
+      long rejected = r.getPartialSuccess().getRejectedDataPoints();
+      if (rejected > 0 || !r.getPartialSuccess().getErrorMessage().isEmpty()) {
+        LOG.warn(
+            "OTLP partial success: {} data points rejected: {}",
+            rejected,
+            r.getPartialSuccess().getErrorMessage());
+      }
+      return rejected;
+    } catch (InvalidProtocolBufferException e) {
+      return 0;
+    }
+  }
+
+  /** The body as text, with the bytes of a protobuf {@code Status} that are not text dropped. */
+  private static String printable(byte[] body) {
+    String s = new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8);
+    return s.replaceAll("[\\p{Cc}\\x{FFFD}&&[^\\n\\t]]", "");
+  }
+}
