@@ -30,7 +30,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * sinks} deliver an alert of the alerts topic to an in-test Alertmanager endpoint, and report the
  * {@code sinks} readiness check.
  */
-@Disabled("needs SinkServer (implemented on the sinks branch)")
 class SinksIT {
 
   private final HttpClient http = HttpClient.newHttpClient();

@@ -48,7 +48,11 @@ public final class SinkServer implements AutoCloseable {
       SinkMetrics metrics = null;
       for (SinkSettings.Destination d : settings.destinations()) {
         if (d.kind() == SinkSettings.Kind.ALERTMANAGER) {
-          var am = AlertmanagerSink.start(d, settings.topics(), kafka, registry, Clock.systemUTC());
+          var am =
+              AlertmanagerSink.builder(d, settings.topics(), kafka, registry)
+                  .clock(Clock.systemUTC())
+                  .delivery(settings.delivery())
+                  .start();
           running.add(new Running(d.name(), am::ready, () -> {}, am));
           continue;
         }
