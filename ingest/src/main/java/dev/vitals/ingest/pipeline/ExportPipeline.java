@@ -70,7 +70,11 @@ public final class ExportPipeline implements AutoCloseable {
    * A parsed request, and the items the parser itself refused (such as remote-write series without
    * a name).
    */
-  public record Parsed(Message request, long rejectedItems, String rejectMessage) {
+  public record Parsed(Message request, long rejectedItems, String rejectMessage, byte[] wire) {
+    public Parsed(Message request, long rejectedItems, String rejectMessage) {
+      this(request, rejectedItems, rejectMessage, null);
+    }
+
     public static Parsed of(Message request) {
       return new Parsed(request, 0, "");
     }
@@ -78,7 +82,8 @@ public final class ExportPipeline implements AutoCloseable {
     /** Parses binary protobuf of the signal's request type. */
     public static Parsed protobuf(OtlpSignal signal, byte[] body) throws MalformedException {
       try {
-        return of(signal.parse(body));
+        // Keep the bytes: resources that fit a record are sliced out of them, not re-serialized.
+        return new Parsed(signal.parse(body), 0, "", body);
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         throw new MalformedException(
             "invalid protobuf "
@@ -169,7 +174,7 @@ public final class ExportPipeline implements AutoCloseable {
       return;
     }
     long items = context.signal().countItems(parsed.request());
-    RecordSplitter.Split split = splitter.split(context.signal(), parsed.request());
+    RecordSplitter.Split split = splitter.split(context.signal(), parsed.request(), parsed.wire());
     CompletableFuture<Void> acked = publish(context, split.parts());
     acked.whenComplete((ok, error) -> reservation.release());
     acked.whenComplete(

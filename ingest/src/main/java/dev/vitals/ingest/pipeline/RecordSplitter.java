@@ -1,5 +1,6 @@
 package dev.vitals.ingest.pipeline;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -16,6 +17,10 @@ import java.util.List;
  * that alone exceeds the limit is rejected, and counted.
  */
 public final class RecordSplitter {
+
+  /** Field 1 (the resource entries), length-delimited: the same in all three requests. */
+  private static final int RESOURCE_ENTRY_TAG =
+      (1 << 3) | com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
   /** Room left in each value for the length prefixes of the enclosing messages. */
   private static final int NESTING_OVERHEAD = 16;
@@ -51,6 +56,22 @@ public final class RecordSplitter {
   public record Split(List<Part> parts, long rejectedItems) {}
 
   public Split split(OtlpSignal signal, Message request) {
+    return split(signal, request, null);
+  }
+
+  /**
+   * Splits a request that was parsed from {@code wire} (binary protobuf), or null. With the wire
+   * bytes, a resource that fits is not serialized again: the record value is the slice of the
+   * request that holds it (its field-1 tag, length and bytes form a valid single-resource request).
+   * Only resources over the limit are rebuilt piece by piece.
+   */
+  public Split split(OtlpSignal signal, Message request, byte[] wire) {
+    if (wire != null) {
+      Split sliced = slice(signal, request, wire);
+      if (sliced != null) {
+        return sliced;
+      }
+    }
     FieldDescriptor resources = signal.resourcesField();
     int count = request.getRepeatedFieldCount(resources);
     List<Part> parts = new ArrayList<>(count);
@@ -71,6 +92,53 @@ public final class RecordSplitter {
       }
     }
     return new Split(parts, rejected[0]);
+  }
+
+  /** The wire-slicing path of {@link #split(OtlpSignal, Message, byte[])}; null if it cannot. */
+  private Split slice(OtlpSignal signal, Message request, byte[] wire) {
+    FieldDescriptor resources = signal.resourcesField();
+    int count = request.getRepeatedFieldCount(resources);
+    List<Part> parts = new ArrayList<>(count);
+    long[] rejected = {0};
+    CodedInputStream in = CodedInputStream.newInstance(wire);
+    int index = 0;
+    try {
+      while (!in.isAtEnd()) {
+        int start = in.getTotalBytesRead();
+        int tag = in.readTag();
+        if (tag != RESOURCE_ENTRY_TAG) {
+          in.skipField(tag);
+          continue;
+        }
+        in.skipRawBytes(in.readRawVarint32());
+        int end = in.getTotalBytesRead();
+        if (index >= count) {
+          return null;
+        }
+        Message entry = (Message) request.getRepeatedField(resources, index++);
+        Resource resource =
+            (Resource) entry.getField(entry.getDescriptorForType().findFieldByNumber(1));
+        if (end - start <= maxValueBytes) {
+          parts.add(new Part(resource, java.util.Arrays.copyOfRange(wire, start, end)));
+        } else {
+          for (Message piece : fit(entry, maxValueBytes - NESTING_OVERHEAD, rejected)) {
+            parts.add(new Part(resource, singleResource(signal, piece)));
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      return null; // the bytes parsed once already; should not happen, so take the slow path
+    }
+    return index == count ? new Split(parts, rejected[0]) : null;
+  }
+
+  private static byte[] singleResource(OtlpSignal signal, Message entry) {
+    return signal
+        .requestPrototype()
+        .newBuilderForType()
+        .addRepeatedField(signal.resourcesField(), entry)
+        .build()
+        .toByteArray();
   }
 
   /**

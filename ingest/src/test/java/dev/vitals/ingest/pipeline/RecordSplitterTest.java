@@ -34,6 +34,42 @@ class RecordSplitterTest {
           .build();
 
   @Test
+  void slicingTheWireBytesGivesTheSameRecordsAsSerializingEachResource() throws Exception {
+    ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.newBuilder();
+    for (int r = 0; r < 3; r++) {
+      Resource resource =
+          Resource.newBuilder()
+              .addAttributes(OtlpResources.stringKeyValue("service.name", "svc-" + r))
+              .build();
+      request.addResourceMetrics(
+          ResourceMetrics.newBuilder()
+              .setResource(resource)
+              .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(gauge("m", 3, r, 1))));
+    }
+    // One resource is too big for a record: it must still be split, the others sliced.
+    ResourceMetrics.Builder big = ResourceMetrics.newBuilder().setResource(RESOURCE);
+    ScopeMetrics.Builder bigScope = ScopeMetrics.newBuilder();
+    for (int m = 0; m < 10; m++) {
+      bigScope.addMetrics(gauge("big-" + m, 60, m * 100, 10));
+    }
+    request.addResourceMetrics(big.addScopeMetrics(bigScope));
+    ExportMetricsServiceRequest built = request.build();
+    byte[] wire = built.toByteArray();
+    RecordSplitter splitter = new RecordSplitter(LIMIT);
+
+    RecordSplitter.Split sliced = splitter.split(OtlpSignal.METRICS, built, wire);
+    RecordSplitter.Split serialized = splitter.split(OtlpSignal.METRICS, built);
+
+    assertThat(sliced.parts()).hasSameSizeAs(serialized.parts()).hasSizeGreaterThan(4);
+    for (int i = 0; i < sliced.parts().size(); i++) {
+      assertThat(ExportMetricsServiceRequest.parseFrom(sliced.parts().get(i).value()))
+          .isEqualTo(ExportMetricsServiceRequest.parseFrom(serialized.parts().get(i).value()));
+      assertThat(sliced.parts().get(i).resource()).isEqualTo(serialized.parts().get(i).resource());
+      assertThat(sliced.parts().get(i).value().length).isLessThanOrEqualTo(LIMIT);
+    }
+  }
+
+  @Test
   void largeResourceIsSplitIntoParseableSingleResourceValuesUnderTheLimitHoldingEveryPointOnce()
       throws Exception {
     ResourceMetrics.Builder resource = ResourceMetrics.newBuilder().setResource(RESOURCE);
