@@ -36,6 +36,7 @@ public final class IngestServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final ExecutorService grpcExecutor;
+  private final java.util.concurrent.ScheduledExecutorService timer;
   private final ExportPipeline pipeline;
   private final HttpIngestServer http;
   private final GrpcIngestServer grpc;
@@ -46,6 +47,7 @@ public final class IngestServer implements AutoCloseable {
       EventLoopGroup boss,
       EventLoopGroup workers,
       ExecutorService grpcExecutor,
+      java.util.concurrent.ScheduledExecutorService timer,
       ExportPipeline pipeline,
       HttpIngestServer http,
       GrpcIngestServer grpc,
@@ -53,6 +55,7 @@ public final class IngestServer implements AutoCloseable {
     this.boss = boss;
     this.workers = workers;
     this.grpcExecutor = grpcExecutor;
+    this.timer = timer;
     this.pipeline = pipeline;
     this.http = http;
     this.grpc = grpc;
@@ -92,6 +95,8 @@ public final class IngestServer implements AutoCloseable {
     EventLoopGroup workers = new NioEventLoopGroup(Math.max(2, cores), threads("vitals-ingest-io"));
     ExecutorService grpcExecutor =
         Executors.newFixedThreadPool(Math.max(2, cores), threads("vitals-ingest-grpc"));
+    java.util.concurrent.ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(threads("vitals-ingest-timer"));
     HttpIngestServer http = null;
     try {
       SslContext httpTls = settings.tls() == null ? null : TlsContexts.forHttp(settings.tls());
@@ -99,7 +104,7 @@ public final class IngestServer implements AutoCloseable {
       http = HttpIngestServer.start(settings, httpTls, boss, workers, pipeline, inFlight, metrics);
       GrpcIngestServer grpc =
           GrpcIngestServer.start(
-              settings, grpcTls, boss, workers, grpcExecutor, pipeline, inFlight, metrics);
+              settings, grpcTls, boss, workers, grpcExecutor, timer, pipeline, inFlight, metrics);
       log.info(
           "ingest listening: OTLP/gRPC on {}:{}, OTLP/HTTP and remote write on {}:{}{}",
           settings.grpc().host(),
@@ -107,13 +112,14 @@ public final class IngestServer implements AutoCloseable {
           settings.http().host(),
           http.port(),
           settings.tls() == null ? "" : " (TLS, client auth " + settings.tls().clientAuth() + ")");
-      return new IngestServer(boss, workers, grpcExecutor, pipeline, http, grpc, producer);
+      return new IngestServer(boss, workers, grpcExecutor, timer, pipeline, http, grpc, producer);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (http != null) {
         http.close();
       }
       pipeline.close();
       grpcExecutor.shutdownNow();
+      timer.shutdownNow();
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       if (e instanceof InterruptedException) {
@@ -169,6 +175,7 @@ public final class IngestServer implements AutoCloseable {
     grpc.close();
     pipeline.close();
     grpcExecutor.shutdown();
+    timer.shutdown();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     log.info("ingest stopped");

@@ -74,6 +74,7 @@ public final class GrpcIngestServer implements AutoCloseable {
       EventLoopGroup boss,
       EventLoopGroup workers,
       ExecutorService executor,
+      java.util.concurrent.ScheduledExecutorService timer,
       ExportPipeline pipeline,
       InFlightLimiter inFlight,
       IngestMetrics metrics)
@@ -81,6 +82,15 @@ public final class GrpcIngestServer implements AutoCloseable {
     IngestSettings.Listener listener = settings.grpc();
     Handler handler = new Handler(pipeline, inFlight, metrics, settings.limits().retryAfter());
     ServerInterceptor auth = new TenantInterceptor(new TenantResolver(settings.auth()), metrics);
+    ServerInterceptor gate =
+        new ReadGate(
+            readSlots(settings.limits()),
+            settings.limits().kafkaTimeout(),
+            timer,
+            (call, message) -> {
+              metrics.rejected(signalLabel(call), "grpc", Reason.THROTTLED);
+              return handler.retryable(message);
+            });
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(listener.host(), listener.port()))
             .bossEventLoopGroup(boss)
@@ -98,14 +108,22 @@ public final class GrpcIngestServer implements AutoCloseable {
     }
     builder.addService(
         ServerInterceptors.intercept(
-            service(OtlpSignal.METRICS, MetricsServiceGrpc.SERVICE_NAME, handler), auth));
+            service(OtlpSignal.METRICS, MetricsServiceGrpc.SERVICE_NAME, handler), gate, auth));
     builder.addService(
         ServerInterceptors.intercept(
-            service(OtlpSignal.LOGS, LogsServiceGrpc.SERVICE_NAME, handler), auth));
+            service(OtlpSignal.LOGS, LogsServiceGrpc.SERVICE_NAME, handler), gate, auth));
     builder.addService(
         ServerInterceptors.intercept(
-            service(OtlpSignal.TRACES, TraceServiceGrpc.SERVICE_NAME, handler), auth));
+            service(OtlpSignal.TRACES, TraceServiceGrpc.SERVICE_NAME, handler), gate, auth));
     return new GrpcIngestServer(builder.build().start());
+  }
+
+  /**
+   * Bodies read at once: as many of the largest allowed body as fit in the in-flight bound, so that
+   * reading never holds more than the bound (at least 2).
+   */
+  static int readSlots(IngestSettings.Limits limits) {
+    return (int) Math.max(2, Math.min(1024, limits.maxInFlightBytes() / limits.maxRequestBytes()));
   }
 
   private static ServerServiceDefinition service(
@@ -214,7 +232,7 @@ public final class GrpcIngestServer implements AutoCloseable {
     }
 
     /** UNAVAILABLE with a RetryInfo: the OTLP way of saying "slow down". */
-    private RuntimeException retryable(String message) {
+    io.grpc.StatusRuntimeException retryable(String message) {
       return StatusProto.toStatusRuntimeException(
           com.google.rpc.Status.newBuilder()
               .setCode(Code.UNAVAILABLE_VALUE)
