@@ -1,5 +1,6 @@
 package dev.vitals.ingest;
 
+import dev.vitals.ingest.auth.TenantRateLimiter;
 import dev.vitals.ingest.grpc.GrpcIngestServer;
 import dev.vitals.ingest.http.HttpIngestServer;
 import dev.vitals.ingest.metrics.IngestMetrics;
@@ -81,6 +82,12 @@ public final class IngestServer implements AutoCloseable {
       throws IOException {
     int cores = Runtime.getRuntime().availableProcessors();
     InFlightLimiter inFlight = new InFlightLimiter(settings.limits().maxInFlightBytes());
+    // One bucket per tenant across both listeners.
+    TenantRateLimiter rates =
+        new TenantRateLimiter(
+            settings.limits().tenantBytesPerSecond(),
+            settings.limits().tenantBurstBytes(),
+            System::nanoTime);
     IngestMetrics metrics =
         new IngestMetrics(registry, inFlight::used, settings.limits().maxInFlightBytes());
     ExportPipeline pipeline =
@@ -101,10 +108,21 @@ public final class IngestServer implements AutoCloseable {
     try {
       SslContext httpTls = settings.tls() == null ? null : TlsContexts.forHttp(settings.tls());
       SslContext grpcTls = settings.tls() == null ? null : TlsContexts.forGrpc(settings.tls());
-      http = HttpIngestServer.start(settings, httpTls, boss, workers, pipeline, inFlight, metrics);
+      http =
+          HttpIngestServer.start(
+              settings, httpTls, boss, workers, pipeline, inFlight, rates, metrics);
       GrpcIngestServer grpc =
           GrpcIngestServer.start(
-              settings, grpcTls, boss, workers, grpcExecutor, timer, pipeline, inFlight, metrics);
+              settings,
+              grpcTls,
+              boss,
+              workers,
+              grpcExecutor,
+              timer,
+              pipeline,
+              inFlight,
+              rates,
+              metrics);
       log.info(
           "ingest listening: OTLP/gRPC on {}:{}, OTLP/HTTP and remote write on {}:{}{}",
           settings.grpc().host(),

@@ -131,13 +131,19 @@ public record IngestSettings(
    *     error
    * @param retryAfter the hint sent with throttling answers
    * @param maxRecordBytes largest Kafka record value; larger resources are split by scope
+   * @param tenantBytesPerSecond request bytes each tenant may send per second, on average; 0 for no
+   *     limit
+   * @param tenantBurstBytes how far a tenant may run ahead of its rate; at least maxRequestBytes (0
+   *     picks the larger of one second's worth and maxRequestBytes)
    */
   public record Limits(
       long maxRequestBytes,
       long maxInFlightBytes,
       Duration kafkaTimeout,
       Duration retryAfter,
-      int maxRecordBytes) {
+      int maxRecordBytes,
+      long tenantBytesPerSecond,
+      long tenantBurstBytes) {
     public static final Limits DEFAULT =
         new Limits(64L << 20, 256L << 20, Duration.ofSeconds(5), Duration.ofSeconds(1), 1_000_000);
 
@@ -147,6 +153,21 @@ public record IngestSettings(
       positive("maxRequestBytes", maxRequestBytes);
       positive("maxInFlightBytes", maxInFlightBytes);
       positive("maxRecordBytes", maxRecordBytes);
+      if (tenantBytesPerSecond < 0) {
+        throw new IllegalArgumentException(
+            "tenantBytesPerSecond: " + tenantBytesPerSecond + " (expected: >= 0, 0 for no limit)");
+      }
+      if (tenantBurstBytes == 0) {
+        tenantBurstBytes = Math.max(tenantBytesPerSecond, maxRequestBytes);
+      }
+      if (tenantBytesPerSecond > 0 && tenantBurstBytes < maxRequestBytes) {
+        throw new IllegalArgumentException(
+            "tenantBurstBytes: "
+                + tenantBurstBytes
+                + " (expected: >= maxRequestBytes "
+                + maxRequestBytes
+                + ", or a request of that size could never pass)");
+      }
       if (maxInFlightBytes < maxRequestBytes) {
         throw new IllegalArgumentException(
             "maxInFlightBytes: "
@@ -157,9 +178,36 @@ public record IngestSettings(
       }
     }
 
+    /** Limits without a per-tenant rate. */
+    public Limits(
+        long maxRequestBytes,
+        long maxInFlightBytes,
+        Duration kafkaTimeout,
+        Duration retryAfter,
+        int maxRecordBytes) {
+      this(maxRequestBytes, maxInFlightBytes, kafkaTimeout, retryAfter, maxRecordBytes, 0, 0);
+    }
+
     public Limits withMaxRecordBytes(int maxRecordBytes) {
       return new Limits(
-          maxRequestBytes, maxInFlightBytes, kafkaTimeout, retryAfter, maxRecordBytes);
+          maxRequestBytes,
+          maxInFlightBytes,
+          kafkaTimeout,
+          retryAfter,
+          maxRecordBytes,
+          tenantBytesPerSecond,
+          tenantBurstBytes);
+    }
+
+    public Limits withTenantRate(long bytesPerSecond, long burstBytes) {
+      return new Limits(
+          maxRequestBytes,
+          maxInFlightBytes,
+          kafkaTimeout,
+          retryAfter,
+          maxRecordBytes,
+          bytesPerSecond,
+          burstBytes);
     }
 
     private static void positive(String name, long value) {

@@ -103,7 +103,9 @@ final class ConfigPrinter {
         "maxInFlightBytes", Quantities.formatSize(l.maxInFlightBytes()),
         "kafkaTimeout", Quantities.formatDuration(l.kafkaTimeout()),
         "retryAfter", Quantities.formatDuration(l.retryAfter()),
-        "maxRecordBytes", Quantities.formatSize(l.maxRecordBytes()));
+        "maxRecordBytes", Quantities.formatSize(l.maxRecordBytes()),
+        "tenantBytesPerSecond", Quantities.formatSize(l.tenantBytesPerSecond()),
+        "tenantBurstBytes", Quantities.formatSize(l.tenantBurstBytes()));
   }
 
   /** An ordered map that, unlike Map.of, keeps nulls and order. */

@@ -7,6 +7,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.auth.TenantRateLimiter;
 import dev.vitals.ingest.auth.TenantResolver;
 import dev.vitals.ingest.metrics.IngestMetrics;
 import dev.vitals.ingest.metrics.IngestMetrics.Reason;
@@ -77,10 +78,12 @@ public final class GrpcIngestServer implements AutoCloseable {
       java.util.concurrent.ScheduledExecutorService timer,
       ExportPipeline pipeline,
       InFlightLimiter inFlight,
+      TenantRateLimiter rates,
       IngestMetrics metrics)
       throws IOException {
     IngestSettings.Listener listener = settings.grpc();
-    Handler handler = new Handler(pipeline, inFlight, metrics, settings.limits().retryAfter());
+    Handler handler =
+        new Handler(pipeline, inFlight, rates, metrics, settings.limits().retryAfter());
     ServerInterceptor auth = new TenantInterceptor(new TenantResolver(settings.auth()), metrics);
     ServerInterceptor gate =
         new ReadGate(
@@ -163,12 +166,29 @@ public final class GrpcIngestServer implements AutoCloseable {
   private record Handler(
       ExportPipeline pipeline,
       InFlightLimiter inFlight,
+      TenantRateLimiter rates,
       IngestMetrics metrics,
       Duration retryAfter) {
 
     void export(OtlpSignal signal, byte[] body, StreamObserver<Message> out) {
       long started = System.nanoTime();
       String label = signal.signal().label();
+      Duration wait = rates.tryAcquire(TENANT.get(), body.length);
+      if (wait != null) {
+        metrics.rejected(label, "grpc", Reason.RATE_LIMITED);
+        metrics.answered(label, "grpc", "rejected", 0);
+        // A quota, not an outage: RESOURCE_EXHAUSTED, retryable because it carries RetryInfo.
+        out.onError(
+            withRetryInfo(
+                Code.RESOURCE_EXHAUSTED_VALUE,
+                "tenant "
+                    + TENANT.get()
+                    + " is over its rate limit; retry in "
+                    + wait.toMillis()
+                    + " ms",
+                wait));
+        return;
+      }
       Reservation reservation = Reservation.tryAcquire(inFlight, body.length);
       if (reservation == null) {
         metrics.rejected(label, "grpc", Reason.THROTTLED);
@@ -233,14 +253,19 @@ public final class GrpcIngestServer implements AutoCloseable {
 
     /** UNAVAILABLE with a RetryInfo: the OTLP way of saying "slow down". */
     io.grpc.StatusRuntimeException retryable(String message) {
+      return withRetryInfo(Code.UNAVAILABLE_VALUE, message, retryAfter);
+    }
+
+    private static io.grpc.StatusRuntimeException withRetryInfo(
+        int code, String message, Duration delay) {
       return StatusProto.toStatusRuntimeException(
           com.google.rpc.Status.newBuilder()
-              .setCode(Code.UNAVAILABLE_VALUE)
+              .setCode(code)
               .setMessage(message)
               .addDetails(
                   Any.pack(
                       RetryInfo.newBuilder()
-                          .setRetryDelay(Durations.fromMillis(retryAfter.toMillis()))
+                          .setRetryDelay(Durations.fromMillis(delay.toMillis()))
                           .build()))
               .build());
     }

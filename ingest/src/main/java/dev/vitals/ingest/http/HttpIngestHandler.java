@@ -1,5 +1,6 @@
 package dev.vitals.ingest.http;
 
+import dev.vitals.ingest.auth.TenantRateLimiter;
 import dev.vitals.ingest.auth.TenantResolver;
 import dev.vitals.ingest.http.HttpRoute.Refusal;
 import dev.vitals.ingest.metrics.IngestMetrics;
@@ -42,6 +43,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
 
   private final Map<String, HttpRoute> routes;
   private final TenantResolver tenants;
+  private final TenantRateLimiter rates;
   private final ExportPipeline pipeline;
   private final InFlightLimiter inFlight;
   private final IngestMetrics metrics;
@@ -58,12 +60,14 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
   HttpIngestHandler(
       Map<String, HttpRoute> routes,
       TenantResolver tenants,
+      TenantRateLimiter rates,
       ExportPipeline pipeline,
       InFlightLimiter inFlight,
       IngestMetrics metrics,
       long maxRequestBytes) {
     this.routes = routes;
     this.tenants = tenants;
+    this.rates = rates;
     this.pipeline = pipeline;
     this.inFlight = inFlight;
     this.metrics = metrics;
@@ -138,6 +142,9 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
           true);
       return;
     }
+    if (declared >= 0 && overRate(ctx, declared)) {
+      return;
+    }
     reserveAsRead = declared < 0;
     reservation = Reservation.tryAcquire(inFlight, Math.max(declared, 0));
     if (reservation == null) {
@@ -174,6 +181,10 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(ChannelHandlerContext ctx) {
+    if (reserveAsRead && overRate(ctx, body.readableBytes())) {
+      reset();
+      return;
+    }
     long started = System.nanoTime();
     byte[] bytes = ByteBufUtil.getBytes(body);
     body.release();
@@ -208,6 +219,23 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
               }
             });
     reset();
+  }
+
+  /** Refuses the request (429, with when to retry) when its tenant is over its byte rate. */
+  private boolean overRate(ChannelHandlerContext ctx, long bytes) {
+    java.time.Duration wait = rates.tryAcquire(tenant, bytes);
+    if (wait == null) {
+      return false;
+    }
+    refuse(
+        ctx,
+        new Refusal(
+            HttpResponseStatus.TOO_MANY_REQUESTS,
+            Reason.RATE_LIMITED,
+            "tenant " + tenant + " is over its rate limit; retry in " + wait.toMillis() + " ms",
+            wait),
+        false);
+    return true;
   }
 
   private void record(HttpRoute r, ExportOutcome outcome, long startedNanos) {

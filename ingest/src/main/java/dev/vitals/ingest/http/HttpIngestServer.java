@@ -1,6 +1,7 @@
 package dev.vitals.ingest.http;
 
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.auth.TenantRateLimiter;
 import dev.vitals.ingest.auth.TenantResolver;
 import dev.vitals.ingest.metrics.IngestMetrics;
 import dev.vitals.ingest.otlp.OtlpSignal;
@@ -41,6 +42,7 @@ public final class HttpIngestServer implements AutoCloseable {
       EventLoopGroup workers,
       ExportPipeline pipeline,
       InFlightLimiter inFlight,
+      TenantRateLimiter rates,
       IngestMetrics metrics)
       throws InterruptedException {
     Map<String, HttpRoute> routes = routes(settings, metrics);
@@ -66,7 +68,13 @@ public final class HttpIngestServer implements AutoCloseable {
                         .addLast(
                             "ingest",
                             new HttpIngestHandler(
-                                routes, tenants, pipeline, inFlight, metrics, maxRequestBytes));
+                                routes,
+                                tenants,
+                                rates,
+                                pipeline,
+                                inFlight,
+                                metrics,
+                                maxRequestBytes));
                   }
                 });
     IngestSettings.Listener listener = settings.http();

@@ -29,6 +29,16 @@ interface HttpRoute {
   /** The answer to a request refused before export. */
   FullHttpResponse refuse(Refusal refusal, HttpHeaders requestHeaders);
 
-  /** A request turned away before its body was parsed. */
-  record Refusal(HttpResponseStatus status, Reason reason, String message) {}
+  /**
+   * A request turned away before its body was parsed.
+   *
+   * @param retryAfter when to retry, for retryable refusals that know better than the configured
+   *     hint (a tenant's rate limit); null otherwise
+   */
+  record Refusal(
+      HttpResponseStatus status, Reason reason, String message, java.time.Duration retryAfter) {
+    Refusal(HttpResponseStatus status, Reason reason, String message) {
+      this(status, reason, message, null);
+    }
+  }
 }

@@ -98,17 +98,15 @@ final class OtlpHttpRoute implements HttpRoute {
       return response(
           HttpResponseStatus.OK, signal.response(a.rejectedItems(), a.message()), requestHeaders);
     }
-    Refusal refusal = HttpRoutes.refusal(outcome);
-    return status(refusal.status(), refusal.reason(), refusal.message(), requestHeaders);
+    return refuse(HttpRoutes.refusal(outcome), requestHeaders);
   }
 
   @Override
   public FullHttpResponse refuse(Refusal refusal, HttpHeaders requestHeaders) {
-    return status(refusal.status(), refusal.reason(), refusal.message(), requestHeaders);
-  }
-
-  private FullHttpResponse status(
-      HttpResponseStatus httpStatus, Reason reason, String message, HttpHeaders requestHeaders) {
+    HttpResponseStatus httpStatus = refusal.status();
+    Reason reason = refusal.reason();
+    String message = refusal.message();
+    Duration delay = refusal.retryAfter() != null ? refusal.retryAfter() : retryAfter;
     boolean retryable = httpStatus.code() == 429 || httpStatus.code() == 503;
     Status.Builder status =
         Status.newBuilder().setCode(grpcCode(reason).getNumber()).setMessage(message);
@@ -126,14 +124,12 @@ final class OtlpHttpRoute implements HttpRoute {
       status.addDetails(
           Any.pack(
               RetryInfo.newBuilder()
-                  .setRetryDelay(Durations.fromMillis(retryAfter.toMillis()))
+                  .setRetryDelay(Durations.fromMillis(delay.toMillis()))
                   .build()));
     }
     FullHttpResponse response = response(httpStatus, status.build(), requestHeaders);
     if (retryable) {
-      response
-          .headers()
-          .set(HttpHeaderNames.RETRY_AFTER, Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+      HttpRoutes.setRetryAfter(response, delay);
     }
     return response;
   }
@@ -141,7 +137,7 @@ final class OtlpHttpRoute implements HttpRoute {
   private static Code grpcCode(Reason reason) {
     return switch (reason) {
       case MALFORMED, UNSUPPORTED_MEDIA_TYPE, INVALID_SERIES -> Code.INVALID_ARGUMENT;
-      case TOO_LARGE, RECORD_TOO_LARGE, THROTTLED -> Code.RESOURCE_EXHAUSTED;
+      case TOO_LARGE, RECORD_TOO_LARGE, THROTTLED, RATE_LIMITED -> Code.RESOURCE_EXHAUSTED;
       case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
       case KAFKA_UNAVAILABLE, SHUTTING_DOWN -> Code.UNAVAILABLE;
       case NOT_FOUND -> Code.NOT_FOUND;

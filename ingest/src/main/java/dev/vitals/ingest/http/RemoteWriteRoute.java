@@ -146,9 +146,10 @@ final class RemoteWriteRoute implements HttpRoute {
             retryable ? HttpResponseStatus.SERVICE_UNAVAILABLE : refusal.status(),
             refusal.message());
     if (retryable) {
-      response
-          .headers()
-          .set(HttpHeaderNames.RETRY_AFTER, Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+      HttpRoutes.setRetryAfter(response, retryAfter);
+    } else if (refusal.retryAfter() != null) {
+      // A tenant over its rate: 429 as Mimir answers it (the sender decides whether to retry).
+      HttpRoutes.setRetryAfter(response, refusal.retryAfter());
     }
     return response;
   }
