@@ -63,6 +63,8 @@ final class Launcher {
           AdminServer.builder()
               .setHost(c.admin().host())
               .setPort(c.admin().port())
+              .setTls(c.admin().tls())
+              .setBearerToken(c.admin().bearerToken())
               .setRegistry(registry);
       if (runIngest) {
         adminBuilder.addReadinessCheck(
@@ -150,7 +152,8 @@ final class Launcher {
           .forEach(d -> out.println("  sink        " + d.name() + " -> " + d.url()));
     }
     out.println(
-        "  admin       http://"
+        "  admin       "
+            + (c.admin().tls() == null ? "http://" : "https://")
             + c.admin().host()
             + ":"
             + admin.port()

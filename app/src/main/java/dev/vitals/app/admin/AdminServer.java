@@ -4,6 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.vitals.ingest.IngestSettings.ClientAuth;
+import dev.vitals.ingest.IngestSettings.Tls;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -11,12 +16,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * The admin endpoints every Vitals process serves: {@code GET /metrics} (Prometheus text 0.0.4),
  * {@code GET /healthz} (200 while the process runs) and {@code GET /readyz} (200 once every
  * readiness check passes, else 503 naming those that do not).
+ *
+ * <p>With TLS set it serves HTTPS only, optionally requiring client certificates. With a bearer
+ * token set, {@code /metrics} and {@code /readyz} answer 401 unless the request carries {@code
+ * Authorization: Bearer <token>}; {@code /healthz} stays open because liveness probes carry no
+ * credentials and reveal nothing. The token is never logged.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -34,18 +48,34 @@ public final class AdminServer implements AutoCloseable {
   private final ExecutorService executor;
   private final PrometheusRegistry registry;
   private final Map<String, BooleanSupplier> readiness;
+  private final byte[] bearerToken;
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private boolean closed;
 
   private AdminServer(Builder b) throws IOException {
     this.registry = b.registry;
     this.readiness = Map.copyOf(b.readiness);
-    this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 0);
+    this.bearerToken =
+        b.bearerToken == null ? null : b.bearerToken.getBytes(StandardCharsets.US_ASCII);
+    InetSocketAddress address = new InetSocketAddress(b.host, b.port);
+    if (b.tls == null) {
+      this.server = HttpServer.create(address, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new Configurator(ServerSsl.context(b.tls), b.tls.clientAuth()));
+      this.server = https;
+    }
     this.executor = Executors.newFixedThreadPool(2, AdminServer::thread);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
-    log.info("admin server listening host={} port={}", b.host, port());
+    log.info(
+        "admin server listening host={} port={} tls={} clientAuth={} auth={}",
+        b.host,
+        port(),
+        b.tls != null,
+        b.tls == null ? "none" : b.tls.clientAuth().name().toLowerCase(Locale.ROOT),
+        bearerToken == null ? "none" : "bearer");
   }
 
   public static Builder builder() {
@@ -86,6 +116,9 @@ public final class AdminServer implements AutoCloseable {
           && !exchange.getRequestMethod().equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         respond(exchange, 405, TEXT, "method not allowed: " + exchange.getRequestMethod() + "\n");
+      } else if (!path.equals("/healthz") && !authorized(exchange)) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        respond(exchange, 401, TEXT, "unauthorized: a bearer token is required\n");
       } else if (path.equals("/metrics")) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writer.write(body, registry.scrape());
@@ -103,6 +136,24 @@ public final class AdminServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("admin request failed path={} error={}", exchange.getRequestURI(), e.toString());
     }
+  }
+
+  /**
+   * True without a configured token, else when the Authorization header carries it. The compare
+   * takes the same time for every presented value of a given length, so timing reveals nothing
+   * about the token's content.
+   */
+  private boolean authorized(HttpExchange exchange) {
+    if (bearerToken == null) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String scheme = "Bearer ";
+    if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
+      return false;
+    }
+    byte[] presented = header.substring(scheme.length()).trim().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(presented, bearerToken);
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)
@@ -136,12 +187,35 @@ public final class AdminServer implements AutoCloseable {
     return t;
   }
 
+  /** Sets each connection's client-certificate policy. */
+  private static final class Configurator extends HttpsConfigurator {
+    private final ClientAuth clientAuth;
+
+    Configurator(SSLContext context, ClientAuth clientAuth) {
+      super(context);
+      this.clientAuth = clientAuth;
+    }
+
+    @Override
+    public void configure(HttpsParameters params) {
+      SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+      if (clientAuth == ClientAuth.REQUIRE) {
+        ssl.setNeedClientAuth(true);
+      } else if (clientAuth == ClientAuth.OPTIONAL) {
+        ssl.setWantClientAuth(true);
+      }
+      params.setSSLParameters(ssl);
+    }
+  }
+
   /** Builds and starts an {@link AdminServer}. */
   public static final class Builder {
     private String host = "0.0.0.0";
     private int port = 8888;
     private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+    private Tls tls;
+    private String bearerToken;
 
     private Builder() {}
 
@@ -167,6 +241,24 @@ public final class AdminServer implements AutoCloseable {
     /** {@code /readyz} answers 200 only while every check returns true. */
     public Builder addReadinessCheck(String name, BooleanSupplier check) {
       readiness.put(requireNonNull(name, "name"), requireNonNull(check, "check"));
+      return this;
+    }
+
+    /** Serves HTTPS with these PEM files; null (the default) serves plain HTTP. */
+    public Builder setTls(Tls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Requires {@code Authorization: Bearer <token>} on {@code /metrics} and {@code /readyz}; null
+     * (the default) requires nothing.
+     */
+    public Builder setBearerToken(String token) {
+      if (token != null && token.isEmpty()) {
+        throw new IllegalArgumentException("bearerToken: empty (expected a token or null)");
+      }
+      this.bearerToken = token;
       return this;
     }
 

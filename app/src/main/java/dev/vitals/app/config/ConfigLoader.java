@@ -135,9 +135,7 @@ public final class ConfigLoader {
   private static VitalsConfig bind(Node root) {
     KafkaSettings kafka = kafka(root.section("kafka"));
     IngestSettings ingest = ingest(root.section("ingest"), kafka.topics());
-    Node a = root.section("admin");
-    AdminSettings admin =
-        new AdminSettings(a.string("host", "0.0.0.0"), a.port("port", AdminSettings.DEFAULT_PORT));
+    AdminSettings admin = admin(root.section("admin"));
     Node s = root.section("standalone");
     StandaloneSettings standalone =
         new StandaloneSettings(
@@ -146,6 +144,19 @@ public final class ConfigLoader {
             s.port("controllerPort", StandaloneSettings.DEFAULT_CONTROLLER_PORT));
     SinkSettings sinks = SinksBinder.bind(root.section("sinks"), kafka.topics());
     return new VitalsConfig(kafka, ingest, admin, standalone, sinks);
+  }
+
+  private static AdminSettings admin(Node a) {
+    String host = a.string("host", "0.0.0.0");
+    int port = a.port("port", AdminSettings.DEFAULT_PORT);
+    Tls tls = tls(a.section("tls"));
+    Node auth = a.section("auth");
+    String token = auth.nullableString("bearerToken", null);
+    if (token != null && !AdminSettings.isValidToken(token)) {
+      auth.error("bearerToken", AdminSettings.TOKEN_RULE);
+      token = null;
+    }
+    return new AdminSettings(host, port, tls, token);
   }
 
   private static KafkaSettings kafka(Node k) {
@@ -183,6 +194,7 @@ public final class ConfigLoader {
         new Listener("0.0.0.0", defaultPort));
   }
 
+  /** A server TLS section ({@code ingest.tls}, {@code admin.tls}); null when absent or invalid. */
   private static Tls tls(Node t) {
     Path cert = t.file("certFile");
     Path key = t.file("keyFile");

@@ -32,7 +32,7 @@ final class ConfigPrinter {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("kafka", kafka(c.kafka()));
     root.put("ingest", ingest(c.ingest()));
-    root.put("admin", map("host", c.admin().host(), "port", c.admin().port()));
+    root.put("admin", admin(c.admin()));
     root.put(
         "standalone",
         map(
@@ -82,6 +82,17 @@ final class ConfigPrinter {
     }
     m.put("auth", map("tokens", tokens, "defaultTenant", i.auth().defaultTenant()));
     m.put("limits", limits(i.limits()));
+    return m;
+  }
+
+  private static Map<String, Object> admin(AdminSettings a) {
+    Map<String, Object> m = map("host", a.host(), "port", a.port());
+    if (a.tls() != null) {
+      m.put("tls", tls(a.tls()));
+    }
+    if (a.bearerToken() != null) {
+      m.put("auth", map("bearerToken", REDACTED));
+    }
     return m;
   }
 

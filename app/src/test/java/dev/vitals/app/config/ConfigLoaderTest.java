@@ -149,7 +149,7 @@ class ConfigLoaderTest {
   @Test
   void anUnknownKeyIsAnErrorThatListsTheKnownOnes() {
     assertThat(errors("admin: {prot: 1}", Map.of()))
-        .containsExactly("admin.prot: unknown key (expected one of host, port)");
+        .containsExactly("admin.prot: unknown key (expected one of host, port, tls, auth)");
   }
 
   @Test
@@ -183,6 +183,66 @@ class ConfigLoaderTest {
             errors("ingest: {limits: {maxRequestBytes: 1GiB, maxInFlightBytes: 1MiB}}", Map.of()))
         .containsExactly(
             "ingest.limits: maxInFlightBytes: 1048576 (expected: >= maxRequestBytes 1073741824)");
+  }
+
+  @Test
+  void adminTlsAndBearerTokenAreReadLikeIngestTls() throws Exception {
+    VitalsConfig c =
+        ConfigLoader.parse(
+            """
+            admin:
+              tls:
+                certFile: /tls/admin.crt
+                keyFile: /tls/admin.key
+                clientCaFile: /tls/ca.crt
+                clientAuth: optional
+              auth: {bearerToken: s3cr3t-scrape-token}
+            """,
+            Map.of());
+
+    assertThat(c.admin().tls())
+        .isEqualTo(
+            new IngestSettings.Tls(
+                Path.of("/tls/admin.crt"),
+                Path.of("/tls/admin.key"),
+                Path.of("/tls/ca.crt"),
+                ClientAuth.OPTIONAL));
+    assertThat(c.admin().bearerToken()).isEqualTo("s3cr3t-scrape-token");
+    assertThat(c.admin().toString()).doesNotContain("s3cr3t-scrape-token");
+    assertThat(c.ingest().tls()).isNull();
+  }
+
+  @Test
+  void theAdminBearerTokenCanComeFromTheEnvironment() throws Exception {
+    VitalsConfig c = ConfigLoader.parse("", Map.of("VITALS_ADMIN_AUTH_BEARERTOKEN", "from-env"));
+
+    assertThat(c.admin().bearerToken()).isEqualTo("from-env");
+    assertThat(c.admin().tls()).isNull();
+  }
+
+  @Test
+  void adminTlsErrorsAreReportedAtAdminPaths() {
+    String yaml =
+        """
+        admin:
+          tls: {keyFile: k, clientAuth: sometimes}
+          auth: {bearerToken: "has spaces in-it", user: x}
+        """;
+
+    assertThat(errors(yaml, Map.of()))
+        .containsExactlyInAnyOrder(
+            "admin.tls.clientAuth: \"sometimes\" is not one of none|optional|require",
+            "admin.tls.certFile: missing (expected the server certificate chain, PEM)",
+            "admin.auth.bearerToken: not a token (expected visible ASCII characters, no spaces)",
+            "admin.auth.user: unknown key (expected one of bearerToken)");
+  }
+
+  @Test
+  void adminMutualTlsWithoutAClientCaIsAnError() {
+    assertThat(errors("admin: {tls: {certFile: a, keyFile: b, clientAuth: require}}", Map.of()))
+        .singleElement()
+        .asString()
+        .startsWith("admin.tls: clientCaFile: null");
   }
 
   @Test

@@ -32,6 +32,25 @@ class ConfigPrinterTest {
   }
 
   @Test
+  void printedConfigHidesTheAdminBearerTokenButShowsAdminTls() throws Exception {
+    VitalsConfig c =
+        ConfigLoader.parse(
+            """
+            admin:
+              tls: {certFile: /tls/admin.crt, keyFile: /tls/admin.key}
+              auth: {bearerToken: adm1n-s3cret}
+            """,
+            Map.of());
+
+    String yaml = c.toRedactedYaml();
+
+    assertThat(yaml)
+        .doesNotContain("adm1n-s3cret")
+        .contains("certFile: /tls/admin.crt", "bearerToken: " + ConfigPrinter.REDACTED);
+    assertThat(c.toString()).doesNotContain("adm1n-s3cret");
+  }
+
+  @Test
   void printedConfigShowsEffectiveValuesInTheirFileSpelling() throws Exception {
     String yaml = ConfigLoader.parse("", Map.of("VITALS_ADMIN_PORT", "9999")).toRedactedYaml();
 
