@@ -3,6 +3,7 @@ package dev.vitals.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vitals.schemas.testing.TestCerts;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -20,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -35,33 +34,13 @@ class TlsTest {
 
   @TempDir static Path dir;
 
+  static TestCerts certs;
   static MockProducer<byte[], byte[]> producer;
   static IngestServer server;
 
   @BeforeAll
   static void start() throws Exception {
-    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key");
-    openssl(
-        "req",
-        "-x509",
-        "-new",
-        "-key",
-        "ca.key",
-        "-subj",
-        "/CN=Vitals Test CA",
-        "-days",
-        "2",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-        "-out",
-        "ca.pem");
-    issue(
-        "server",
-        "localhost",
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-    issue("client", "test-client", "extendedKeyUsage=clientAuth\n");
+    certs = TestCerts.create(dir);
 
     producer = TestIngest.producer(true);
     server =
@@ -92,8 +71,7 @@ class TlsTest {
   @Test
   void httpsRequestWithTheClientCertificateIsAccepted() throws Exception {
     HttpResponse<byte[]> response =
-        client(Pem.clientContext(path("ca.pem"), path("client.pem"), path("client.key")))
-            .send(request(), HttpResponse.BodyHandlers.ofByteArray());
+        client(certs.clientContext(true)).send(request(), HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(producer.history()).hasSize(1);
@@ -101,7 +79,7 @@ class TlsTest {
 
   @Test
   void httpsRequestWithoutClientCertificateFailsTheHandshake() throws Exception {
-    HttpClient client = client(Pem.clientContext(path("ca.pem"), null, null));
+    HttpClient client = client(certs.clientContext(false));
 
     Throwable failure =
         catchThrowable(() -> client.send(request(), HttpResponse.BodyHandlers.ofByteArray()));
@@ -179,46 +157,5 @@ class TlsTest {
 
   private static Path path(String name) {
     return dir.resolve(name);
-  }
-
-  /** A key and a certificate for {@code cn} signed by the test CA. */
-  private static void issue(String name, String cn, String extensions) throws Exception {
-    openssl(
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        name + ".key");
-    openssl("req", "-new", "-key", name + ".key", "-subj", "/CN=" + cn, "-out", name + ".csr");
-    Files.writeString(dir.resolve(name + ".ext"), "basicConstraints=CA:FALSE\n" + extensions);
-    openssl(
-        "x509",
-        "-req",
-        "-in",
-        name + ".csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        name + ".ext",
-        "-out",
-        name + ".pem");
-  }
-
-  private static void openssl(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add("openssl");
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("openssl %s: %s", command, output).isZero();
   }
 }

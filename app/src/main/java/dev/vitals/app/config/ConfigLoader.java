@@ -222,8 +222,8 @@ public final class ConfigLoader {
     var kafkaTimeout = l.duration("kafkaTimeout", d.kafkaTimeout());
     var retryAfter = l.duration("retryAfter", d.retryAfter());
     int maxRecord = (int) l.size("maxRecordBytes", d.maxRecordBytes(), Integer.MAX_VALUE);
-    long tenantRate = l.size("tenantBytesPerSecond", 0, Long.MAX_VALUE);
-    long tenantBurst = l.size("tenantBurstBytes", 0, Long.MAX_VALUE);
+    long tenantRate = l.size("tenantBytesPerSecond", 0, 0, Long.MAX_VALUE);
+    long tenantBurst = l.size("tenantBurstBytes", 0, 0, Long.MAX_VALUE);
     return build(
         l,
         () ->

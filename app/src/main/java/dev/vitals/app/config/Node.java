@@ -132,6 +132,11 @@ final class Node {
   }
 
   long size(String key, long defaultValue, long max) {
+    return size(key, defaultValue, 1, max);
+  }
+
+  /** A size in {@code min..max} bytes ({@code min} 0 for keys where 0 means "off" or "auto"). */
+  long size(String key, long defaultValue, long min, long max) {
     String text = text(key);
     if (text == null) {
       return defaultValue;
@@ -141,8 +146,8 @@ final class Node {
       error(key, quote(text) + " is not a size (expected e.g. 64MiB)");
       return defaultValue;
     }
-    if (bytes.getAsLong() <= 0 || bytes.getAsLong() > max) {
-      error(key, quote(text) + " is out of range (expected 1.." + max + " bytes)");
+    if (bytes.getAsLong() < min || bytes.getAsLong() > max) {
+      error(key, quote(text) + " is out of range (expected " + min + ".." + max + " bytes)");
       return defaultValue;
     }
     return bytes.getAsLong();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vitals.ingest.IngestSettings.ClientAuth;
 import dev.vitals.ingest.IngestSettings.Tls;
+import dev.vitals.schemas.testing.TestCerts;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

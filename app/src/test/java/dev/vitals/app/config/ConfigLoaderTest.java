@@ -95,6 +95,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aTenantRateTakesABurstOfAtLeastOneRequest() throws Exception {
+    VitalsConfig c = ConfigLoader.parse("ingest: {limits: {tenantBytesPerSecond: 1MiB}}", Map.of());
+
+    assertThat(c.ingest().limits().tenantBytesPerSecond()).isEqualTo(1L << 20);
+    assertThat(c.ingest().limits().tenantBurstBytes()).isEqualTo(64L << 20);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    "ingest: {limits: {tenantBytesPerSecond: 1MiB, tenantBurstBytes: 1MiB}}",
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.limits")
+        .hasMessageContaining("tenantBurstBytes");
+  }
+
+  @Test
   void environmentVariablesOverrideTheFileIgnoringCase() throws Exception {
     VitalsConfig c =
         ConfigLoader.parse(
