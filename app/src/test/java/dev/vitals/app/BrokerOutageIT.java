@@ -9,9 +9,9 @@ import dev.vitals.ingest.IngestSettings.Limits;
 import dev.vitals.ingest.IngestSettings.Listener;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
+import dev.vitals.schemas.testing.FreePorts;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -128,9 +128,7 @@ class BrokerOutageIT {
         settings, Map.<String, Object>of("bootstrap.servers", bootstrap), new PrometheusRegistry());
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return FreePorts.next();
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.vitals.schemas.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -208,23 +208,7 @@ class SinksIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Distinct free ports: each socket stays open until all are chosen, so none repeats. */
-  private static final java.util.Deque<Integer> PORTS = new java.util.ArrayDeque<>();
-
-  private static synchronized int freePort() throws IOException {
-    if (PORTS.isEmpty()) {
-      List<ServerSocket> sockets = new ArrayList<>();
-      try {
-        for (int i = 0; i < 16; i++) {
-          sockets.add(new ServerSocket(0));
-        }
-        sockets.forEach(s -> PORTS.add(s.getLocalPort()));
-      } finally {
-        for (ServerSocket s : sockets) {
-          s.close();
-        }
-      }
-    }
-    return PORTS.pop();
+  private static synchronized int freePort() {
+    return FreePorts.next();
   }
 }

@@ -3,8 +3,8 @@ package dev.vitals.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vitals.schemas.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,23 +92,7 @@ class StandaloneIT {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
-  /** Distinct free ports: each socket stays open until all are chosen, so none repeats. */
-  private static final java.util.Deque<Integer> PORTS = new java.util.ArrayDeque<>();
-
-  private static int freePort() throws IOException {
-    if (PORTS.isEmpty()) {
-      java.util.List<ServerSocket> sockets = new java.util.ArrayList<>();
-      try {
-        for (int i = 0; i < 8; i++) {
-          sockets.add(new ServerSocket(0));
-        }
-        sockets.forEach(s -> PORTS.add(s.getLocalPort()));
-      } finally {
-        for (ServerSocket s : sockets) {
-          s.close();
-        }
-      }
-    }
-    return PORTS.pop();
+  private static int freePort() {
+    return FreePorts.next();
   }
 }

@@ -2,8 +2,8 @@ package dev.vitals.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vitals.schemas.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,9 +74,7 @@ class EmbeddedKafkaIT {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return FreePorts.next();
   }
 }

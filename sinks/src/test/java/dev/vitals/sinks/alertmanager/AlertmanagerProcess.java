@@ -2,9 +2,8 @@ package dev.vitals.sinks.alertmanager;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vitals.schemas.testing.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -121,9 +120,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     throw new IllegalStateException("alertmanager not ready on " + url());
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return FreePorts.next();
   }
 }

@@ -2,8 +2,8 @@ package dev.vitals.sinks.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.vitals.schemas.testing.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,10 +105,8 @@ public final class LocalStore implements AutoCloseable {
     Assumptions.assumeTrue(false, message);
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  public static int freePort() {
+    return FreePorts.next();
   }
 
   public URI url(String pathAndQuery) {
