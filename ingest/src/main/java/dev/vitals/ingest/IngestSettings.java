@@ -143,13 +143,20 @@ public record IngestSettings(
       Duration retryAfter,
       int maxRecordBytes,
       long tenantBytesPerSecond,
-      long tenantBurstBytes) {
+      long tenantBurstBytes,
+      Duration bodyTimeout) {
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+
     public static final Limits DEFAULT =
         new Limits(64L << 20, 256L << 20, Duration.ofSeconds(5), Duration.ofSeconds(1), 1_000_000);
 
     public Limits {
       requireNonNull(kafkaTimeout, "kafkaTimeout");
       requireNonNull(retryAfter, "retryAfter");
+      requireNonNull(bodyTimeout, "bodyTimeout");
+      if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+        throw new IllegalArgumentException("bodyTimeout: " + bodyTimeout + " (expected: > 0)");
+      }
       positive("maxRequestBytes", maxRequestBytes);
       positive("maxInFlightBytes", maxInFlightBytes);
       positive("maxRecordBytes", maxRecordBytes);
@@ -188,6 +195,26 @@ public record IngestSettings(
       this(maxRequestBytes, maxInFlightBytes, kafkaTimeout, retryAfter, maxRecordBytes, 0, 0);
     }
 
+    /** Limits with the default body timeout. */
+    public Limits(
+        long maxRequestBytes,
+        long maxInFlightBytes,
+        Duration kafkaTimeout,
+        Duration retryAfter,
+        int maxRecordBytes,
+        long tenantBytesPerSecond,
+        long tenantBurstBytes) {
+      this(
+          maxRequestBytes,
+          maxInFlightBytes,
+          kafkaTimeout,
+          retryAfter,
+          maxRecordBytes,
+          tenantBytesPerSecond,
+          tenantBurstBytes,
+          DEFAULT_BODY_TIMEOUT);
+    }
+
     public Limits withMaxRecordBytes(int maxRecordBytes) {
       return new Limits(
           maxRequestBytes,
@@ -196,7 +223,20 @@ public record IngestSettings(
           retryAfter,
           maxRecordBytes,
           tenantBytesPerSecond,
-          tenantBurstBytes);
+          tenantBurstBytes,
+          bodyTimeout);
+    }
+
+    public Limits withBodyTimeout(Duration bodyTimeout) {
+      return new Limits(
+          maxRequestBytes,
+          maxInFlightBytes,
+          kafkaTimeout,
+          retryAfter,
+          maxRecordBytes,
+          tenantBytesPerSecond,
+          tenantBurstBytes,
+          bodyTimeout);
     }
 
     public Limits withTenantRate(long bytesPerSecond, long burstBytes) {
@@ -207,7 +247,8 @@ public record IngestSettings(
           retryAfter,
           maxRecordBytes,
           bytesPerSecond,
-          burstBytes);
+          burstBytes,
+          bodyTimeout);
     }
 
     private static void positive(String name, long value) {

@@ -224,6 +224,7 @@ public final class ConfigLoader {
     int maxRecord = (int) l.size("maxRecordBytes", d.maxRecordBytes(), Integer.MAX_VALUE);
     long tenantRate = l.size("tenantBytesPerSecond", 0, 0, Long.MAX_VALUE);
     long tenantBurst = l.size("tenantBurstBytes", 0, 0, Long.MAX_VALUE);
+    var bodyTimeout = l.duration("bodyTimeout", d.bodyTimeout());
     return build(
         l,
         () ->
@@ -234,7 +235,8 @@ public final class ConfigLoader {
                 retryAfter,
                 maxRecord,
                 tenantRate,
-                tenantBurst),
+                tenantBurst,
+                bodyTimeout),
         d);
   }
 

@@ -116,7 +116,8 @@ final class ConfigPrinter {
         "retryAfter", Quantities.formatDuration(l.retryAfter()),
         "maxRecordBytes", Quantities.formatSize(l.maxRecordBytes()),
         "tenantBytesPerSecond", Quantities.formatSize(l.tenantBytesPerSecond()),
-        "tenantBurstBytes", Quantities.formatSize(l.tenantBurstBytes()));
+        "tenantBurstBytes", Quantities.formatSize(l.tenantBurstBytes()),
+        "bodyTimeout", Quantities.formatDuration(l.bodyTimeout()));
   }
 
   /** An ordered map that, unlike Map.of, keeps nulls and order. */

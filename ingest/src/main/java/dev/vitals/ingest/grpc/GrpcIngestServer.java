@@ -89,6 +89,7 @@ public final class GrpcIngestServer implements AutoCloseable {
         new ReadGate(
             readSlots(settings.limits()),
             settings.limits().kafkaTimeout(),
+            settings.limits().bodyTimeout(),
             timer,
             (call, message) -> {
               metrics.rejected(signalLabel(call), "grpc", Reason.THROTTLED);

@@ -28,6 +28,7 @@ final class ReadGate implements ServerInterceptor {
 
   private final int slots;
   private final Duration maxWait;
+  private final Duration maxHold;
   private final ScheduledExecutorService timer;
   private final BiFunction<ServerCall<?, ?>, String, StatusRuntimeException> busy;
   private final Queue<Waiter> waiting = new ArrayDeque<>();
@@ -36,6 +37,7 @@ final class ReadGate implements ServerInterceptor {
   ReadGate(
       int slots,
       Duration maxWait,
+      Duration maxHold,
       ScheduledExecutorService timer,
       BiFunction<ServerCall<?, ?>, String, StatusRuntimeException> busy) {
     if (slots < 1) {
@@ -43,6 +45,7 @@ final class ReadGate implements ServerInterceptor {
     }
     this.slots = slots;
     this.maxWait = maxWait;
+    this.maxHold = maxHold;
     this.timer = timer;
     this.busy = busy;
   }
@@ -166,9 +169,28 @@ final class ReadGate implements ServerInterceptor {
       }
       if (n < 0) {
         free();
-      } else if (n > 0) {
+        return;
+      }
+      timer.schedule(this::holdTimeout, maxHold.toMillis(), TimeUnit.MILLISECONDS);
+      if (n > 0) {
         super.request(n);
       }
+    }
+
+    /** The body did not arrive in time: free the slot for others and tell the client to retry. */
+    private void holdTimeout() {
+      synchronized (this) {
+        if (!holding) {
+          return;
+        }
+        holding = false;
+        finished = true;
+      }
+      free();
+      StatusRuntimeException e =
+          busy.apply(delegate(), "the body did not arrive within " + maxHold.toSeconds() + " s");
+      Metadata trailers = e.getTrailers();
+      delegate().close(e.getStatus(), trailers == null ? new Metadata() : trailers);
     }
 
     private void timeout() {

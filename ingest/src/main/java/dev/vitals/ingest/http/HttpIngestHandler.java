@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
   private final InFlightLimiter inFlight;
   private final IngestMetrics metrics;
   private final long maxRequestBytes;
+  private final java.time.Duration bodyTimeout;
 
   private HttpRequest request;
   private HttpRoute route;
@@ -56,6 +58,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
   private boolean reserveAsRead;
   private CompositeByteBuf body;
   private boolean discarding;
+  private java.util.concurrent.ScheduledFuture<?> bodyTimer;
 
   HttpIngestHandler(
       Map<String, HttpRoute> routes,
@@ -64,7 +67,8 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
       ExportPipeline pipeline,
       InFlightLimiter inFlight,
       IngestMetrics metrics,
-      long maxRequestBytes) {
+      long maxRequestBytes,
+      java.time.Duration bodyTimeout) {
     this.routes = routes;
     this.tenants = tenants;
     this.rates = rates;
@@ -72,6 +76,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     this.inFlight = inFlight;
     this.metrics = metrics;
     this.maxRequestBytes = maxRequestBytes;
+    this.bodyTimeout = bodyTimeout;
   }
 
   @Override
@@ -152,6 +157,9 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     body = ctx.alloc().compositeBuffer(1024);
+    bodyTimer =
+        ctx.executor()
+            .schedule(() -> bodyTooSlow(ctx), bodyTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -189,6 +197,10 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     byte[] bytes = ByteBufUtil.getBytes(body);
     body.release();
     body = null;
+    if (bodyTimer != null) {
+      bodyTimer.cancel(false);
+      bodyTimer = null;
+    }
     HttpRoute r = route;
     HttpRequest req = request;
     Reservation held = reservation;
@@ -287,7 +299,28 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     return "ingest is at its in-flight limit of " + inFlight.limit() + " bytes; retry later";
   }
 
+  /**
+   * A body that has not arrived within the body timeout holds in-flight room others could use:
+   * answer 408 and close, so a slow sender cannot starve the rest.
+   */
+  private void bodyTooSlow(ChannelHandlerContext ctx) {
+    if (body == null || discarding) {
+      return;
+    }
+    metrics.rejected(route.signal().signal().label(), route.transport(), Reason.SLOW_BODY);
+    respondEarly(
+        ctx,
+        HttpRoutes.text(
+            HttpResponseStatus.REQUEST_TIMEOUT,
+            "the body did not arrive within " + bodyTimeout.toMillis() + " ms"),
+        true);
+  }
+
   private void releaseBody() {
+    if (bodyTimer != null) {
+      bodyTimer.cancel(false);
+      bodyTimer = null;
+    }
     if (body != null) {
       body.release();
       body = null;

@@ -74,7 +74,8 @@ public final class HttpIngestServer implements AutoCloseable {
                                 pipeline,
                                 inFlight,
                                 metrics,
-                                maxRequestBytes));
+                                maxRequestBytes,
+                                settings.limits().bodyTimeout()));
                   }
                 });
     IngestSettings.Listener listener = settings.http();

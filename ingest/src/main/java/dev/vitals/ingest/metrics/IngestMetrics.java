@@ -22,7 +22,8 @@ public final class IngestMetrics {
     METHOD_NOT_ALLOWED,
     RECORD_TOO_LARGE,
     INVALID_SERIES,
-    SHUTTING_DOWN;
+    SHUTTING_DOWN,
+    SLOW_BODY;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -59,6 +59,25 @@ class ReadGateTest {
   }
 
   @Test
+  void aCallWhoseBodyDoesNotArriveLosesItsSlotToTheNext() {
+    ReadGate gate =
+        new ReadGate(
+            1,
+            Duration.ofSeconds(30),
+            Duration.ofMillis(50),
+            timer,
+            (call, message) -> Status.UNAVAILABLE.withDescription(message).asRuntimeException());
+    FakeCall slow = new FakeCall();
+    start(gate, slow);
+    FakeCall next = new FakeCall();
+    start(gate, next);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> slow.closed != null);
+    assertThat(slow.closed.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(next.requested).isEqualTo(1);
+  }
+
+  @Test
   void aCancelledCallGivesItsSlotBack() {
     ReadGate gate = gate(1, Duration.ofSeconds(30));
     ServerCall.Listener<byte[]> cancelled = start(gate, new FakeCall());
@@ -74,6 +93,7 @@ class ReadGateTest {
     return new ReadGate(
         slots,
         maxWait,
+        Duration.ofSeconds(30),
         timer,
         (call, message) -> Status.UNAVAILABLE.withDescription(message).asRuntimeException());
   }
