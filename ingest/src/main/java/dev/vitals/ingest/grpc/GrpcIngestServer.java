@@ -291,13 +291,17 @@ public final class GrpcIngestServer implements AutoCloseable {
   }
 
   private static String signalLabel(ServerCall<?, ?> call) {
-    String service = call.getMethodDescriptor().getServiceName();
-    if (service == null) {
+    return signalLabel(call.getMethodDescriptor().getFullMethodName());
+  }
+
+  /** The {@code signal} metric label of an OTLP service's full method name. */
+  private static String signalLabel(String fullMethodName) {
+    if (fullMethodName == null) {
       return "none";
     }
-    return service.contains(".metrics.")
+    return fullMethodName.contains(".metrics.")
         ? "metrics"
-        : service.contains(".logs.") ? "logs" : "traces";
+        : fullMethodName.contains(".logs.") ? "logs" : "traces";
   }
 
   /** Counts calls gRPC itself refused for size (before our handler saw them). */
@@ -316,11 +320,7 @@ public final class GrpcIngestServer implements AutoCloseable {
           if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
               && status.getDescription() != null
               && status.getDescription().contains("exceeds maximum")) {
-            String label =
-                fullMethodName.contains(".metrics.")
-                    ? "metrics"
-                    : fullMethodName.contains(".logs.") ? "logs" : "traces";
-            metrics.rejected(label, "grpc", Reason.TOO_LARGE);
+            metrics.rejected(signalLabel(fullMethodName), "grpc", Reason.TOO_LARGE);
           }
         }
       };
