@@ -214,18 +214,14 @@ public final class GrpcIngestServer implements AutoCloseable {
 
     private void answer(
         OtlpSignal signal, ExportOutcome outcome, StreamObserver<Message> out, long started) {
-      String label = signal.signal().label();
-      double seconds = (System.nanoTime() - started) / 1e9;
+      metrics.outcome(
+          signal.signal().label(), "grpc", outcome, (System.nanoTime() - started) / 1e9);
       if (outcome instanceof ExportOutcome.Accepted a) {
-        metrics.received(label, "grpc", a.items());
-        metrics.answered(label, "grpc", a.rejectedItems() > 0 ? "partial" : "ok", seconds);
         out.onNext(signal.response(a.rejectedItems(), a.message()));
         out.onCompleted();
         return;
       }
-      metrics.answered(label, "grpc", "rejected", seconds);
       if (outcome instanceof ExportOutcome.Malformed m) {
-        metrics.rejected(label, "grpc", Reason.MALFORMED);
         out.onError(
             StatusProto.toStatusRuntimeException(
                 com.google.rpc.Status.newBuilder()
@@ -241,13 +237,10 @@ public final class GrpcIngestServer implements AutoCloseable {
                                 .build()))
                     .build()));
       } else if (outcome instanceof ExportOutcome.TooLarge t) {
-        metrics.rejected(label, "grpc", Reason.TOO_LARGE);
         out.onError(Status.RESOURCE_EXHAUSTED.withDescription(t.message()).asRuntimeException());
       } else if (outcome instanceof ExportOutcome.Throttled t) {
-        metrics.rejected(label, "grpc", Reason.THROTTLED);
         out.onError(retryable(t.message()));
       } else if (outcome instanceof ExportOutcome.Unavailable u) {
-        metrics.rejected(label, "grpc", Reason.KAFKA_UNAVAILABLE);
         out.onError(retryable(u.message()));
       }
     }

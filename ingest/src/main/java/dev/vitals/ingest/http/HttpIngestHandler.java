@@ -251,15 +251,11 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void record(HttpRoute r, ExportOutcome outcome, long startedNanos) {
-    String signal = r.signal().signal().label();
-    double seconds = (System.nanoTime() - startedNanos) / 1e9;
-    if (outcome instanceof ExportOutcome.Accepted a) {
-      metrics.received(signal, r.transport(), a.items());
-      metrics.answered(signal, r.transport(), a.rejectedItems() > 0 ? "partial" : "ok", seconds);
-    } else {
-      metrics.rejected(signal, r.transport(), HttpRoutes.refusal(outcome).reason());
-      metrics.answered(signal, r.transport(), "rejected", seconds);
-    }
+    metrics.outcome(
+        r.signal().signal().label(),
+        r.transport(),
+        outcome,
+        (System.nanoTime() - startedNanos) / 1e9);
   }
 
   private void refuse(ChannelHandlerContext ctx, Refusal refusal, boolean close) {

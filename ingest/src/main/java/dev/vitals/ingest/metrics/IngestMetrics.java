@@ -109,6 +109,21 @@ public final class IngestMetrics {
     duration.labelValues(signal, transport).observe(seconds);
   }
 
+  /** Counts an answered export: items received, or the reason it was refused, and its time. */
+  public void outcome(
+      String signal,
+      String transport,
+      dev.vitals.ingest.pipeline.ExportOutcome outcome,
+      double seconds) {
+    if (outcome instanceof dev.vitals.ingest.pipeline.ExportOutcome.Accepted a) {
+      received(signal, transport, a.items());
+      answered(signal, transport, a.rejectedItems() > 0 ? "partial" : "ok", seconds);
+    } else {
+      rejected(signal, transport, dev.vitals.ingest.pipeline.ExportOutcome.reason(outcome));
+      answered(signal, transport, "rejected", seconds);
+    }
+  }
+
   public void received(String signal, String transport, long items) {
     received.labelValues(signal, transport).inc(items);
   }

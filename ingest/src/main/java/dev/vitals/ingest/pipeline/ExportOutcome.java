@@ -6,6 +6,23 @@ package dev.vitals.ingest.pipeline;
  */
 public sealed interface ExportOutcome {
 
+  /** Why a failed outcome failed, as the {@code reason} metric label; null when accepted. */
+  static dev.vitals.ingest.metrics.IngestMetrics.Reason reason(ExportOutcome outcome) {
+    if (outcome instanceof Malformed) {
+      return dev.vitals.ingest.metrics.IngestMetrics.Reason.MALFORMED;
+    }
+    if (outcome instanceof TooLarge) {
+      return dev.vitals.ingest.metrics.IngestMetrics.Reason.TOO_LARGE;
+    }
+    if (outcome instanceof Throttled) {
+      return dev.vitals.ingest.metrics.IngestMetrics.Reason.THROTTLED;
+    }
+    if (outcome instanceof Unavailable) {
+      return dev.vitals.ingest.metrics.IngestMetrics.Reason.KAFKA_UNAVAILABLE;
+    }
+    return null;
+  }
+
   /**
    * Kafka acknowledged every record made from the request.
    *
