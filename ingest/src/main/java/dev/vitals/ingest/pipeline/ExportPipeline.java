@@ -176,20 +176,20 @@ public final class ExportPipeline implements AutoCloseable {
     long items = context.signal().countItems(parsed.request());
     RecordSplitter.Split split = splitter.split(context.signal(), parsed.request(), parsed.wire());
     CompletableFuture<Void> acked = publish(context, split.parts());
-    acked.whenComplete((ok, error) -> reservation.release());
     acked.whenComplete(
         (ok, error) -> {
+          reservation.release();
           if (error == null) {
             answer.complete(accepted(context, items, split.rejectedItems(), parsed));
-          } else {
-            Throwable cause =
-                error instanceof java.util.concurrent.CompletionException
-                    ? error.getCause()
-                    : error;
+            return;
+          }
+          Throwable cause =
+              error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+          // A request already answered by the timeout was counted there, once.
+          if (answer.complete(
+              new ExportOutcome.Unavailable(
+                  "Kafka did not acknowledge the data: " + cause.getMessage()))) {
             metrics.kafkaError(cause);
-            answer.complete(
-                new ExportOutcome.Unavailable(
-                    "Kafka did not acknowledge the data: " + cause.getMessage()));
           }
         });
     answer.whenComplete(
