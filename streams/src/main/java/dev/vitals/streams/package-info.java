@@ -1,0 +1,6 @@
+/**
+ * The streams stage: Kafka Streams topologies that turn the raw OTLP topics into per-service
+ * windows ({@code vitals.service-windows.v1}), SLO evaluations, health and alerts, and the query
+ * API over their state.
+ */
+package dev.vitals.streams;
