@@ -6,9 +6,11 @@ import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.app.kafka.TopicCatalog;
 import dev.vitals.ingest.IngestServer;
 import dev.vitals.sinks.SinkServer;
+import dev.vitals.streams.StreamsStage;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -22,9 +24,10 @@ final class Launcher {
 
   /** Which stages a command runs. */
   enum Stages {
-    /** Embedded broker, ingest, and the sinks when a destination is configured. */
+    /** Embedded broker, ingest, streams, and the sinks when a destination is configured. */
     STANDALONE,
     INGEST,
+    STREAMS,
     SINKS
   }
 
@@ -55,9 +58,13 @@ final class Launcher {
       VitalsConfig c = embeddedKafka ? withEmbeddedKafka() : config;
       PrometheusRegistry registry = new PrometheusRegistry();
       JvmMetrics.builder().register(registry);
-      boolean runIngest = stages != Stages.SINKS;
-      boolean runSinks = stages == Stages.SINKS || !c.sinks().destinations().isEmpty();
+      boolean runIngest = stages == Stages.STANDALONE || stages == Stages.INGEST;
+      boolean runStreams = stages == Stages.STANDALONE || stages == Stages.STREAMS;
+      boolean runSinks =
+          stages == Stages.SINKS
+              || (stages == Stages.STANDALONE && !c.sinks().destinations().isEmpty());
       AtomicReference<IngestServer> ingest = new AtomicReference<>();
+      AtomicReference<StreamsStage> streams = new AtomicReference<>();
       AtomicReference<SinkServer> sinks = new AtomicReference<>();
       AdminServer.Builder adminBuilder =
           AdminServer.builder()
@@ -70,6 +77,10 @@ final class Launcher {
         adminBuilder.addReadinessCheck(
             "ingest", () -> ingest.get() != null && ingest.get().ready());
       }
+      if (runStreams) {
+        adminBuilder.addReadinessCheck(
+            "streams", () -> streams.get() != null && streams.get().ready());
+      }
       if (runSinks) {
         adminBuilder.addReadinessCheck("sinks", () -> sinks.get() != null && sinks.get().ready());
       }
@@ -77,15 +88,23 @@ final class Launcher {
       if (runIngest) {
         c = fitRecordsToTopics(c);
       }
+      if (runStreams) {
+        createSignalTopics(c);
+      }
       if (runSinks) {
         sinks.set(
             shutdown.register(SinkServer.start(c.sinks(), c.kafka().clientProps(), registry)));
+      }
+      if (runStreams) {
+        streams.set(
+            shutdown.register(
+                StreamsStage.start(c.streams(), c.kafka().clientProps(), registry)));
       }
       if (runIngest) {
         ingest.set(
             shutdown.register(IngestServer.start(c.ingest(), c.kafka().clientProps(), registry)));
       }
-      printEndpoints(c, ingest.get(), admin);
+      printEndpoints(c, ingest.get(), streams.get(), admin);
     } catch (Exception | Error e) {
       shutdown.close();
       throw e;
@@ -100,7 +119,28 @@ final class Launcher {
                 .setPort(config.standalone().kafkaPort())
                 .setControllerPort(config.standalone().controllerPort())
                 .start());
-    return config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
+    VitalsConfig c =
+        config.withKafka(config.kafka().withBootstrapServers(kafka.bootstrapServers()));
+    if (c.streams().stateDir().equals(Path.of(VitalsConfig.DEFAULT_STREAMS_STATE_DIR))) {
+      c = c.withStreams(c.streams().withStateDir(c.standalone().dataDir().resolve("streams")));
+    }
+    return c;
+  }
+
+  /**
+   * Creates the missing signal topics the streams stage writes (Kafka Streams creates only its
+   * internal topics); required with the embedded broker, best effort against a cluster.
+   */
+  private void createSignalTopics(VitalsConfig c) throws Exception {
+    try (Admin admin = Admin.create(c.kafka().clientProps())) {
+      TopicCatalog.createSignalTopics(
+          admin, c.kafka().topics(), c.kafka().partitions(), c.kafka().replicationFactor());
+    } catch (Exception e) {
+      if (embeddedKafka) {
+        throw e;
+      }
+      log.warn("signal topics not checked; create them yourself if missing error={}", e.toString());
+    }
   }
 
   /** Room a record needs beyond its value in a batch: key, headers, batch and record headers. */
@@ -139,14 +179,25 @@ final class Launcher {
     }
   }
 
-  private void printEndpoints(VitalsConfig c, IngestServer ingest, AdminServer admin) {
+  private void printEndpoints(
+      VitalsConfig c, IngestServer ingest, StreamsStage streams, AdminServer admin) {
     out.println("vitals is running:");
     out.println("  kafka       " + c.kafka().bootstrapServers());
     if (ingest != null) {
       out.println("  otlp grpc   " + c.ingest().grpc().host() + ":" + ingest.grpcPort());
       out.println("  otlp http   http://" + c.ingest().http().host() + ":" + ingest.httpPort());
     }
-    if (stages == Stages.SINKS || !c.sinks().destinations().isEmpty()) {
+    if (streams != null) {
+      out.println(
+          "  status page "
+              + (c.streams().query().tls() == null ? "http://" : "https://")
+              + displayHost(c.streams().query().host())
+              + ":"
+              + streams.queryPort()
+              + "/ (API: /api/v1/services, /api/v1/alerts)");
+    }
+    if (stages == Stages.SINKS
+        || (stages == Stages.STANDALONE && !c.sinks().destinations().isEmpty())) {
       c.sinks()
           .destinations()
           .forEach(d -> out.println("  sink        " + d.name() + " -> " + d.url()));
@@ -159,5 +210,10 @@ final class Launcher {
             + admin.port()
             + " (/metrics /healthz /readyz)");
     out.flush();
+  }
+
+  /** A host to type into a browser: the wildcard address means this machine. */
+  private static String displayHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
   }
 }

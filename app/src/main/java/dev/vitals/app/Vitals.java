@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       StandaloneCommand.class,
       IngestCommand.class,
+      StreamsCommand.class,
       SinksCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

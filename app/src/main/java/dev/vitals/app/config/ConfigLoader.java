@@ -13,6 +13,7 @@ import dev.vitals.ingest.IngestSettings.Listener;
 import dev.vitals.ingest.IngestSettings.Tls;
 import dev.vitals.schemas.Topics;
 import dev.vitals.sinks.SinkSettings;
+import dev.vitals.streams.StreamsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -143,7 +144,9 @@ public final class ConfigLoader {
             s.port("kafkaPort", StandaloneSettings.DEFAULT_KAFKA_PORT),
             s.port("controllerPort", StandaloneSettings.DEFAULT_CONTROLLER_PORT));
     SinkSettings sinks = SinksBinder.bind(root.section("sinks"), kafka.topics());
-    return new VitalsConfig(kafka, ingest, admin, standalone, sinks);
+    StreamsSettings streams =
+        StreamsBinder.bind(root.section("streams"), kafka.topics(), kafka.replicationFactor());
+    return new VitalsConfig(kafka, ingest, admin, standalone, streams, sinks);
   }
 
   private static AdminSettings admin(Node a) {
@@ -241,7 +244,7 @@ public final class ConfigLoader {
   }
 
   /** Runs a validating constructor; its complaint becomes an error at the section's path. */
-  private static <T> T build(Node section, Supplier<T> constructor, T fallback) {
+  static <T> T build(Node section, Supplier<T> constructor, T fallback) {
     try {
       return constructor.get();
     } catch (IllegalArgumentException | NullPointerException e) {

@@ -127,6 +127,26 @@ final class Node {
     return n;
   }
 
+  double number(String key, double defaultValue, double min, double max) {
+    String text = text(key);
+    if (text == null) {
+      return defaultValue;
+    }
+    String expected = " (expected a number " + min + ".." + max + ")";
+    double n;
+    try {
+      n = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      error(key, quote(text) + " is not a number" + expected);
+      return defaultValue;
+    }
+    if (!(n >= min && n <= max)) {
+      error(key, quote(text) + " is out of range" + expected);
+      return defaultValue;
+    }
+    return n;
+  }
+
   int port(String key, int defaultValue) {
     return integer(key, defaultValue, 0, 65535);
   }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class Quantities {
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([a-zA-Z]*)");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Map<String, Long> SIZE_UNITS =
       Map.of(
           "", 1L,
@@ -60,8 +60,10 @@ final class Quantities {
           return Duration.ofSeconds(n);
         case "m":
           return Duration.ofMinutes(n);
-        default:
+        case "h":
           return Duration.ofHours(n);
+        default:
+          return Duration.ofDays(n);
       }
     } catch (ArithmeticException | NumberFormatException e) {
       return null;
@@ -85,6 +87,9 @@ final class Quantities {
   /** The shortest exact spelling: {@code 5s}, {@code 1500ms}. */
   static String formatDuration(Duration d) {
     long ms = d.toMillis();
+    if (ms > 0 && ms % 86_400_000 == 0) {
+      return ms / 86_400_000 + "d";
+    }
     if (ms > 0 && ms % 3_600_000 == 0) {
       return ms / 3_600_000 + "h";
     }

@@ -1,0 +1,94 @@
+package dev.vitals.app.config;
+
+import dev.vitals.schemas.Topics;
+import dev.vitals.streams.QuerySettings;
+import dev.vitals.streams.StreamsSettings;
+import dev.vitals.streams.slo.SloSettings;
+import dev.vitals.streams.window.WindowSettings;
+import java.nio.file.Path;
+
+/** Binds the {@code streams:} section: the application, its windows, SLOs and query API. */
+final class StreamsBinder {
+
+  static final String DEFAULT_STATE_DIR = "./data/streams";
+
+  private StreamsBinder() {}
+
+  static StreamsSettings bind(Node s, Topics topics, int replicationFactor) {
+    String applicationId = s.string("applicationId", StreamsSettings.DEFAULT_APPLICATION_ID);
+    Path stateDir = Path.of(s.string("stateDir", DEFAULT_STATE_DIR));
+    int threads = s.integer("threads", 1, 1, 64);
+    int standbys = s.integer("standbyReplicas", 0, 0, 10);
+    WindowSettings windows = windows(s.section("windows"));
+    SloSettings slo = slo(s.section("slo"));
+    QuerySettings query = query(s.section("query"));
+    return ConfigLoader.build(
+        s,
+        () ->
+            new StreamsSettings(
+                topics,
+                applicationId,
+                stateDir,
+                threads,
+                standbys,
+                replicationFactor,
+                windows,
+                slo,
+                query),
+        new StreamsSettings(
+            topics,
+            StreamsSettings.DEFAULT_APPLICATION_ID,
+            Path.of(DEFAULT_STATE_DIR),
+            1,
+            0,
+            replicationFactor,
+            windows,
+            slo,
+            query));
+  }
+
+  private static WindowSettings windows(Node w) {
+    WindowSettings d = WindowSettings.DEFAULTS;
+    WindowSettings.Builder b =
+        WindowSettings.builder()
+            .windowSize(w.duration("size", d.windowSize()))
+            .grace(w.duration("grace", d.grace()))
+            .correctionHorizon(w.duration("correctionHorizon", d.correctionHorizon()))
+            .forgetAfter(w.duration("forgetAfter", d.forgetAfter()))
+            .maxFutureSkew(w.duration("maxFutureSkew", d.maxFutureSkew()))
+            .firstPointMaxAge(w.duration("firstPointMaxAge", d.firstPointMaxAge()))
+            .maxServicesPerTenant(
+                w.integer("maxServicesPerTenant", d.maxServicesPerTenant(), 1, 1_000_000))
+            .maxOperationsPerService(
+                w.integer("maxOperationsPerService", d.maxOperationsPerService(), 0, 100_000))
+            .maxSeriesPerService(
+                w.integer("maxSeriesPerService", d.maxSeriesPerService(), 0, 10_000_000))
+            .maxSampleErrors(w.integer("maxSampleErrors", d.maxSampleErrors(), 0, 100))
+            .maxExemplars(w.integer("maxExemplars", d.maxExemplars(), 0, 100));
+    return ConfigLoader.build(w, b::build, d);
+  }
+
+  private static SloSettings slo(Node n) {
+    SloSettings d = SloSettings.defaults();
+    Path file = n.file("file");
+    SloSettings.Builder b =
+        d.toBuilder()
+            .sloFile(file)
+            .availabilityObjective(
+                n.number("availabilityObjective", d.availabilityObjective(), 0, 1))
+            .latencyObjective(n.number("latencyObjective", d.latencyObjective(), 0, 1))
+            .latencyThreshold(n.duration("latencyThreshold", d.latencyThreshold()))
+            .period(n.duration("period", d.period()))
+            .minEvents(n.integer("minEvents", (int) d.minEvents(), 0, Integer.MAX_VALUE))
+            .resolveAfter(n.duration("resolveAfter", d.resolveAfter()))
+            .silentWindows(n.integer("silentWindows", d.silentWindows(), 1, 10_000))
+            .statusPageBaseUrl(n.string("statusPageBaseUrl", d.statusPageBaseUrl()))
+            .runbookBaseUrl(n.string("runbookBaseUrl", d.runbookBaseUrl()))
+            .reloadInterval(n.duration("reloadInterval", d.reloadInterval()));
+    return ConfigLoader.build(n, b::build, d);
+  }
+
+  private static QuerySettings query(Node q) {
+    return QuerySettings.DEFAULTS; // TODO bind once the query API lands
+  }
+}

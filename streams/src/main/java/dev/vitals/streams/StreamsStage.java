@@ -1,0 +1,158 @@
+package dev.vitals.streams;
+
+import dev.vitals.streams.slo.SloMetrics;
+import dev.vitals.streams.slo.SloTopology;
+import dev.vitals.streams.window.WindowMetrics;
+import dev.vitals.streams.window.WindowTopology;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running streams stage of one process: one Kafka Streams application with the service-window
+ * and SLO topologies, and the query API over its state. {@link #close()} stops the query API, then
+ * Kafka Streams (committing its last transaction).
+ */
+public final class StreamsStage implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamsStage.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_DEFAULT_REPLICATION = 3;
+
+  private final KafkaStreams streams;
+  private final AutoCloseable query;
+  private final int queryPort;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean wasRunning;
+
+  private StreamsStage(KafkaStreams streams, AutoCloseable query, int queryPort) {
+    this.streams = streams;
+    this.query = query;
+    this.queryPort = queryPort;
+  }
+
+  /**
+   * Builds both topologies into one application and starts it and the query API.
+   *
+   * @param clientProps bootstrap servers and security properties shared by every Kafka client
+   */
+  public static StreamsStage start(
+      StreamsSettings settings, Map<String, Object> clientProps, PrometheusRegistry registry)
+      throws Exception {
+    Topology topology = topology(settings, registry);
+    log.info("streams topology:\n{}", topology.describe());
+    Properties props = properties(settings, clientProps, replicationFactor(settings, clientProps));
+    KafkaStreams streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    StreamsStage[] self = new StreamsStage[1];
+    streams.setStateListener(
+        (now, before) -> {
+          log.info("streams state {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING && self[0] != null) {
+            self[0].wasRunning = true;
+          }
+        });
+    streams.start();
+    QueryApi api;
+    try {
+      api = QueryApi.start(settings, streams, registry);
+    } catch (Exception | Error e) {
+      streams.close(CLOSE_TIMEOUT);
+      throw e;
+    }
+    self[0] = new StreamsStage(streams, api, api.port());
+    if (streams.state() == KafkaStreams.State.RUNNING) {
+      self[0].wasRunning = true;
+    }
+    return self[0];
+  }
+
+  /** The topology of the stage, as tests and benchmarks build it. */
+  public static Topology topology(StreamsSettings settings, PrometheusRegistry registry) {
+    StreamsBuilder builder = new StreamsBuilder();
+    WindowTopology.addTo(
+        builder, settings.topics(), settings.windows(), new WindowMetrics(registry));
+    SloTopology.addTo(builder, settings.topics(), settings.slo(), new SloMetrics(registry));
+    return builder.build();
+  }
+
+  /** Kafka Streams properties: exactly-once v2, replication that fits the cluster. */
+  static Properties properties(
+      StreamsSettings s, Map<String, Object> clientProps, int replicationFactor) {
+    Properties p = new Properties();
+    p.putAll(clientProps);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.threads());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.standbyReplicas());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+    p.put(
+        StreamsConfig.topicPrefix("min.insync.replicas"),
+        String.valueOf(Math.min(2, replicationFactor)));
+    p.put(
+        StreamsConfig.APPLICATION_SERVER_CONFIG,
+        s.query().advertisedHost() + ":" + s.query().advertisedPort());
+    return p;
+  }
+
+  private static int replicationFactor(StreamsSettings s, Map<String, Object> clientProps)
+      throws Exception {
+    if (s.replicationFactor() > 0) {
+      return s.replicationFactor();
+    }
+    try (Admin admin = Admin.create(clientProps)) {
+      int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+      return Math.max(1, Math.min(MAX_DEFAULT_REPLICATION, brokers));
+    }
+  }
+
+  /**
+   * True once the application has been running and is running or rebalancing now: a rebalance
+   * pauses processing for seconds, not a reason to take the instance out of service.
+   */
+  public boolean ready() {
+    KafkaStreams.State state = streams.state();
+    return state == KafkaStreams.State.RUNNING
+        || (wasRunning && state == KafkaStreams.State.REBALANCING);
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The port the query API listens on. */
+  public int queryPort() {
+    return queryPort;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      query.close();
+    } catch (Exception e) {
+      log.warn("query API did not close cleanly error={}", e.toString());
+    }
+    if (!streams.close(CLOSE_TIMEOUT)) {
+      log.warn("streams did not close within {}", CLOSE_TIMEOUT);
+    }
+  }
+}
