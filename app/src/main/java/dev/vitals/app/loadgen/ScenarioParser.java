@@ -169,9 +169,11 @@ final class ScenarioParser {
       return Optional.empty();
     }
     Optional<Incident.Type> type = type(node, path);
-    Set<String> allowed = new java.util.HashSet<>(INCIDENT_KEYS);
-    type.ifPresent(t -> allowed.addAll(PARAMS.get(t)));
-    unknownKeys(node, path, allowed, type.map(t -> " of " + t.id()).orElse(""));
+    if (type.isPresent()) {
+      Set<String> allowed = new java.util.HashSet<>(INCIDENT_KEYS);
+      allowed.addAll(PARAMS.get(type.get()));
+      unknownKeys(node, path, allowed, " of " + type.get().id());
+    }
     String p = path + ".";
     Optional<String> service = text(node, p, "service");
     if (service.isEmpty() && !node.has("service")) {
@@ -184,48 +186,47 @@ final class ScenarioParser {
     Duration duration = duration(node, p, "duration", null, true);
     if (duration != null && duration.isZero()) {
       error(p + "duration", quote(node.get("duration")), "more than 0s");
+      duration = null;
     }
-    if (type.isEmpty() || service.isEmpty() || at == null || duration == null) {
+    if (type.isEmpty()) {
       return Optional.empty();
     }
-    return params(type.get(), node, p, service.get(), at, duration);
+    return params(type.get(), node, p, service.orElse(null), at, duration);
   }
 
+  /** The incident with its type's parameters, all read (and checked) even when others are bad. */
   private Optional<Incident> params(
       Incident.Type type, JsonNode node, String p, String service, Duration at, Duration length) {
     int before = errors.size();
-    Incident incident;
-    switch (type) {
-      case ERROR_SPIKE:
-        incident = Incident.errorSpike(service, at, length, requiredRatio(node, p));
-        break;
-      case LATENCY_REGRESSION:
-        double factor =
-            required(
-                node,
-                p,
-                "latencyFactor",
-                f -> f > 0 && f <= 1000,
-                "more than 0" + " and at most 1000, e.g. 3 for three times slower");
-        incident = Incident.latencyRegression(service, at, length, factor);
-        break;
-      case SILENT:
-        incident = Incident.silent(service, at, length);
-        break;
-      default:
-        double ratio = requiredRatio(node, p);
-        Duration ramp = duration(node, p, "ramp", length.dividedBy(4), false);
-        if (ramp.compareTo(length) > 0) {
-          error(
-              p + "ramp",
-              quote(node.get("ramp")),
-              "at most the duration, " + Durations.format(length));
-        }
-        incident =
-            Incident.slowBurn(
-                service, at, length, ratio, ramp.compareTo(length) > 0 ? length : ramp);
+    double ratio = 0;
+    double factor = 1;
+    Duration ramp = Duration.ZERO;
+    if (type == Incident.Type.ERROR_SPIKE || type == Incident.Type.SLOW_BURN) {
+      ratio = requiredRatio(node, p);
     }
-    return errors.size() == before ? Optional.of(incident) : Optional.empty();
+    if (type == Incident.Type.LATENCY_REGRESSION) {
+      factor =
+          required(
+              node,
+              p,
+              "latencyFactor",
+              f -> f > 0 && f <= 1000,
+              "more than 0 and at most 1000, e.g. 3 for three times slower");
+    }
+    if (type == Incident.Type.SLOW_BURN) {
+      Duration whole = length == null ? Duration.ZERO : length;
+      ramp = duration(node, p, "ramp", whole.dividedBy(4), false);
+      if (length != null && ramp.compareTo(length) > 0) {
+        error(
+            p + "ramp",
+            quote(node.get("ramp")),
+            "at most the duration, " + Durations.format(length));
+      }
+    }
+    if (errors.size() > before || service == null || at == null || length == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Incident(type, service, at, length, ratio, factor, ramp));
   }
 
   private Optional<Incident.Type> type(JsonNode node, String path) {
