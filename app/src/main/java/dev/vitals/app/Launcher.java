@@ -4,12 +4,14 @@ import dev.vitals.app.admin.AdminServer;
 import dev.vitals.app.config.VitalsConfig;
 import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.app.kafka.TopicCatalog;
+import dev.vitals.app.loadgen.DemoTraffic;
 import dev.vitals.ingest.IngestServer;
 import dev.vitals.sinks.SinkServer;
 import dev.vitals.streams.StreamsStage;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,6 +106,13 @@ final class Launcher {
         ingest.set(
             shutdown.register(IngestServer.start(c.ingest(), c.kafka().clientProps(), registry)));
       }
+      if (stages == Stages.STANDALONE && c.standalone().demo() != null) {
+        shutdown.register(
+            DemoTraffic.start(
+                URI.create("http://127.0.0.1:" + ingest.get().httpPort()),
+                c.standalone().demo(),
+                null));
+      }
       printEndpoints(c, ingest.get(), streams.get(), admin);
     } catch (Exception | Error e) {
       shutdown.close();
@@ -195,6 +204,14 @@ final class Launcher {
               + ":"
               + streams.queryPort()
               + "/ (API: /api/v1/services, /api/v1/alerts)");
+    }
+    if (stages == Stages.STANDALONE && c.standalone().demo() != null) {
+      out.println(
+          "  demo        loadgen scenario '"
+              + c.standalone().demo()
+              + "' as tenant "
+              + DemoTraffic.TENANT
+              + " (--no-demo turns it off); its first page alert fires within about 3 minutes");
     }
     if (stages == Stages.SINKS
         || (stages == Stages.STANDALONE && !c.sinks().destinations().isEmpty())) {

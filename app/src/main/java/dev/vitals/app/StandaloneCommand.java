@@ -32,6 +32,19 @@ final class StandaloneCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(
+      names = "--demo",
+      paramLabel = "SCENARIO",
+      description =
+          "Synthetic traffic sent to the local ingest in real time: a loadgen scenario (built-in"
+              + " name or file), or none. Default: standalone.demo (demo).")
+  String demo;
+
+  @Option(
+      names = "--no-demo",
+      description = "No synthetic traffic (same as --demo=none).")
+  boolean noDemo;
+
+  @Option(
       names = "--remote-write-url",
       paramLabel = "URL",
       description =
@@ -61,6 +74,13 @@ final class StandaloneCommand implements Callable<Integer> {
     VitalsConfig c = ConfigLoader.load(config, System.getenv());
     if (dataDir != null) {
       c = c.withStandalone(c.standalone().withDataDir(dataDir));
+    }
+    if (noDemo) {
+      c = c.withStandalone(c.standalone().withDemo(null));
+    } else if (demo != null) {
+      c =
+          c.withStandalone(
+              c.standalone().withDemo(demo.equalsIgnoreCase("none") ? null : demo));
     }
     c = SinkFlags.apply(c, flags());
     Shutdown shutdown = new Shutdown().onSignal();

@@ -142,11 +142,21 @@ public final class ConfigLoader {
         new StandaloneSettings(
             Path.of(s.string("dataDir", "./data")),
             s.port("kafkaPort", StandaloneSettings.DEFAULT_KAFKA_PORT),
-            s.port("controllerPort", StandaloneSettings.DEFAULT_CONTROLLER_PORT));
+            s.port("controllerPort", StandaloneSettings.DEFAULT_CONTROLLER_PORT),
+            demo(s.nullableString("demo", StandaloneSettings.DEFAULT_DEMO)));
     SinkSettings sinks = SinksBinder.bind(root.section("sinks"), kafka.topics());
     StreamsSettings streams =
         StreamsBinder.bind(root.section("streams"), kafka.topics(), kafka.replicationFactor());
     return new VitalsConfig(kafka, ingest, admin, standalone, streams, sinks);
+  }
+
+  /** "none", "off" or "false" turn the demo traffic off. */
+  private static String demo(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+    return v.equals("none") || v.equals("off") || v.equals("false") ? null : value.trim();
   }
 
   private static AdminSettings admin(Node a) {

@@ -38,7 +38,8 @@ final class ConfigPrinter {
         map(
             "dataDir", c.standalone().dataDir().toString(),
             "kafkaPort", c.standalone().kafkaPort(),
-            "controllerPort", c.standalone().controllerPort()));
+            "controllerPort", c.standalone().controllerPort(),
+            "demo", c.standalone().demo() == null ? "none" : c.standalone().demo()));
     root.put("sinks", SinksPrinter.sinks(c.sinks()));
     try {
       return YAML.writeValueAsString(root);

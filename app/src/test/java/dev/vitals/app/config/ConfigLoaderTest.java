@@ -72,7 +72,7 @@ class ConfigLoaderTest {
     assertThat(i.topics().prefix()).isEqualTo("acme.");
     assertThat(c.admin()).isEqualTo(new AdminSettings("127.0.0.3", 18888));
     assertThat(c.standalone())
-        .isEqualTo(new StandaloneSettings(Path.of("/var/lib/vitals"), 19092, 19093));
+        .isEqualTo(new StandaloneSettings(Path.of("/var/lib/vitals"), 19092, 19093, "demo"));
   }
 
   @Test
@@ -84,7 +84,7 @@ class ConfigLoaderTest {
     assertThat(c.kafka().replicationFactor()).isZero();
     assertThat(c.ingest()).isEqualTo(IngestSettings.defaults());
     assertThat(c.admin()).isEqualTo(new AdminSettings("0.0.0.0", 8888));
-    assertThat(c.standalone()).isEqualTo(new StandaloneSettings(Path.of("./data"), 9092, 9093));
+    assertThat(c.standalone()).isEqualTo(new StandaloneSettings(Path.of("./data"), 9092, 9093, "demo"));
   }
 
   @Test
