@@ -26,9 +26,13 @@ final class InMemoryStateView implements StateView {
     return this;
   }
 
-  /** {@code store}'s partition of {@code serviceKey} lives on {@code host}. */
+  /** {@code store}'s partition of {@code serviceKey} lives on {@code host}; null: here. */
   InMemoryStateView own(String store, String serviceKey, HostInfo host) {
-    owners.put(store + '\n' + serviceKey, host);
+    if (host == null) {
+      owners.remove(store + '\n' + serviceKey);
+    } else {
+      owners.put(store + '\n' + serviceKey, host);
+    }
     return this;
   }
 
