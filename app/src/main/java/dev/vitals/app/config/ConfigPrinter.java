@@ -11,6 +11,10 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import dev.vitals.streams.QuerySettings;
+import dev.vitals.streams.StreamsSettings;
+import dev.vitals.streams.slo.SloSettings;
+import dev.vitals.streams.window.WindowSettings;
 import java.util.Map;
 
 /** The effective configuration as YAML, safe to log: no token and no secret client property. */
@@ -40,6 +44,7 @@ final class ConfigPrinter {
             "kafkaPort", c.standalone().kafkaPort(),
             "controllerPort", c.standalone().controllerPort(),
             "demo", c.standalone().demo() == null ? "none" : c.standalone().demo()));
+    root.put("streams", streams(c.streams()));
     root.put("sinks", SinksPrinter.sinks(c.sinks()));
     try {
       return YAML.writeValueAsString(root);
@@ -94,6 +99,67 @@ final class ConfigPrinter {
     if (a.bearerToken() != null) {
       m.put("auth", map("bearerToken", REDACTED));
     }
+    return m;
+  }
+
+  private static Map<String, Object> streams(StreamsSettings s) {
+    Map<String, Object> m =
+        map(
+            "applicationId", s.applicationId(),
+            "stateDir", s.stateDir().toString(),
+            "threads", s.threads(),
+            "standbyReplicas", s.standbyReplicas());
+    WindowSettings w = s.windows();
+    m.put(
+        "windows",
+        map(
+            "size", Quantities.formatDuration(w.windowSize()),
+            "grace", Quantities.formatDuration(w.grace()),
+            "correctionHorizon", Quantities.formatDuration(w.correctionHorizon()),
+            "forgetAfter", Quantities.formatDuration(w.forgetAfter()),
+            "maxFutureSkew", Quantities.formatDuration(w.maxFutureSkew()),
+            "firstPointMaxAge", Quantities.formatDuration(w.firstPointMaxAge()),
+            "maxServicesPerTenant", w.maxServicesPerTenant(),
+            "maxOperationsPerService", w.maxOperationsPerService(),
+            "maxSeriesPerService", w.maxSeriesPerService(),
+            "maxSampleErrors", w.maxSampleErrors(),
+            "maxExemplars", w.maxExemplars()));
+    SloSettings o = s.slo();
+    m.put(
+        "slo",
+        map(
+            "file", o.sloFile() == null ? null : o.sloFile().toString(),
+            "availabilityObjective", o.availabilityObjective(),
+            "latencyObjective", o.latencyObjective(),
+            "latencyThreshold", Quantities.formatDuration(o.latencyThreshold()),
+            "period", Quantities.formatDuration(o.period()),
+            "minEvents", o.minEvents(),
+            "resolveAfter", Quantities.formatDuration(o.resolveAfter()),
+            "silentWindows", o.silentWindows(),
+            "statusPageBaseUrl", o.statusPageBaseUrl(),
+            "runbookBaseUrl", o.runbookBaseUrl(),
+            "reloadInterval", Quantities.formatDuration(o.reloadInterval())));
+    QuerySettings q = s.query();
+    Map<String, Object> query =
+        map("host", q.host(), "port", q.port(), "advertisedHost", q.advertisedHost());
+    if (q.tls() != null) {
+      query.put(
+          "tls",
+          map(
+              "certFile", q.tls().certFile().toString(),
+              "keyFile", q.tls().keyFile().toString(),
+              "clientCaFile",
+                  q.tls().clientCaFile() == null ? null : q.tls().clientCaFile().toString(),
+              "clientAuth", q.tls().clientAuth().name().toLowerCase(Locale.ROOT)));
+    }
+    Map<String, Object> tokens = new LinkedHashMap<>();
+    int n = 0;
+    for (String tenant : q.tenantTokens().values().stream().sorted().toList()) {
+      tokens.put(REDACTED + "-" + ++n, tenant);
+    }
+    query.put(
+        "auth", map("bearerToken", q.bearerToken() == null ? null : REDACTED, "tokens", tokens));
+    m.put("query", query);
     return m;
   }
 

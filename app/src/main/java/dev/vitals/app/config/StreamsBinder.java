@@ -5,7 +5,9 @@ import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
+import dev.vitals.streams.query.QueryTls;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Binds the {@code streams:} section: the application, its windows, SLOs and query API. */
 final class StreamsBinder {
@@ -89,6 +91,36 @@ final class StreamsBinder {
   }
 
   private static QuerySettings query(Node q) {
-    return QuerySettings.DEFAULTS; // TODO bind once the query API lands
+    QuerySettings d = QuerySettings.DEFAULTS;
+    String host = q.string("host", d.host());
+    int port = q.port("port", d.port());
+    String advertised = q.string("advertisedHost", d.advertisedHost());
+    QueryTls tls = tls(q.section("tls"));
+    Node auth = q.section("auth");
+    String token = auth.nullableString("bearerToken", null);
+    Map<String, String> tokens = auth.stringMap("tokens");
+    return ConfigLoader.build(
+        q, () -> new QuerySettings(host, port, advertised, tls, token, tokens), d);
+  }
+
+  private static QueryTls tls(Node t) {
+    Path cert = t.file("certFile");
+    Path key = t.file("keyFile");
+    Path clientCa = t.file("clientCaFile");
+    QueryTls.ClientAuth clientAuth =
+        t.choice("clientAuth", QueryTls.ClientAuth.NONE, QueryTls.ClientAuth.class);
+    if (!t.present()) {
+      return null;
+    }
+    if (cert == null) {
+      t.error("certFile", "missing (expected the server certificate chain, PEM)");
+    }
+    if (key == null) {
+      t.error("keyFile", "missing (expected the server private key, PKCS#8 PEM)");
+    }
+    if (cert == null || key == null) {
+      return null;
+    }
+    return ConfigLoader.build(t, () -> new QueryTls(cert, key, clientCa, clientAuth), null);
   }
 }

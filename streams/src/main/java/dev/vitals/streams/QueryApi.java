@@ -1,0 +1,48 @@
+package dev.vitals.streams;
+
+import dev.vitals.streams.query.QueryServer;
+import dev.vitals.streams.query.StateView;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+
+/** The query API of one streams instance, over its Kafka Streams state. */
+final class QueryApi implements AutoCloseable {
+
+  private final QueryServer server;
+
+  private QueryApi(QueryServer server) {
+    this.server = server;
+  }
+
+  static QueryApi start(StreamsSettings s, KafkaStreams streams, PrometheusRegistry registry)
+      throws IOException {
+    QuerySettings q = s.query();
+    HostInfo self = new HostInfo(q.advertisedHost(), q.advertisedPort());
+    QueryServer.Builder b =
+        QueryServer.builder()
+            .setHost(q.host())
+            .setPort(q.port())
+            .setStateView(StateView.of(streams, self))
+            .setInstanceName(self.host() + ":" + self.port())
+            .setRegistry(registry)
+            .setTenantTokens(q.tenantTokens());
+    if (q.tls() != null) {
+      b.setTls(q.tls());
+    }
+    if (q.bearerToken() != null) {
+      b.setBearerToken(q.bearerToken());
+    }
+    return new QueryApi(b.build().start());
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
