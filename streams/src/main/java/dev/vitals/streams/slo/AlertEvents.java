@@ -54,9 +54,9 @@ final class AlertEvents {
     a.put("description", description(key, spec, e));
     a.put("burn_rates", e.rates().text());
     a.put(
-        "fired_windows",
+        "windows",
         e.matches().stream().map(m -> m.describe(spec.name())).collect(Collectors.joining("; ")));
-    a.put("error_budget_remaining", SloText.percent(e.rates().budgetRemaining()));
+    a.put("budget_remaining", SloText.percent(e.rates().budgetRemaining()));
     a.put("worst_operations", worst(e.worst()));
     a.put("sample_errors", String.join("\n", e.samples().errors()));
     a.put("exemplar_trace_ids", String.join(",", e.samples().traces()));

@@ -59,13 +59,19 @@ final class BurnRates {
     return total <= 0 ? 1 : 1 - (double) (total - state.periodGood) / total / budget;
   }
 
-  /** The rules that fire now; a window with fewer than {@code minEvents} events never fires. */
+  /**
+   * The rules that fire now. A rule never fires while either window holds fewer than {@code
+   * minEvents} events, nor before the SLO has as much history as the rule's short window (else a
+   * service's first minutes would stand for its whole long window).
+   */
   List<Match> matches(List<AlertRule> rules, long minEvents) {
     List<Match> out = new ArrayList<>();
+    long history = state.clockMinute - state.firstMinute;
     for (AlertRule r : rules) {
       int l = SloSettings.BURN_WINDOWS.indexOf(r.longWindow());
       int s = SloSettings.BURN_WINDOWS.indexOf(r.shortWindow());
-      if (state.total[l] >= minEvents
+      if (history >= r.shortWindow().toMinutes()
+          && state.total[l] >= minEvents
           && state.total[s] >= minEvents
           && rate(l) > r.factor()
           && rate(s) > r.factor()) {

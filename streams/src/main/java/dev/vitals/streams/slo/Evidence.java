@@ -16,13 +16,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * What an alert shows an on-call engineer besides burn rates, kept in the {@code slo-evidence}
  * store: per operation, errors and requests in each of the last 60 minutes (key {@code
- * service|op|operation}, 1.4 kB), and per service the last three sample error messages and exemplar
- * trace ids seen (key {@code service|samples}).
+ * service|op|operation}, 1.9 kB; plus the highest p99), and per service the last three sample error
+ * messages and exemplar trace ids seen (key {@code service|samples}).
  */
 final class Evidence {
 
   static final int MINUTES = 60;
   static final int KEEP = 3;
+  private static final int SLOT = 32;
 
   private final KeyValueStore<String, byte[]> store;
 
@@ -31,7 +32,7 @@ final class Evidence {
   }
 
   /** One operation's errors and requests over a span of minutes. */
-  record Operation(String name, long errors, long requests) {}
+  record Operation(String name, long errors, long requests, double p99) {}
 
   /** Last sample error messages and exemplar trace ids, newest first. */
   record Samples(
@@ -51,10 +52,12 @@ final class Evidence {
     byte[] old = store.get(key);
     ByteBuffer b = old == null ? emptyRing() : ByteBuffer.wrap(old);
     long minute = Math.floorDiv(w.windowStart().toEpochMilli(), 60_000);
-    int slot = Math.floorMod(minute, MINUTES) * 24;
+    int slot = Math.floorMod(minute, MINUTES) * SLOT;
     if (b.getLong(slot) != minute) {
-      b.putLong(slot, minute).putLong(slot + 8, 0).putLong(slot + 16, 0);
+      b.putLong(slot, minute).putLong(slot + 8, 0).putLong(slot + 16, 0).putDouble(slot + 24, 0);
     }
+    double p99 = w.latency() == null ? 0 : w.latency().p99();
+    b.putDouble(slot + 24, Math.max(b.getDouble(slot + 24), p99));
     b.putLong(slot + 8, b.getLong(slot + 8) + w.errors());
     b.putLong(slot + 16, b.getLong(slot + 16) + w.requests());
     store.put(key, b.array());
@@ -81,7 +84,7 @@ final class Evidence {
    * The operations with the most errors in the minutes {@code [toMinute − 60, toMinute)}, at most
    * three.
    */
-  List<Operation> worst(String service, long toMinute) {
+  List<Operation> worst(String service, long toMinute, boolean slowest) {
     String prefix = service + "|op|";
     List<Operation> ops = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
@@ -89,32 +92,38 @@ final class Evidence {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         Operation op = sum(kv.key.substring(prefix.length()), ByteBuffer.wrap(kv.value), toMinute);
-        if (op.errors() > 0) {
+        if (slowest ? op.p99() > 0 : op.errors() > 0) {
           ops.add(op);
         }
       }
     }
-    ops.sort(Comparator.comparingLong(Operation::errors).reversed().thenComparing(Operation::name));
+    Comparator<Operation> order =
+        slowest
+            ? Comparator.comparingDouble(Operation::p99).reversed()
+            : Comparator.comparingLong(Operation::errors).reversed();
+    ops.sort(order.thenComparing(Operation::name));
     return ops.subList(0, Math.min(KEEP, ops.size()));
   }
 
   private static Operation sum(String name, ByteBuffer b, long toMinute) {
     long errors = 0;
     long requests = 0;
+    double p99 = 0;
     for (int i = 0; i < MINUTES; i++) {
-      long m = b.getLong(i * 24);
+      long m = b.getLong(i * SLOT);
       if (m >= toMinute - MINUTES && m < toMinute) {
-        errors += b.getLong(i * 24 + 8);
-        requests += b.getLong(i * 24 + 16);
+        errors += b.getLong(i * SLOT + 8);
+        requests += b.getLong(i * SLOT + 16);
+        p99 = Math.max(p99, b.getDouble(i * SLOT + 24));
       }
     }
-    return new Operation(name, errors, requests);
+    return new Operation(name, errors, requests, p99);
   }
 
   private static ByteBuffer emptyRing() {
-    ByteBuffer b = ByteBuffer.allocate(MINUTES * 24);
+    ByteBuffer b = ByteBuffer.allocate(MINUTES * SLOT);
     for (int i = 0; i < MINUTES; i++) {
-      b.putLong(i * 24, Long.MIN_VALUE);
+      b.putLong(i * SLOT, Long.MIN_VALUE);
     }
     return b;
   }

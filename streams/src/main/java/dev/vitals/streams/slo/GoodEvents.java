@@ -1,8 +1,13 @@
 package dev.vitals.streams.slo;
 
 import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.streams.sketch.LatencySketch;
 
-/** Good and total events of one window under one SLO. */
+/**
+ * Good and total events of one window under one SLO: for availability, requests that did not fail
+ * out of all requests; for latency, requests at or below the threshold (from the window's latency
+ * sketch) out of all the sketch counted. A window without a sketch adds nothing to a latency SLO.
+ */
 final class GoodEvents {
 
   private GoodEvents() {}
@@ -18,21 +23,15 @@ final class GoodEvents {
 
   private static long[] latency(ServiceWindow w, double threshold) {
     ServiceWindow.Latency l = w.latency();
-    if (l == null || w.requests() == 0) {
+    if (l == null || l.sketch() == null || l.sketch().isEmpty()) {
       return new long[] {0, 0};
     }
-    // Interim until the latency sketch lands: a piecewise-linear CDF through the quantiles.
-    double[] x = {0, l.p50(), l.p90(), l.p99(), l.max()};
-    double[] y = {0, 0.5, 0.9, 0.99, 1};
-    double share = 1;
-    for (int i = 1; i < x.length; i++) {
-      if (threshold < x[i]) {
-        double span = x[i] - x[i - 1];
-        share = span <= 0 ? y[i - 1] : y[i - 1] + (y[i] - y[i - 1]) * (threshold - x[i - 1]) / span;
-        break;
-      }
+    LatencySketch sketch;
+    try {
+      sketch = LatencySketch.fromBase64(l.sketch());
+    } catch (RuntimeException e) {
+      return new long[] {0, 0};
     }
-    long total = w.requests();
-    return new long[] {Math.round(share * total), total};
+    return new long[] {sketch.countAtOrBelow(threshold), sketch.count()};
   }
 }

@@ -39,6 +39,7 @@ final class RollingCounts {
     SloState s = new SloState();
     s.clockMinute = Math.floorDiv(windowEndMillis + 59_999, 60_000);
     s.clockHour = Math.floorDiv(s.clockMinute + 59, 60);
+    s.firstMinute = s.clockMinute - 1;
     s.periodHours = period.toHours();
     s.lastEnd = windowEndMillis;
     return s;

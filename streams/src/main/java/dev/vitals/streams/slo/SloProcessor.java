@@ -215,7 +215,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
         new AlertEvents.BurnEvidence(
             fired,
             rates,
-            evidence.worst(key.toString(), state.clockMinute),
+            evidence.worst(key.toString(), state.clockMinute, spec.kind() == SloSpec.Kind.LATENCY),
             evidence.samples(key.toString()));
     AlertEvent event = alertEvents.burnFiring(key, spec, severity, now, e);
     state.alerts.put(severity, new SloState.Track(now.toEpochMilli(), event.fingerprint()));

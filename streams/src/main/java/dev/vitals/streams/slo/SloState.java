@@ -21,6 +21,9 @@ final class SloState {
   /** The latest window end seen, epoch milliseconds: the time of evaluations. */
   long lastEnd;
 
+  /** The first minute this SLO saw: a rule needs as much history as its short window. */
+  long firstMinute;
+
   /** The end (exclusive) of the period, in hours. */
   long clockHour;
 

@@ -18,4 +18,9 @@ final class SloText {
   static String percent(double ratio) {
     return String.format(Locale.ROOT, "%.4f", ratio * 100).replaceAll("\\.?0+$", "") + "%";
   }
+
+  /** {@code 0.734s}. */
+  static String seconds(double s) {
+    return String.format(Locale.ROOT, "%.3fs", s);
+  }
 }

@@ -4,6 +4,7 @@ import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -55,16 +57,29 @@ public final class SloTopology {
    * @throws IllegalArgumentException when the SLO file is invalid, listing every error
    */
   public static void addTo(StreamsBuilder b, Topics t, SloSettings s, SloMetrics metrics) {
+    addTo(b, t, s, metrics, Stores::persistentKeyValueStore);
+  }
+
+  /**
+   * Adds the topology with stores from {@code stores}: tests use in-memory stores, because the test
+   * driver commits, and so flushes RocksDB to disk, after every record.
+   */
+  static void addTo(
+      StreamsBuilder b,
+      Topics t,
+      SloSettings s,
+      SloMetrics metrics,
+      Function<String, KeyValueBytesStoreSupplier> stores) {
     SloCatalog catalog = new SloCatalog(s, metrics);
     for (String name :
         new String[] {
           STATE_STORE, BUCKETS_STORE, CONTRIBUTIONS_STORE, EVIDENCE_STORE, SERVICE_STORE
         }) {
-      b.addStateStore(bytesStore(name));
+      b.addStateStore(bytesStore(stores.apply(name)));
     }
     for (String name :
         new String[] {HEALTH_STORE, ALERTS_ACTIVE_STORE, SLO_LATEST_STORE, WINDOWS_RECENT_STORE}) {
-      b.addStateStore(stringStore(name));
+      b.addStateStore(stringStore(stores.apply(name)));
     }
     KStream<String, Emitted> out =
         b.stream(
@@ -106,13 +121,13 @@ public final class SloTopology {
     }
   }
 
-  private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(String name) {
-    return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(
+      KeyValueBytesStoreSupplier supplier) {
+    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray());
   }
 
-  private static StoreBuilder<KeyValueStore<String, String>> stringStore(String name) {
-    return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
+  private static StoreBuilder<KeyValueStore<String, String>> stringStore(
+      KeyValueBytesStoreSupplier supplier) {
+    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.String());
   }
 }
