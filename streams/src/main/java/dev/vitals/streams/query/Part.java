@@ -60,7 +60,10 @@ enum Part {
         }
         break;
       case WINDOWS:
-        view.get(store, k).map(v -> Items.parse(store, k, v)).ifPresent(w -> w.forEach(out::add));
+        // one entry per window, "serviceKey|windowStart" (zero-padded epoch ms): oldest first
+        for (KeyValue<String, String> kv : view.scan(store, k + StoreNames.SLO_KEY_SEPARATOR)) {
+          addIfJson(out, kv);
+        }
         break;
     }
     return out;

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +91,15 @@ final class Fixtures {
   }
 
   /** {@code count} one-minute windows ending at T0, with {@code errors} errors each. */
-  static String windows(ServiceKey key, int count, long requests, long errors) {
-    List<ServiceWindow> windows = new ArrayList<>();
+  /**
+   * The service's last {@code count} windows as the SLO topology stores them in {@code
+   * windows-recent}: key {@code serviceKey|windowStart} (epoch ms, 15 digits), one window each.
+   */
+  static Map<String, String> windows(ServiceKey key, int count, long requests, long errors) {
+    Map<String, String> windows = new java.util.LinkedHashMap<>();
     for (int i = count; i > 0; i--) {
       Instant start = T0.minusSeconds(60L * i);
-      windows.add(
+      ServiceWindow window =
           new ServiceWindow(
               key.tenant(),
               key.namespace(),
@@ -113,9 +116,12 @@ final class Fixtures {
               errors,
               errors > 0 ? List.of("upstream timeout, retrying") : List.of(),
               errors > 0 ? List.of("4bf92f3577b34da6a3ce929d0e0e4736") : List.of(),
-              false));
+              false);
+      windows.put(
+          key + "|" + String.format("%015d", start.toEpochMilli()),
+          SignalJson.MAPPER.valueToTree(window).toString());
     }
-    return SignalJson.MAPPER.valueToTree(windows).toString();
+    return windows;
   }
 
   static final HttpClient CLIENT =

@@ -152,12 +152,9 @@ class QueryServerIT {
             p,
             "fp-" + i,
             Fixtures.alert("fp-" + i, key, "SLOBurnFast", i == 3 ? "critical" : "warning", T0));
-        send(
-            producer,
-            StoreNames.WINDOWS_RECENT,
-            p,
-            key.toString(),
-            Fixtures.windows(key, 3, 60, i));
+        for (Map.Entry<String, String> w : Fixtures.windows(key, 3, 60, i).entrySet()) {
+          send(producer, StoreNames.WINDOWS_RECENT, p, w.getKey(), w.getValue());
+        }
       }
       producer.flush();
     }

@@ -84,8 +84,8 @@ class QueryServerTest {
         StoreNames.ALERTS_ACTIVE,
         "fp-acme",
         Fixtures.alert("fp-acme", ACME_CHECKOUT, "ServiceSilent", "critical", T0));
-    view.put(
-        StoreNames.WINDOWS_RECENT, CHECKOUT.toString(), Fixtures.windows(CHECKOUT, 5, 600, 30));
+    Fixtures.windows(CHECKOUT, 5, 600, 30)
+        .forEach((key, json) -> view.put(StoreNames.WINDOWS_RECENT, key, json));
   }
 
   int start(QueryServer.Builder builder) throws Exception {
