@@ -201,10 +201,14 @@ final class RecordBatch {
       }
     }
     if (maxEventMs != EventClock.UNSET) {
-      if (!clock.initialised()) {
-        clock.nextOpenMs(minWindowStartMs);
-      }
       clock.observe(maxEventMs, wallMs);
+      if (!clock.initialised()) {
+        // The first window still open at the clock's start, or an earlier one this record has.
+        long size = settings.windowMs();
+        long now = clock.now(wallMs);
+        long firstOpen = Math.floorDiv(now - settings.grace().toMillis(), size) * size;
+        clock.nextOpenMs(Math.min(minWindowStartMs, firstOpen));
+      }
       stores.clock.put(WindowAggregator.CLOCK_KEY, clock.encode());
     }
     report();
