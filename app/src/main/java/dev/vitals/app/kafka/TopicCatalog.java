@@ -3,6 +3,8 @@ package dev.vitals.app.kafka;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,15 +39,43 @@ public final class TopicCatalog {
   public static List<String> createRawTopics(
       Admin admin, Topics topics, int partitions, int replicationFactor)
       throws ExecutionException, InterruptedException, TimeoutException {
+    Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
+    for (Signal signal : Signal.values()) {
+      wanted.put(topics.raw(signal), Map.of());
+    }
+    return createMissing(admin, wanted, partitions, replicationFactor);
+  }
+
+  /**
+   * Creates the missing signal topics the streams stage writes: service windows, SLO evaluations,
+   * health (compacted: one current record per service), alerts and the dead-letter topic. They get
+   * the raw topics' partition count so a service stays on one partition number throughout.
+   *
+   * @return the names of the topics it created
+   */
+  public static List<String> createSignalTopics(
+      Admin admin, Topics topics, int partitions, int replicationFactor)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
+    wanted.put(topics.serviceWindows(), Map.of());
+    wanted.put(topics.slo(), Map.of());
+    wanted.put(topics.health(), Map.of("cleanup.policy", "compact"));
+    wanted.put(topics.alerts(), Map.of());
+    wanted.put(topics.deadLetter(), Map.of());
+    return createMissing(admin, wanted, partitions, replicationFactor);
+  }
+
+  private static List<String> createMissing(
+      Admin admin, Map<String, Map<String, String>> wanted, int partitions, int replicationFactor)
+      throws ExecutionException, InterruptedException, TimeoutException {
     Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     short rf = (short) replicationFactor(admin, replicationFactor);
     List<NewTopic> missing = new ArrayList<>();
-    for (Signal signal : Signal.values()) {
-      String name = topics.raw(signal);
-      if (!existing.contains(name)) {
-        missing.add(
-            new NewTopic(name, partitions, rf)
-                .configs(Map.of("min.insync.replicas", String.valueOf(minInSync(rf)))));
+    for (Map.Entry<String, Map<String, String>> topic : wanted.entrySet()) {
+      if (!existing.contains(topic.getKey())) {
+        Map<String, String> configs = new HashMap<>(topic.getValue());
+        configs.put("min.insync.replicas", String.valueOf(minInSync(rf)));
+        missing.add(new NewTopic(topic.getKey(), partitions, rf).configs(configs));
       }
     }
     List<String> created = new ArrayList<>();

@@ -1,0 +1,212 @@
+package dev.vitals.streams.sketch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.assertj.core.data.Percentage;
+import org.junit.jupiter.api.Test;
+
+class LatencySketchTest {
+
+  private static final double[] QUANTILES = {0.5, 0.9, 0.99};
+
+  @Test
+  void quantilesOfKnownSamplesAreWithinOnePercentOfTheExactOnes() {
+    double[] samples = lognormal(100_000, 0.05, 1.2, 7);
+    LatencySketch sketch = new LatencySketch();
+    for (double s : samples) {
+      sketch.record(s);
+    }
+
+    assertThat(sketch.count()).isEqualTo(samples.length);
+    for (double q : QUANTILES) {
+      assertThat(sketch.quantile(q)).isCloseTo(exact(samples, q), Percentage.withPercentage(1));
+    }
+    assertThat(sketch.max()).isEqualTo(Arrays.stream(samples).max().orElseThrow());
+  }
+
+  @Test
+  void mergedSketchesAnswerLikeOneSketchOfAllValues() {
+    double[] samples = lognormal(30_000, 0.2, 0.8, 11);
+    LatencySketch whole = new LatencySketch();
+    LatencySketch left = new LatencySketch();
+    LatencySketch right = new LatencySketch();
+    for (int i = 0; i < samples.length; i++) {
+      whole.record(samples[i]);
+      (i % 3 == 0 ? left : right).record(samples[i]);
+    }
+
+    left.merge(right);
+
+    assertThat(left.count()).isEqualTo(whole.count());
+    for (double q : QUANTILES) {
+      assertThat(left.quantile(q)).isEqualTo(whole.quantile(q));
+      assertThat(left.quantile(q)).isCloseTo(exact(samples, q), Percentage.withPercentage(1));
+    }
+  }
+
+  @Test
+  void exponentialHistogramsAtFinerScalesMergeByDownscalingWithinOnePercent() {
+    double[] samples = lognormal(50_000, 0.08, 1.0, 3);
+    int scale = 20;
+    int lowest = Integer.MAX_VALUE;
+    int highest = Integer.MIN_VALUE;
+    for (double s : samples) {
+      int index = LatencySketch.indexOf(s, scale);
+      lowest = Math.min(lowest, index);
+      highest = Math.max(highest, index);
+    }
+    long[] counts = new long[highest - lowest + 1];
+    for (double s : samples) {
+      counts[LatencySketch.indexOf(s, scale) - lowest]++;
+    }
+
+    LatencySketch sketch = new LatencySketch();
+    sketch.mergeExponential(scale, 0, 0, lowest, counts);
+
+    assertThat(sketch.count()).isEqualTo(samples.length);
+    assertThat(sketch.scale()).isEqualTo(LatencySketch.MAX_SCALE);
+    for (double q : QUANTILES) {
+      assertThat(sketch.quantile(q)).isCloseTo(exact(samples, q), Percentage.withPercentage(1));
+    }
+  }
+
+  @Test
+  void aCoarserExponentialInputLowersTheScaleOfWhatIsAlreadyThere() {
+    LatencySketch sketch = new LatencySketch();
+    sketch.record(0.1, 10);
+
+    sketch.mergeExponential(3, 0, 2, LatencySketch.indexOf(0.2, 3), new long[] {5});
+
+    assertThat(sketch.scale()).isEqualTo(3);
+    assertThat(sketch.count()).isEqualTo(17);
+    assertThat(sketch.quantile(0.1)).isZero();
+    assertThat(sketch.quantile(0.5)).isCloseTo(0.1, Percentage.withPercentage(5));
+    assertThat(sketch.quantile(0.99)).isCloseTo(0.2, Percentage.withPercentage(5));
+  }
+
+  @Test
+  void explicitBucketsAreInterpolatedWithinTheirBounds() {
+    double[] bounds = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10};
+    long[] counts = new long[bounds.length + 1];
+    counts[5] = 1000; // (0.075, 0.1]
+    counts[6] = 100; // (0.1, 0.25]
+
+    LatencySketch sketch = new LatencySketch();
+    sketch.mergeExplicit(bounds, counts, Double.NaN, Double.NaN);
+
+    assertThat(sketch.count()).isEqualTo(1100);
+    assertThat(sketch.quantile(0.5)).isBetween(0.075, 0.1);
+    // rank 550 of 1000 spread linearly over (0.075, 0.1]: about 0.0874
+    assertThat(sketch.quantile(0.5)).isCloseTo(0.075 + 0.025 * 0.55, Percentage.withPercentage(1));
+    assertThat(sketch.quantile(0.99)).isBetween(0.1, 0.25);
+    // the bucket holding 0.1 straddles both explicit buckets: off by at most its share
+    assertThat(sketch.countAtOrBelow(0.1)).isCloseTo(1000, within(15L));
+  }
+
+  @Test
+  void theOverflowBucketIsPlacedAtTheKnownMaximum() {
+    double[] bounds = {0.1, 1};
+    LatencySketch sketch = new LatencySketch();
+
+    sketch.mergeExplicit(bounds, new long[] {0, 0, 4}, 0.5, 3.0);
+
+    assertThat(sketch.quantile(0.99)).isBetween(1.0, 3.0);
+    assertThat(sketch.max()).isEqualTo(3.0);
+  }
+
+  @Test
+  void countAtOrBelowSplitsGoodFromSlowRequests() {
+    LatencySketch sketch = new LatencySketch();
+    sketch.record(0.05, 900);
+    sketch.record(0.8, 100);
+
+    assertThat(sketch.countAtOrBelow(0.3)).isEqualTo(900);
+    assertThat(sketch.countAtOrBelow(1)).isEqualTo(1000);
+    assertThat(sketch.countAtOrBelow(0.01)).isZero();
+  }
+
+  @Test
+  void aRangeWiderThanTheBucketLimitIsDownscaledNotDropped() {
+    LatencySketch sketch = new LatencySketch();
+    sketch.record(1e-9);
+    sketch.record(1e6);
+    sketch.record(1.0, 98);
+
+    assertThat(sketch.count()).isEqualTo(100);
+    assertThat(sketch.scale()).isLessThan(LatencySketch.MAX_SCALE);
+    assertThat(sketch.quantile(0.5)).isCloseTo(1.0, Percentage.withPercentage(5));
+    assertThat(sketch.quantile(1)).isEqualTo(1e6);
+  }
+
+  @Test
+  void zeroAndNegativeDurationsCountAsZero() {
+    LatencySketch sketch = new LatencySketch();
+    sketch.record(0, 3);
+    sketch.record(-1);
+    sketch.record(Double.NaN);
+
+    assertThat(sketch.count()).isEqualTo(4);
+    assertThat(sketch.quantile(0.99)).isZero();
+  }
+
+  @Test
+  void bytesRoundTripKeepEveryAnswer() {
+    LatencySketch sketch = new LatencySketch();
+    for (double s : lognormal(5_000, 0.1, 1.5, 5)) {
+      sketch.record(s);
+    }
+
+    LatencySketch copy = LatencySketch.fromBase64(sketch.toBase64());
+
+    assertThat(copy.count()).isEqualTo(sketch.count());
+    assertThat(copy.max()).isEqualTo(sketch.max());
+    assertThat(copy.sum()).isEqualTo(sketch.sum());
+    for (double q : QUANTILES) {
+      assertThat(copy.quantile(q)).isEqualTo(sketch.quantile(q));
+    }
+    assertThat(sketch.toBytes().length).isLessThan(1500);
+  }
+
+  @Test
+  void anEmptySketchHasNoQuantiles() {
+    LatencySketch sketch = LatencySketch.fromBytes(new LatencySketch().toBytes());
+
+    assertThat(sketch.count()).isZero();
+    assertThat(sketch.quantile(0.5)).isNaN();
+    assertThat(sketch.max()).isNaN();
+  }
+
+  @Test
+  void corruptBytesAreRefusedWithAReason() {
+    assertThatThrownBy(() -> LatencySketch.fromBytes(new byte[] {9}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sketch format: 9");
+    assertThatThrownBy(() -> LatencySketch.fromBytes(new byte[] {1, 6}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("truncated");
+  }
+
+  private static double[] lognormal(int n, double median, double sigma, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] samples = new double[n];
+    for (int i = 0; i < n; i++) {
+      double gaussian =
+          Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+              * Math.cos(2 * Math.PI * random.nextDouble());
+      samples[i] = median * Math.exp(sigma * gaussian);
+    }
+    return samples;
+  }
+
+  /** The nearest-rank quantile. */
+  private static double exact(double[] samples, double q) {
+    double[] sorted = samples.clone();
+    Arrays.sort(sorted);
+    int rank = Math.max(1, (int) Math.ceil(q * sorted.length));
+    return sorted[rank - 1];
+  }
+}
