@@ -143,6 +143,9 @@ class WindowTopologyIT {
     props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    // Streams members do not leave the group on close: the next instance waits out the session.
+    props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6_000);
+    props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_000);
     KafkaStreams streams = new KafkaStreams(builder.build(), props);
     streams.start();
     await()
