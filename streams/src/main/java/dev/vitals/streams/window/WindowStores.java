@@ -48,8 +48,10 @@ final class WindowStores {
   }
 
   static StoreBuilder<KeyValueStore<byte[], byte[]>> builder(String name) {
+    // Caching folds the many puts of one key between two commits into one changelog record.
     return Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(name), Serdes.ByteArray(), Serdes.ByteArray());
+            Stores.persistentKeyValueStore(name), Serdes.ByteArray(), Serdes.ByteArray())
+        .withCachingEnabled();
   }
 
   KeyValueStore<byte[], byte[]> byName(String name) {
