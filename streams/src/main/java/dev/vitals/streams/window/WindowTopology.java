@@ -40,6 +40,16 @@ public final class WindowTopology {
 
   private WindowTopology() {}
 
+  /**
+   * The record timestamp, or the partition's time when a foreign producer wrote none (the default
+   * extractor would stop the application). Windows go by the data's own event times; this is only
+   * the fallback for items without one.
+   */
+  private static long timestamp(
+      org.apache.kafka.clients.consumer.ConsumerRecord<Object, Object> record, long partitionTime) {
+    return record.timestamp() >= 0 ? record.timestamp() : Math.max(0, partitionTime);
+  }
+
   /** Adds the service-window topology to {@code builder}. */
   public static void addTo(
       StreamsBuilder builder, Topics topics, WindowSettings settings, WindowMetrics metrics) {
@@ -52,7 +62,9 @@ public final class WindowTopology {
     KStream<byte[], byte[]> raw =
         builder.stream(
             List.of(topics.raw(Signal.METRICS), topics.raw(Signal.LOGS), topics.raw(Signal.TRACES)),
-            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("windows-raw"));
+            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withTimestampExtractor(WindowTopology::timestamp)
+                .withName("windows-raw"));
     Map<String, KStream<byte[], Routed>> routed =
         raw.process(() -> new RawRouter(topics, metrics), Named.as("windows-route"))
             .split(Named.as("windows-"))

@@ -284,6 +284,22 @@ class WindowTopologyTest {
     assertThat(windows).allMatch(w -> w.tenant().equals("acme"));
   }
 
+  @Test
+  void aRecordKeyedByAnotherServiceIsReKeyedByItsResource() {
+    WindowHarness h = start();
+    h.send(
+        Signal.TRACES,
+        "acme//wrong".getBytes(StandardCharsets.UTF_8),
+        "acme",
+        spans("right", List.of(serverSpan("/a", at(ofSeconds(5)), 0.1, false))).toByteArray());
+
+    h.advance(ofSeconds(71));
+
+    List<ServiceWindow> windows = h.windows();
+    assertThat(only(windows, "right", null, T0_MS).requests()).isEqualTo(1);
+    assertThat(windows).noneMatch(w -> w.service().equals("wrong"));
+  }
+
   private static ResourceSpans resourceSpans(String service, int n) {
     ScopeSpans.Builder scope = ScopeSpans.newBuilder();
     for (int i = 0; i < n; i++) {
