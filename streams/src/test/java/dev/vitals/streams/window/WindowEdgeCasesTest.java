@@ -205,6 +205,38 @@ class WindowEdgeCasesTest {
   }
 
   @Test
+  void exemplarsPreferErrorSpansThenHistogramExemplarsUpToTheLimit() {
+    start(WindowSettings.builder().maxExemplars(2).build());
+    Metric withExemplars =
+        Otlp.explicit(
+                false, at(ofSeconds(0)), at(ofSeconds(5)), new double[] {1}, new long[] {2, 0})
+            .toBuilder()
+            .build();
+    HistogramDataPoint point =
+        withExemplars.getHistogram().getDataPoints(0).toBuilder()
+            .addExemplars(
+                io.opentelemetry.proto.metrics.v1.Exemplar.newBuilder()
+                    .setTraceId(Otlp.traceId(9))
+                    .setAsDouble(0.5))
+            .addExemplars(
+                io.opentelemetry.proto.metrics.v1.Exemplar.newBuilder()
+                    .setTraceId(Otlp.traceId(10))
+                    .setAsDouble(0.6))
+            .build();
+    Metric metric =
+        withExemplars.toBuilder()
+            .setHistogram(withExemplars.getHistogram().toBuilder().setDataPoints(0, point))
+            .build();
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", metric));
+    sendSpans("api", serverSpan("/a", at(ofSeconds(6)), 0.1, true));
+
+    harness.advance(ofSeconds(71));
+
+    assertThat(at0(harness.windows(), "api", null).exemplarTraceIds())
+        .containsExactly(Otlp.traceHex(7), Otlp.traceHex(9));
+  }
+
+  @Test
   void theTopologyReportsLagAndStateSizePerPartition() {
     start(WindowSettings.DEFAULTS);
     sendSpans("api", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
