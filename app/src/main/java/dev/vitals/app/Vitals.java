@@ -1,6 +1,7 @@
 package dev.vitals.app;
 
 import dev.vitals.app.config.ConfigException;
+import dev.vitals.app.loadgen.LoadgenCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       StandaloneCommand.class,
       IngestCommand.class,
       SinksCommand.class,
+      LoadgenCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

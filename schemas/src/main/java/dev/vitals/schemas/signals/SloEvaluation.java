@@ -13,6 +13,10 @@ import java.util.Map;
  * @param burnRates window ({@code 5m}, {@code 30m}, {@code 1h}, {@code 2h}, {@code 6h}, {@code 1d},
  *     {@code 3d}) to burn rate (error ratio ÷ (1 − objective))
  * @param errorBudgetRemaining the share of the period's error budget left; negative when overspent
+ * @param period the error-budget period, e.g. {@code 30d}; may be null
+ * @param goodEvents good events over the period (as far as it is kept)
+ * @param totalEvents all events over the period
+ * @param latencyThreshold for a latency SLO, the slowest good request in seconds; else null
  */
 public record SloEvaluation(
     String tenant,
@@ -22,7 +26,11 @@ public record SloEvaluation(
     double objective,
     Instant evaluatedAt,
     Map<String, Double> burnRates,
-    double errorBudgetRemaining) {
+    double errorBudgetRemaining,
+    String period,
+    long goodEvents,
+    long totalEvents,
+    Double latencyThreshold) {
 
   public SloEvaluation {
     requireNonNull(tenant, "tenant");
@@ -31,5 +39,30 @@ public record SloEvaluation(
     requireNonNull(slo, "slo");
     requireNonNull(evaluatedAt, "evaluatedAt");
     burnRates = burnRates == null ? Map.of() : Map.copyOf(burnRates);
+  }
+
+  /** An evaluation without the period's counts. */
+  public SloEvaluation(
+      String tenant,
+      String namespace,
+      String service,
+      String slo,
+      double objective,
+      Instant evaluatedAt,
+      Map<String, Double> burnRates,
+      double errorBudgetRemaining) {
+    this(
+        tenant,
+        namespace,
+        service,
+        slo,
+        objective,
+        evaluatedAt,
+        burnRates,
+        errorBudgetRemaining,
+        null,
+        0,
+        0,
+        null);
   }
 }

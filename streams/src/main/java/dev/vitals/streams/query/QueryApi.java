@@ -1,0 +1,111 @@
+package dev.vitals.streams.query;
+
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes a request to its endpoint and turns every failure into a JSON error answer. */
+final class QueryApi {
+
+  private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+  private static final String SERVICES = "/api/v1/services";
+
+  private final Access access;
+  private final ListQueries lists;
+  private final ServiceQueries services;
+  private final Reply statusPage;
+  private final String retryAfterSeconds;
+
+  QueryApi(StateView view, Access access, Peers peers, byte[] statusPage, String retryAfter) {
+    this.access = access;
+    this.lists = new ListQueries(view, peers);
+    this.services = new ServiceQueries(view, peers, lists);
+    this.statusPage =
+        new Reply(
+            200,
+            Reply.HTML,
+            statusPage,
+            Map.of(
+                "Content-Security-Policy",
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
+                    + " connect-src 'self'; img-src data:"));
+    this.retryAfterSeconds = retryAfter;
+  }
+
+  /** The endpoint label of a path, for metrics. */
+  static String endpoint(String rawPath) {
+    if (rawPath.equals("/") || rawPath.equals("/index.html")) {
+      return "status_page";
+    }
+    if (rawPath.equals(SERVICES)) {
+      return "services";
+    }
+    if (rawPath.startsWith(SERVICES + "/")) {
+      return rawPath.endsWith("/windows") ? "windows" : "service";
+    }
+    if (rawPath.equals("/api/v1/alerts")) {
+      return "alerts";
+    }
+    if (rawPath.equals("/api/v1/reports/slo")) {
+      return "slo_report";
+    }
+    return rawPath.startsWith(ServiceQueries.INTERNAL_PREFIX) ? "internal" : "other";
+  }
+
+  /** The answer to a request; never throws. */
+  Reply handle(Request r) {
+    try {
+      return dispatch(r);
+    } catch (ApiException e) {
+      return Reply.error(e);
+    } catch (StateUnavailableException e) {
+      log.debug("state unavailable path={} error={}", r.rawPath(), e.getMessage());
+      return Reply.error(
+          new ApiException(
+              503,
+              "the streams state is not queryable now (starting or rebalancing); retry shortly",
+              Map.of("Retry-After", retryAfterSeconds),
+              null));
+    } catch (RuntimeException e) {
+      log.warn("query failed path={}", r.rawPath(), e);
+      return Reply.error(new ApiException(500, "internal error", Map.of(), null));
+    }
+  }
+
+  private Reply dispatch(Request r) {
+    if (!r.method().equals("GET") && !r.method().equals("HEAD")) {
+      throw new ApiException(
+          405, "method not allowed: " + r.method(), Map.of("Allow", "GET, HEAD"), null);
+    }
+    String path = r.rawPath();
+    if (endpoint(path).equals("status_page")) {
+      return statusPage;
+    }
+    Caller caller = access.authenticate(r.authorization());
+    switch (endpoint(path)) {
+      case "services":
+        return lists.services(r, caller);
+      case "alerts":
+        return lists.alerts(r, caller);
+      case "slo_report":
+        return lists.sloReport(r, caller);
+      case "service":
+      case "windows":
+        return service(r, caller, path);
+      case "internal":
+        return services.part(
+            caller, ServiceRef.segments(path.substring(ServiceQueries.INTERNAL_PREFIX.length())));
+      default:
+        throw ApiException.notFound("not found: " + path);
+    }
+  }
+
+  /** {@code {name}}, {@code {t}/{ns}/{name}}, each optionally followed by {@code /windows}. */
+  private Reply service(Request r, Caller caller, String path) {
+    List<String> segments = ServiceRef.segments(path.substring(SERVICES.length() + 1));
+    int n = segments.size();
+    boolean windows = (n == 2 || n == 4) && segments.get(n - 1).equals("windows");
+    return services.service(r, caller, windows ? segments.subList(0, n - 1) : segments, windows);
+  }
+}

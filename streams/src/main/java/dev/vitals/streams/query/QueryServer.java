@@ -1,0 +1,345 @@
+package dev.vitals.streams.query;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query API and status page (see {@code docs/query-api.md}): {@code GET /api/v1/services},
+ * {@code /api/v1/services/{tenant}/{namespace}/{name}[/windows]}, {@code /api/v1/alerts}, {@code
+ * /api/v1/reports/slo} and the page on {@code GET /}, over a {@link StateView}. JSON by default,
+ * CSV on {@code Accept: text/csv}.
+ *
+ * <p>Optionally HTTPS from PEM files and bearer tokens: an admin token that sees every tenant, and
+ * tokens that each see one tenant. Tokens are never logged.
+ */
+public final class QueryServer implements AutoCloseable {
+
+  public static final String DEFAULT_HOST = "0.0.0.0";
+  public static final int DEFAULT_PORT = 8080;
+  public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+  public static final int DEFAULT_THREADS = 8;
+
+  /** The instance that answered a request (after forwarding, the owner). */
+  static final String SERVED_BY_HEADER = "X-Vitals-Served-By";
+
+  private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
+  private static final String STATUS_PAGE = "status.html";
+
+  private final Builder config;
+  private final QueryMetrics metrics;
+  private HttpServer server;
+  private ExecutorService executor;
+  private QueryApi api;
+  private String servedBy;
+  private boolean closed;
+
+  private QueryServer(Builder b) {
+    this.config = b;
+    this.metrics = new QueryMetrics(b.registry);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds and serves; does nothing when already started. */
+  public synchronized QueryServer start() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("query server: closed (expected: not closed to start)");
+    }
+    if (server != null) {
+      return this;
+    }
+    InetSocketAddress address = new InetSocketAddress(config.host, config.port);
+    SSLContext ssl = config.tls == null ? null : TlsContexts.server(config.tls);
+    if (ssl == null) {
+      server = HttpServer.create(address, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new Configurator(ssl, config.tls.clientAuth()));
+      server = https;
+    }
+    servedBy = config.instanceName != null ? config.instanceName : config.host + ":" + port();
+    api = new QueryApi(config.view, access(), peers(), statusPage(), retryAfter());
+    executor = Executors.newFixedThreadPool(config.threads, QueryServer::thread);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    log.info(
+        "query server listening host={} port={} tls={} auth={}",
+        config.host,
+        port(),
+        ssl != null,
+        access().required() ? "bearer" : "none");
+    return this;
+  }
+
+  /** The bound port (useful with port 0); the configured one before {@link #start()}. */
+  public synchronized int port() {
+    return server == null ? config.port : server.getAddress().getPort();
+  }
+
+  /** Stops serving; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (server != null) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+
+  private void handle(HttpExchange exchange) {
+    long start = System.nanoTime();
+    String path = exchange.getRequestURI().getRawPath();
+    int status = 500;
+    try (exchange) {
+      Request request =
+          Request.of(
+              exchange.getRequestMethod(),
+              path,
+              exchange.getRequestURI().getRawQuery(),
+              exchange.getRequestHeaders().getFirst("Accept"),
+              exchange.getRequestHeaders().getFirst("Authorization"),
+              exchange.getRequestHeaders().containsKey(Peers.FORWARDED_HEADER));
+      Reply reply = api.handle(request);
+      status = reply.status();
+      respond(exchange, reply);
+    } catch (ApiException e) {
+      status = e.status();
+      respondQuietly(exchange, Reply.error(e));
+    } catch (IOException | RuntimeException e) {
+      log.debug("query response failed path={} error={}", path, e.toString());
+    } finally {
+      metrics.answered(QueryApi.endpoint(path), status, (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  private void respond(HttpExchange exchange, Reply reply) throws IOException {
+    var headers = exchange.getResponseHeaders();
+    headers.set("Content-Type", reply.contentType());
+    headers.set("Cache-Control", "no-store");
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set(SERVED_BY_HEADER, servedBy);
+    reply.headers().forEach(headers::set);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    int length = reply.body().length;
+    exchange.sendResponseHeaders(reply.status(), head || length == 0 ? -1 : length);
+    if (!head && length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(reply.body());
+      }
+    }
+  }
+
+  private void respondQuietly(HttpExchange exchange, Reply reply) {
+    try {
+      respond(exchange, reply);
+    } catch (IOException | RuntimeException e) {
+      log.debug("query error response failed error={}", e.toString());
+    }
+  }
+
+  private Access access() {
+    return new Access(config.bearerToken, config.tenantTokens);
+  }
+
+  private Peers peers() throws IOException {
+    HttpClient.Builder client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(config.peerTimeout);
+    if (config.peerSsl != null) {
+      client.sslContext(config.peerSsl);
+    } else if (config.tls != null) {
+      client.sslContext(TlsContexts.peerClient(config.tls));
+    }
+    String scheme = config.tls == null ? "http" : "https";
+    return new Peers(client.build(), scheme, config.peerTimeout, retryAfter());
+  }
+
+  private String retryAfter() {
+    return Long.toString(Math.max(1, config.retryAfter.toSeconds()));
+  }
+
+  private static byte[] statusPage() {
+    try (InputStream in = QueryServer.class.getResourceAsStream(STATUS_PAGE)) {
+      if (in == null) {
+        throw new IllegalStateException("resource missing: " + STATUS_PAGE);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private static Thread thread(Runnable r) {
+    Thread t = new Thread(r, "query-http-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Sets each connection's client-certificate policy. */
+  private static final class Configurator extends HttpsConfigurator {
+    private final QueryTls.ClientAuth clientAuth;
+
+    Configurator(SSLContext context, QueryTls.ClientAuth clientAuth) {
+      super(context);
+      this.clientAuth = clientAuth;
+    }
+
+    @Override
+    public void configure(HttpsParameters params) {
+      SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+      if (clientAuth == QueryTls.ClientAuth.REQUIRE) {
+        ssl.setNeedClientAuth(true);
+      } else if (clientAuth == QueryTls.ClientAuth.OPTIONAL) {
+        ssl.setWantClientAuth(true);
+      }
+      params.setSSLParameters(ssl);
+    }
+  }
+
+  /** Builds a {@link QueryServer}; only the state view is required. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private StateView view;
+    private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+    private QueryTls tls;
+    private SSLContext peerSsl;
+    private String bearerToken;
+    private Map<String, String> tenantTokens = Map.of();
+    private Duration peerTimeout = DEFAULT_PEER_TIMEOUT;
+    private Duration retryAfter = DEFAULT_RETRY_AFTER;
+    private int threads = DEFAULT_THREADS;
+    private String instanceName;
+
+    private Builder() {}
+
+    public Builder setHost(String host) {
+      this.host = requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port; 0 picks a free one. */
+    public Builder setPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The state to serve: {@link StateView#of} over Kafka Streams, or one made for tests. */
+    public Builder setStateView(StateView view) {
+      this.view = requireNonNull(view, "view");
+      return this;
+    }
+
+    public Builder setRegistry(PrometheusRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Serves HTTPS with these PEM files and calls other instances over HTTPS; null: HTTP. */
+    public Builder setTls(QueryTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The TLS client context for calls to other instances; null derives it from the TLS files. */
+    public Builder setPeerSslContext(SSLContext context) {
+      this.peerSsl = context;
+      return this;
+    }
+
+    /** A token that sees every tenant; null (the default) for none. */
+    public Builder setBearerToken(String token) {
+      if (token != null && token.isEmpty()) {
+        throw new IllegalArgumentException("bearerToken: empty (expected a token or null)");
+      }
+      this.bearerToken = token;
+      return this;
+    }
+
+    /** Token to tenant: a caller with one of these sees only its tenant's services and alerts. */
+    public Builder setTenantTokens(Map<String, String> tokenToTenant) {
+      tokenToTenant.forEach(
+          (token, tenant) -> {
+            if (token.isEmpty() || tenant.isEmpty()) {
+              throw new IllegalArgumentException(
+                  "tenantTokens: an empty token or tenant (expected: both not empty)");
+            }
+          });
+      this.tenantTokens = Map.copyOf(tokenToTenant);
+      return this;
+    }
+
+    /** How long a call to another instance may take, connecting included. */
+    public Builder setPeerTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("peerTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.peerTimeout = timeout;
+      return this;
+    }
+
+    /** The Retry-After of 503 answers while the state is not queryable. */
+    public Builder setRetryAfter(Duration retryAfter) {
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
+      }
+      this.retryAfter = retryAfter;
+      return this;
+    }
+
+    public Builder setThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** The name in the X-Vitals-Served-By header, e.g. the {@code application.server}. */
+    public Builder setInstanceName(String name) {
+      this.instanceName = name;
+      return this;
+    }
+
+    public QueryServer build() {
+      if (view == null) {
+        throw new IllegalStateException("stateView: null (expected: setStateView(..) called)");
+      }
+      return new QueryServer(this);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.vitals.streams.slo;
+
+import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.schemas.signals.SignalJson;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The last service-level windows of each service, for plots: the queryable {@code windows-recent}
+ * store, one entry per window keyed {@code service|windowStart} (windowStart as 15-digit epoch
+ * milliseconds, so a prefix scan of {@code service|} returns them oldest first). A revision
+ * overwrites its window. One entry per window keeps a write small (a whole array per service would
+ * rewrite ~60 kB every window).
+ */
+final class RecentWindows {
+
+  private final KeyValueStore<String, String> store;
+  private final int keep;
+
+  RecentWindows(KeyValueStore<String, String> store, int keep) {
+    this.store = store;
+    this.keep = keep;
+  }
+
+  static String key(String service, long windowStartMillis) {
+    return service + "|" + String.format("%015d", windowStartMillis);
+  }
+
+  void add(String service, ServiceWindow w) {
+    long start = w.windowStart().toEpochMilli();
+    store.put(key(service, start), new String(SignalJson.write(w), StandardCharsets.UTF_8));
+    long cutoff = start - keep * w.length().toMillis();
+    if (cutoff <= 0) {
+      return;
+    }
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = store.range(key(service, 0), key(service, cutoff))) {
+      while (it.hasNext()) {
+        old.add(it.next().key);
+      }
+    }
+    old.forEach(store::delete);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.vitals.streams.query;
+
+import static dev.vitals.streams.query.Fixtures.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The status page, served over an in-memory view and, where Chromium is installed, rendered. */
+class StatusPageTest {
+
+  final InMemoryStateView view = new InMemoryStateView();
+  QueryServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    QueryServerTest.fill(view);
+    server =
+        QueryServer.builder()
+            .setStateView(view)
+            .setHost("127.0.0.1")
+            .setPort(0)
+            .setRegistry(new PrometheusRegistry())
+            .build()
+            .start();
+  }
+
+  @AfterEach
+  void close() {
+    server.close();
+  }
+
+  @Test
+  void thePageIsOneSelfContainedHtmlFile() throws Exception {
+    HttpResponse<String> page = get(server.port(), "/");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("default-src 'none'")
+        .contains("connect-src 'self'");
+    assertThat(page.body())
+        .contains("<style>", "<script>", "/api/v1/services", "/api/v1/alerts", "REFRESH_MS = 10000")
+        .doesNotContain("<link", " src=", "@import", "url(");
+  }
+
+  @Test
+  void headlessChromiumRendersServicesAlertsAndPlots(@TempDir Path profile) throws Exception {
+    String chromium = chromium();
+    String url = "http://127.0.0.1:" + server.port() + "/#/services/default/-/checkout";
+
+    String dom = dumpDom(chromium, url, profile);
+
+    assertThat(dom)
+        .contains("checkout", "payments", "cart", "acme")
+        .contains(">CRITICAL<", ">OK<", ">SILENT<")
+        .contains("budget burning, \"fast\"")
+        .contains("SLOBurnFast", "runbooks.example/SLOBurnFast", "1h=15.2, 5m=20.1")
+        .contains("<svg", "requests / s", "error ratio", "p99 latency", "burn rate · availability")
+        .contains("upstream timeout, retrying", "4bf92f3577b34da6a3ce929d0e0e4736")
+        .contains("href=\"#/services/default/shop/payments\"");
+    assertThat(dom).doesNotContain("loading…").doesNotContain("class=\"error\">a");
+  }
+
+  /** The Chromium binary; the test fails without one under CI and is skipped elsewhere. */
+  private static String chromium() {
+    Optional<String> found =
+        List.of("chromium", "chromium-browser").stream().filter(StatusPageTest::onPath).findFirst();
+    if (found.isEmpty() && System.getenv("CI") != null) {
+      fail("chromium is not installed (CI is set: .ci/run installs the Debian package chromium)");
+    }
+    Assumptions.assumeTrue(found.isPresent(), "chromium not on PATH");
+    return found.get();
+  }
+
+  private static boolean onPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String dumpDom(String chromium, String url, Path profile) throws Exception {
+    Path out = profile.resolve("dom.html");
+    Process process =
+        new ProcessBuilder(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--user-data-dir=" + profile.resolve("profile"),
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                url)
+            .redirectOutput(out.toFile())
+            .redirectError(profile.resolve("stderr.txt").toFile())
+            .start();
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("chromium did not finish in 90 s");
+    }
+    String dom = Files.readString(out, StandardCharsets.UTF_8);
+    assertThat(process.exitValue())
+        .as("chromium exit; stderr: %s", Files.readString(profile.resolve("stderr.txt")))
+        .isZero();
+    return dom;
+  }
+}

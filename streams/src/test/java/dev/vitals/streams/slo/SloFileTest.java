@@ -1,0 +1,92 @@
+package dev.vitals.streams.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vitals.schemas.ServiceKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SloFileTest {
+
+  private static final SloSettings SETTINGS = SloSettings.defaults();
+
+  @Test
+  void theExampleFileGivesCheckoutItsOwnSlosAndEveryOtherServiceTheDefaults() throws IOException {
+    String text;
+    try (InputStream in = SloFileTest.class.getResourceAsStream("/slo.example.yaml")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    SloConfig config = SloFile.parse(text, SETTINGS);
+    List<SloSpec> checkout = config.slosFor(new ServiceKey("acme", "shop", "checkout"));
+    assertThat(checkout)
+        .extracting(SloSpec::name)
+        .containsExactly("availability", "latency", "latency-slow");
+    assertThat(checkout.get(1).threshold()).isEqualTo(Duration.ofMillis(300));
+    assertThat(checkout.get(1).kind()).isEqualTo(SloSpec.Kind.LATENCY);
+    assertThat(checkout.get(0).period()).isEqualTo(Duration.ofDays(28));
+    List<SloSpec> other = config.slosFor(new ServiceKey("acme", "shop", "cart"));
+    assertThat(other).extracting(SloSpec::name).containsExactly("availability", "latency");
+    assertThat(other.get(0).objective()).isEqualTo(0.999);
+    assertThat(config.alerting().rules()).hasSize(4);
+  }
+
+  @Test
+  void anEmptyFileMeansTheSettingsDefaults() {
+    SloConfig config = SloFile.parse("", SETTINGS);
+    assertThat(config.slosFor(new ServiceKey("t", "", "x")))
+        .extracting(SloSpec::name, SloSpec::objective)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("availability", 0.999),
+            org.assertj.core.groups.Tuple.tuple("latency", 0.99));
+  }
+
+  @Test
+  void everyErrorIsReportedAtOnceWithItsPath() {
+    String yaml =
+        String.join(
+            "\n",
+            "defaults:",
+            "  slos:",
+            "    availability: {objective: 1.5}",
+            "    latency: {objective: 0.99, threshold: fast}",
+            "alerting:",
+            "  rules:",
+            "    - {severity: page, long: 45m, short: 5m, factor: 14.4}",
+            "services:",
+            "  - namespace: shop",
+            "    slos: {availability: {objective: 0.99}}",
+            "colour: blue");
+    assertThatThrownBy(() -> SloFile.parse(yaml, SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("defaults.slos.availability.objective: 1.5 (expected: > 0 and < 1)")
+        .hasMessageContaining("defaults.slos.latency.threshold: \"fast\"")
+        .hasMessageContaining("alerting.rules[0].longWindow: 45m")
+        .hasMessageContaining("services[0].name: missing")
+        .hasMessageContaining("colour: unknown key");
+  }
+
+  @Test
+  void durationsReadAsTheFileWritesThem() {
+    assertThat(Durations.parse("300ms")).isEqualTo(Duration.ofMillis(300));
+    assertThat(Durations.parse("0.5")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Durations.parse("30d")).isEqualTo(Duration.ofDays(30));
+    assertThat(Durations.format(Duration.ofHours(72))).isEqualTo("3d");
+    assertThat(Durations.format(Duration.ofMinutes(30))).isEqualTo("30m");
+  }
+
+  @Test
+  void theFingerprintIsAlertmanagers() {
+    // Values from prometheus/common model: LabelsToSignature / labelSetToFingerprint.
+    assertThat(Fingerprint.of(java.util.Map.of()))
+        .isEqualTo(String.format("%016x", 0xcbf29ce484222325L));
+    assertThat(
+            Fingerprint.of(
+                java.util.Map.of("name", "garland, briggs", "fear", "love is not enough")))
+        .isEqualTo(String.format("%016x", 5799056148416392346L));
+  }
+}
