@@ -1,18 +1,20 @@
 package dev.vitals.streams.window;
 
 /**
- * A task's clock: event time while data drives it, wall-clock time while it is idle. It reads the
- * newest event time that was ahead of the clock plus the wall-clock time elapsed since, so it never
- * goes back: replayed or fast-forwarded data moves it by event time, and a quiet partition still
- * sees its windows close. Also remembers the first window not yet closed.
+ * A task's clock: the newest event time it has seen (its watermark) plus the wall-clock time
+ * elapsed since that watermark last moved. While data flows, even a backlog read slower than real
+ * time, it follows event time; while the partition is quiet it runs on in real time, so its windows
+ * still close. It can step back when data resumes after a quiet spell, which is harmless: windows
+ * already closed stay closed ({@link #nextOpenMs()} never goes back). A restarted task starts
+ * counting wall-clock time afresh, so downtime does not close the windows of the backlog it has yet
+ * to read. Also remembers the first window not yet closed.
  */
 final class EventClock {
 
   static final long UNSET = Long.MIN_VALUE;
 
-  private long anchorEventMs = UNSET;
+  private long watermarkMs = UNSET;
   private long anchorWallMs;
-  private long maxEventMs = UNSET;
   private long nextOpenMs = UNSET;
 
   boolean initialised() {
@@ -21,20 +23,24 @@ final class EventClock {
 
   /** The effective now, or UNSET before the first record. */
   long now(long wallMs) {
-    return anchorEventMs == UNSET ? UNSET : anchorEventMs + Math.max(0, wallMs - anchorWallMs);
+    return watermarkMs == UNSET ? UNSET : watermarkMs + Math.max(0, wallMs - anchorWallMs);
   }
 
-  /** Notes an event time seen; the clock jumps to it when it is ahead. */
+  /** Notes an event time seen; a newer one moves the watermark and restarts the wall clock. */
   void observe(long eventMs, long wallMs) {
-    maxEventMs = Math.max(maxEventMs, eventMs);
-    if (anchorEventMs == UNSET || eventMs > now(wallMs)) {
-      anchorEventMs = eventMs;
+    if (watermarkMs == UNSET || eventMs > watermarkMs) {
+      watermarkMs = eventMs;
       anchorWallMs = wallMs;
     }
   }
 
+  /** Counts wall-clock time from now on only: for a task (re)starting after a pause. */
+  void restart(long wallMs) {
+    anchorWallMs = wallMs;
+  }
+
   long maxEventMs() {
-    return maxEventMs;
+    return watermarkMs;
   }
 
   long nextOpenMs() {
@@ -46,10 +52,9 @@ final class EventClock {
   }
 
   byte[] encode() {
-    return new BinaryWriter(32)
-        .putLong(anchorEventMs)
+    return new BinaryWriter(24)
+        .putLong(watermarkMs)
         .putLong(anchorWallMs)
-        .putLong(maxEventMs)
         .putLong(nextOpenMs)
         .toBytes();
   }
@@ -58,9 +63,8 @@ final class EventClock {
     EventClock c = new EventClock();
     if (bytes != null) {
       BinaryReader in = new BinaryReader(bytes);
-      c.anchorEventMs = in.getLong();
+      c.watermarkMs = in.getLong();
       c.anchorWallMs = in.getLong();
-      c.maxEventMs = in.getLong();
       c.nextOpenMs = in.getLong();
     }
     return c;

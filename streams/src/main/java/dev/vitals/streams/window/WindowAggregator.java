@@ -44,6 +44,7 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     this.context = context;
     this.stores = new WindowStores(context);
     this.clock = EventClock.decode(stores.clock.get(CLOCK_KEY));
+    clock.restart(context.currentSystemTimeMs());
     serviceCounts.clear();
     try (KeyValueIterator<byte[], byte[]> it = stores.services.all()) {
       while (it.hasNext()) {

@@ -24,13 +24,35 @@ class EventClockTest {
   }
 
   @Test
-  void neverGoesBackWhenAnOlderEventArrivesAfterAnIdleSpell() {
+  void anOlderEventDoesNotMoveTheWatermarkNorRestartTheWallClock() {
     EventClock clock = new EventClock();
     clock.observe(1_000, 0);
-    clock.observe(1_500, 60_000);
+    clock.observe(900, 30_000);
 
     assertThat(clock.now(60_000)).isEqualTo(61_000);
-    assertThat(clock.maxEventMs()).isEqualTo(1_500);
+    assertThat(clock.maxEventMs()).isEqualTo(1_000);
+  }
+
+  @Test
+  void followsABacklogReadSlowerThanRealTime() {
+    EventClock clock = new EventClock();
+    clock.observe(1_000, 0);
+    clock.observe(2_000, 10_000);
+    clock.observe(3_000, 20_000);
+
+    assertThat(clock.now(20_000)).isEqualTo(3_000);
+  }
+
+  @Test
+  void aRestartedTaskDoesNotCountTheDowntime() {
+    EventClock clock = new EventClock();
+    clock.observe(1_000, 0);
+    clock.nextOpenMs(0);
+
+    EventClock restarted = EventClock.decode(clock.encode());
+    restarted.restart(3_600_000);
+
+    assertThat(restarted.now(3_605_000)).isEqualTo(6_000);
   }
 
   @Test
