@@ -13,6 +13,9 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Emits windows: closes every window the task's clock has passed (revision 0), with a silent window
@@ -20,6 +23,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * and re-emits corrected windows with their next revision.
  */
 final class WindowCloser {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WindowCloser.class);
 
   private final WindowSettings settings;
   private final WindowMetrics metrics;
@@ -73,8 +78,15 @@ final class WindowCloser {
     Set<ByteBuffer> active = new HashSet<>();
     WindowAccumulator serviceLevel = null;
     for (KeyValue<byte[], byte[]> e : entries) {
-      StoreKeys.AccumulatorKey key = StoreKeys.parseAccumulator(e.key);
-      WindowAccumulator acc = WindowAccumulator.decode(e.value);
+      StoreKeys.AccumulatorKey key;
+      WindowAccumulator acc;
+      try {
+        key = StoreKeys.parseAccumulator(e.key);
+        acc = WindowAccumulator.decode(e.value);
+      } catch (RuntimeException ex) {
+        unreadable(stores.accumulators, e.key, ex);
+        continue;
+      }
       if (key.operation() == null) {
         serviceLevel = acc;
         active.add(ByteBuffer.wrap(key.serviceBytes()));
@@ -109,8 +121,15 @@ final class WindowCloser {
       }
     }
     for (KeyValue<byte[], byte[]> e : services) {
-      ServiceState state = ServiceState.decode(e.value);
-      ServiceKey service = ServiceKey.parse(RecordBatch.utf8(e.key));
+      ServiceState state;
+      ServiceKey service;
+      try {
+        state = ServiceState.decode(e.value);
+        service = ServiceKey.parse(RecordBatch.utf8(e.key));
+      } catch (RuntimeException ex) {
+        unreadable(stores.services, e.key, ex);
+        continue;
+      }
       if (end - state.lastSeenMs > forget) {
         stores.services.delete(e.key);
         serviceCounts.add(service.tenant(), -1);
@@ -145,14 +164,22 @@ final class WindowCloser {
       if (stored == null) {
         continue;
       }
-      StoreKeys.AccumulatorKey key = StoreKeys.parseAccumulator(k);
-      WindowAccumulator acc = WindowAccumulator.decode(stored);
-      WindowAccumulator serviceLevel = acc;
-      if (key.operation() != null) {
-        byte[] s =
-            stores.accumulators.get(
-                StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), null));
-        serviceLevel = s == null ? null : WindowAccumulator.decode(s);
+      StoreKeys.AccumulatorKey key;
+      WindowAccumulator acc;
+      WindowAccumulator serviceLevel;
+      try {
+        key = StoreKeys.parseAccumulator(k);
+        acc = WindowAccumulator.decode(stored);
+        serviceLevel = acc;
+        if (key.operation() != null) {
+          byte[] s =
+              stores.accumulators.get(
+                  StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), null));
+          serviceLevel = s == null ? null : WindowAccumulator.decode(s);
+        }
+      } catch (RuntimeException ex) {
+        unreadable(stores.accumulators, k, ex);
+        continue;
       }
       int revision = acc.emittedRevision + 1;
       acc.emittedRevision = revision;
@@ -179,5 +206,15 @@ final class WindowCloser {
             settings.maxExemplars());
     Routed out = new Routed(Routed.Route.WINDOW, null, SignalJson.write(window), null);
     context.forward(new Record<>(key.serviceBytes(), out, wall, new RecordHeaders()));
+  }
+
+  /**
+   * Deletes a state entry this version cannot read (written by a newer version, or damaged) so that
+   * the task goes on instead of failing on it at every punctuation.
+   */
+  private void unreadable(KeyValueStore<byte[], byte[]> store, byte[] key, RuntimeException e) {
+    LOG.warn("Deleting an unreadable entry of {}: {}", store.name(), e.toString());
+    store.delete(key);
+    metrics.dropped(WindowMetrics.DropReason.UNREADABLE_STATE, 1);
   }
 }

@@ -21,7 +21,9 @@ public final class WindowMetrics {
     /** A new cumulative series beyond the service's series budget. */
     SERIES_BUDGET,
     /** A histogram point the topology cannot read (bounds and counts disagree). */
-    MALFORMED;
+    MALFORMED,
+    /** A state entry this version cannot read, deleted (a window or service is lost). */
+    UNREADABLE_STATE;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -58,7 +60,7 @@ public final class WindowMetrics {
             .name("vitals_streams_dropped_records_total")
             .help(
                 "Data points, spans and log records dropped, by reason: future, duplicate,"
-                    + " series_budget, malformed.")
+                    + " series_budget, malformed; unreadable_state counts state entries deleted.")
             .labelNames("reason")
             .register(registry);
     deadLetters =

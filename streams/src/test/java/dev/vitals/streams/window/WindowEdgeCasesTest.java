@@ -237,6 +237,25 @@ class WindowEdgeCasesTest {
   }
 
   @Test
+  void anUnreadableStateEntryIsDeletedAndCountedAndTheTaskGoesOn() {
+    start(WindowSettings.DEFAULTS);
+    sendSpans("api", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
+    org.apache.kafka.streams.state.KeyValueStore<byte[], byte[]> accumulators =
+        harness.driver.getKeyValueStore(WindowStores.ACCUMULATORS);
+    byte[] key =
+        StoreKeys.accumulator(
+            T0_MS, "acme//bad".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+    accumulators.put(key, new byte[] {99});
+
+    harness.advance(ofSeconds(70));
+
+    assertThat(at0(harness.windows(), "api", null).requests()).isEqualTo(1);
+    assertThat(accumulators.get(key)).isNull();
+    assertThat(harness.metric("vitals_streams_dropped_records_total{reason=\"unreadable_state\"}"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void theTopologyReportsLagAndStateSizePerPartition() {
     start(WindowSettings.DEFAULTS);
     sendSpans("api", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
