@@ -67,18 +67,18 @@ public final class WindowTopology {
                 .withName("windows-raw"));
     Map<String, KStream<byte[], Routed>> routed =
         raw.process(() -> new RawRouter(topics, metrics), Named.as("windows-route"))
-            .split(Named.as("windows-"))
+            .split(Named.as("windows-routed-"))
             .branch((k, v) -> v.route() == Routed.Route.DIRECT, Branched.as("direct"))
-            .branch((k, v) -> v.route() == Routed.Route.REKEY, Branched.as("rekey-out"))
-            .defaultBranch(Branched.as("route-dead-letters"));
+            .branch((k, v) -> v.route() == Routed.Route.REKEY, Branched.as("rekey"))
+            .defaultBranch(Branched.as("dead-letters"));
     KStream<byte[], Routed> rekeyed =
         routed
-            .get("windows-rekey-out")
+            .get("windows-routed-rekey")
             .repartition(
                 Repartitioned.with(Serdes.ByteArray(), RoutedSerde.serde()).withName(REKEY));
     KStream<byte[], Routed> out =
         routed
-            .get("windows-direct")
+            .get("windows-routed-direct")
             .merge(rekeyed, Named.as("windows-merge"))
             .process(
                 () -> new WindowAggregator(settings, metrics),
@@ -95,7 +95,7 @@ public final class WindowTopology {
             topics.serviceWindows(),
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("windows-sink"));
     routed
-        .get("windows-route-dead-letters")
+        .get("windows-routed-dead-letters")
         .merge(results.get("windows-out-dead-letters"), Named.as("windows-dead-letters"))
         .mapValues(Routed::bytes, Named.as("windows-dead-letter-bytes"))
         .to(
