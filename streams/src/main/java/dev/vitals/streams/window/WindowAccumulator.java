@@ -1,0 +1,202 @@
+package dev.vitals.streams.window;
+
+import dev.vitals.schemas.ServiceKey;
+import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.streams.sketch.LatencySketch;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running totals of one window of one service (or one of its operations). Requests, errors and
+ * latency are kept twice, from metrics and from server spans; which one is reported is decided when
+ * the window is emitted (metrics win when the service window had any).
+ */
+final class WindowAccumulator {
+
+  private static final int VERSION = 1;
+
+  /** The revision last emitted, -1 when never. */
+  int emittedRevision = -1;
+
+  boolean silent;
+  boolean hasMetrics;
+  long metricRequests;
+  long metricErrors;
+  LatencySketch metricLatency;
+  long spanRequests;
+  long spanErrors;
+  LatencySketch spanLatency;
+  long spans;
+  long errorSpans;
+  final long[] logs = new long[Semconv.SEVERITIES.length];
+  final List<String> sampleErrors = new ArrayList<>(0);
+  final List<String> errorTraceIds = new ArrayList<>(0);
+  final List<String> exemplarTraceIds = new ArrayList<>(0);
+
+  LatencySketch metricLatency() {
+    if (metricLatency == null) {
+      metricLatency = new LatencySketch();
+    }
+    return metricLatency;
+  }
+
+  LatencySketch spanLatency() {
+    if (spanLatency == null) {
+      spanLatency = new LatencySketch();
+    }
+    return spanLatency;
+  }
+
+  static void addBounded(List<String> list, String value, int max) {
+    if (list.size() < max && !list.contains(value)) {
+      list.add(value);
+    }
+  }
+
+  /**
+   * The window as published.
+   *
+   * @param service the service-level accumulator of the same window, which decides between metrics
+   *     and spans (this one when it is the service level)
+   */
+  ServiceWindow toServiceWindow(
+      ServiceKey key,
+      String operation,
+      long startMs,
+      long endMs,
+      int revision,
+      WindowAccumulator service,
+      int maxExemplars) {
+    boolean fromMetrics = service != null && service.hasMetrics;
+    long requests = fromMetrics ? metricRequests : spanRequests;
+    long errors = fromMetrics ? metricErrors : spanErrors;
+    LatencySketch sketch = fromMetrics ? metricLatency : spanLatency;
+    return new ServiceWindow(
+        key.tenant(),
+        key.namespace(),
+        key.name(),
+        operation,
+        Instant.ofEpochMilli(startMs),
+        Instant.ofEpochMilli(endMs),
+        revision,
+        requests,
+        errors,
+        latency(requests, sketch),
+        logCounts(),
+        spans,
+        errorSpans,
+        sampleErrors,
+        exemplars(maxExemplars),
+        silent);
+  }
+
+  private static ServiceWindow.Latency latency(long requests, LatencySketch sketch) {
+    if (requests == 0 || sketch == null || sketch.count() == 0) {
+      return null;
+    }
+    return new ServiceWindow.Latency(
+        nonNegative(sketch.quantile(0.5)),
+        nonNegative(sketch.quantile(0.9)),
+        nonNegative(sketch.quantile(0.99)),
+        nonNegative(sketch.max()),
+        sketch.toBase64());
+  }
+
+  private static double nonNegative(double v) {
+    return Double.isFinite(v) && v > 0 ? v : 0;
+  }
+
+  private Map<String, Long> logCounts() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < logs.length; i++) {
+      if (logs[i] > 0) {
+        out.put(Semconv.SEVERITIES[i], logs[i]);
+      }
+    }
+    return out;
+  }
+
+  private List<String> exemplars(int max) {
+    List<String> out = new ArrayList<>(errorTraceIds);
+    for (String id : exemplarTraceIds) {
+      addBounded(out, id, max);
+    }
+    return out.size() > max ? out.subList(0, max) : out;
+  }
+
+  byte[] encode() {
+    BinaryWriter out = new BinaryWriter(128);
+    out.putByte(VERSION).putInt(emittedRevision);
+    out.putByte((silent ? 1 : 0) | (hasMetrics ? 2 : 0));
+    out.putVarLong(metricRequests).putVarLong(metricErrors);
+    putSketch(out, metricLatency);
+    out.putVarLong(spanRequests).putVarLong(spanErrors);
+    putSketch(out, spanLatency);
+    out.putVarLong(spans).putVarLong(errorSpans);
+    for (long n : logs) {
+      out.putVarLong(n);
+    }
+    putStrings(out, sampleErrors);
+    putStrings(out, errorTraceIds);
+    putStrings(out, exemplarTraceIds);
+    return out.toBytes();
+  }
+
+  static WindowAccumulator decode(byte[] bytes) {
+    BinaryReader in = new BinaryReader(bytes);
+    int version = in.getByte();
+    if (version != VERSION) {
+      throw new IllegalStateException("accumulator version: " + version + " (expected: 1)");
+    }
+    WindowAccumulator a = new WindowAccumulator();
+    a.emittedRevision = in.getInt();
+    int flags = in.getByte();
+    a.silent = (flags & 1) != 0;
+    a.hasMetrics = (flags & 2) != 0;
+    a.metricRequests = in.getVarLong();
+    a.metricErrors = in.getVarLong();
+    a.metricLatency = getSketch(in);
+    a.spanRequests = in.getVarLong();
+    a.spanErrors = in.getVarLong();
+    a.spanLatency = getSketch(in);
+    a.spans = in.getVarLong();
+    a.errorSpans = in.getVarLong();
+    for (int i = 0; i < a.logs.length; i++) {
+      a.logs[i] = in.getVarLong();
+    }
+    getStrings(in, a.sampleErrors);
+    getStrings(in, a.errorTraceIds);
+    getStrings(in, a.exemplarTraceIds);
+    return a;
+  }
+
+  private static void putSketch(BinaryWriter out, LatencySketch sketch) {
+    if (sketch == null || sketch.count() == 0) {
+      out.putVarLong(0);
+    } else {
+      out.putBytes(sketch.toBytes());
+    }
+  }
+
+  private static LatencySketch getSketch(BinaryReader in) {
+    byte[] bytes = in.getBytes();
+    return bytes.length == 0 ? null : LatencySketch.fromBytes(bytes);
+  }
+
+  private static void putStrings(BinaryWriter out, List<String> values) {
+    out.putVarLong(values.size());
+    for (String v : values) {
+      out.putString(v);
+    }
+  }
+
+  private static void getStrings(BinaryReader in, List<String> into) {
+    int n = (int) in.getVarLong();
+    for (int i = 0; i < n; i++) {
+      into.add(in.getString());
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.vitals.streams.window;
+
+import com.google.protobuf.Message;
+import dev.vitals.schemas.ServiceKey;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * The hot path: adds every data point, span and log record of a service's raw records to its
+ * event-time window (and its operation's), closes windows when the task's {@link EventClock} passes
+ * their end plus grace (on records and on a wall-clock punctuator), emits silent windows for known
+ * services that sent nothing, re-emits corrected windows with a higher revision, and expires old
+ * state. A record it cannot process goes to the dead letters.
+ */
+final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed> {
+
+  static final byte[] CLOCK_KEY = "clock".getBytes(StandardCharsets.UTF_8);
+
+  private final WindowSettings settings;
+  private final WindowMetrics metrics;
+  private final CumulativeToDelta converter;
+  private final ServiceCounts serviceCounts = new ServiceCounts();
+  private ProcessorContext<byte[], Routed> context;
+  private WindowStores stores;
+  private EventClock clock;
+  private WindowCloser closer;
+  private StateExpiry expiry;
+
+  WindowAggregator(WindowSettings settings, WindowMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.converter = new CumulativeToDelta(settings.firstPointMaxAge().toNanos());
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], Routed> context) {
+    this.context = context;
+    this.stores = new WindowStores(context);
+    this.clock = EventClock.decode(stores.clock.get(CLOCK_KEY));
+    clock.restart(context.currentSystemTimeMs());
+    serviceCounts.clear();
+    try (KeyValueIterator<byte[], byte[]> it = stores.services.all()) {
+      while (it.hasNext()) {
+        serviceCounts.add(ServiceKey.parse(RecordBatch.utf8(it.next().key)).tenant(), 1);
+      }
+    }
+    closer = new WindowCloser(settings, metrics, serviceCounts, context, stores, clock);
+    expiry = new StateExpiry(settings, stores);
+    context.schedule(
+        settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  @Override
+  public void process(Record<byte[], Routed> record) {
+    Routed routed = record.value();
+    long wall = context.currentSystemTimeMs();
+    try {
+      ServiceKey key = RawRouter.keyOf(record.key());
+      if (key == null) {
+        throw new IllegalArgumentException("record key is not a service key");
+      }
+      Message request = routed.parsed();
+      if (request == null) {
+        request = OtlpRequests.parse(routed.signal(), routed.bytes());
+      }
+      RecordBatch batch =
+          new RecordBatch(
+              stores, settings, metrics, clock, serviceCounts, key, wall, record.timestamp());
+      read(request, batch);
+      batch.commit(wall);
+    } catch (Exception e) {
+      metrics.deadLetter();
+      context.forward(DeadLetters.of(context, record, routed.signal(), routed.bytes(), e));
+    }
+    closer.closeDueWindows(wall);
+  }
+
+  private void read(Message request, RecordBatch batch) {
+    if (request instanceof ExportMetricsServiceRequest) {
+      MetricsReader.read((ExportMetricsServiceRequest) request, batch, converter);
+    } else if (request instanceof ExportTraceServiceRequest) {
+      SpansReader.read((ExportTraceServiceRequest) request, batch);
+    } else {
+      LogsReader.read((ExportLogsServiceRequest) request, batch);
+    }
+  }
+
+  private void punctuate(long wall) {
+    closer.closeDueWindows(wall);
+    closer.emitCorrections(wall);
+    long now = clock.now(wall);
+    if (now != EventClock.UNSET) {
+      expiry.run(now);
+      metrics.eventTimeLag(partition(), Math.max(0, wall - clock.maxEventMs()) / 1000.0);
+    }
+    for (String name : WindowStores.NAMES) {
+      metrics.stateEntries(name, partition(), stores.byName(name).approximateNumEntries());
+    }
+  }
+
+  private int partition() {
+    return context.taskId().partition();
+  }
+
+  // ---- closing ----
+  // ---- output ----
+  @Override
+  public void close() {
+    if (context != null) {
+      metrics.forgetPartition(partition(), WindowStores.NAMES);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package dev.vitals.streams.window;
+
+import dev.vitals.schemas.ServiceKey;
+import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.schemas.signals.SignalJson;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Emits windows: closes every window the task's clock has passed (revision 0), with a silent window
+ * for each known service that sent nothing in it (forgetting those quiet for {@code forgetAfter}),
+ * and re-emits corrected windows with their next revision.
+ */
+final class WindowCloser {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WindowCloser.class);
+
+  private final WindowSettings settings;
+  private final WindowMetrics metrics;
+  private final ServiceCounts serviceCounts;
+  private final ProcessorContext<byte[], Routed> context;
+  private final WindowStores stores;
+  private final EventClock clock;
+
+  WindowCloser(
+      WindowSettings settings,
+      WindowMetrics metrics,
+      ServiceCounts serviceCounts,
+      ProcessorContext<byte[], Routed> context,
+      WindowStores stores,
+      EventClock clock) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.serviceCounts = serviceCounts;
+    this.context = context;
+    this.stores = stores;
+    this.clock = clock;
+  }
+
+  void closeDueWindows(long wall) {
+    if (!clock.initialised()) {
+      return;
+    }
+    long now = clock.now(wall);
+    long size = settings.windowMs();
+    long grace = settings.grace().toMillis();
+    boolean moved = false;
+    while (clock.nextOpenMs() + size + grace <= now) {
+      if (serviceCounts.total() == 0) {
+        long lastClosable = Math.floorDiv(now - grace - size, size) * size;
+        clock.nextOpenMs(lastClosable + size);
+        moved = true;
+        break;
+      }
+      closeWindow(clock.nextOpenMs(), wall);
+      clock.nextOpenMs(clock.nextOpenMs() + size);
+      moved = true;
+    }
+    if (moved) {
+      stores.clock.put(WindowAggregator.CLOCK_KEY, clock.encode());
+    }
+  }
+
+  private void closeWindow(long start, long wall) {
+    long end = start + settings.windowMs();
+    List<KeyValue<byte[], byte[]>> entries = range(start);
+    Set<ByteBuffer> active = new HashSet<>();
+    WindowAccumulator serviceLevel = null;
+    for (KeyValue<byte[], byte[]> e : entries) {
+      StoreKeys.AccumulatorKey key;
+      WindowAccumulator acc;
+      try {
+        key = StoreKeys.parseAccumulator(e.key);
+        acc = WindowAccumulator.decode(e.value);
+      } catch (RuntimeException ex) {
+        unreadable(stores.accumulators, e.key, ex);
+        continue;
+      }
+      if (key.operation() == null) {
+        serviceLevel = acc;
+        active.add(ByteBuffer.wrap(key.serviceBytes()));
+      }
+      acc.emittedRevision = 0;
+      stores.accumulators.put(e.key, acc.encode());
+      emit(key, acc, serviceLevel, 0, wall);
+      metrics.windowEmitted("closed");
+    }
+    emitSilent(start, end, active, wall);
+  }
+
+  private List<KeyValue<byte[], byte[]>> range(long start) {
+    List<KeyValue<byte[], byte[]>> out = new ArrayList<>();
+    try (KeyValueIterator<byte[], byte[]> it =
+        stores.accumulators.range(
+            StoreKeys.windowFrom(start), StoreKeys.windowFrom(start + settings.windowMs()))) {
+      while (it.hasNext()) {
+        out.add(it.next());
+      }
+    }
+    return out;
+  }
+
+  /** Known services without data in [start, end): a silent window each, or forgotten. */
+  private void emitSilent(long start, long end, Set<ByteBuffer> active, long wall) {
+    long forget = settings.forgetAfter().toMillis();
+    List<KeyValue<byte[], byte[]>> services = new ArrayList<>();
+    try (KeyValueIterator<byte[], byte[]> it = stores.services.all()) {
+      while (it.hasNext()) {
+        services.add(it.next());
+      }
+    }
+    for (KeyValue<byte[], byte[]> e : services) {
+      ServiceState state;
+      ServiceKey service;
+      try {
+        state = ServiceState.decode(e.value);
+        service = ServiceKey.parse(RecordBatch.utf8(e.key));
+      } catch (RuntimeException ex) {
+        unreadable(stores.services, e.key, ex);
+        continue;
+      }
+      if (end - state.lastSeenMs > forget) {
+        stores.services.delete(e.key);
+        serviceCounts.add(service.tenant(), -1);
+        continue;
+      }
+      if (state.forgetOperationsBefore(end - forget)) {
+        stores.services.put(e.key, state.encode());
+      }
+      if (active.contains(ByteBuffer.wrap(e.key)) || state.firstSeenMs >= start) {
+        continue;
+      }
+      WindowAccumulator silent = new WindowAccumulator();
+      silent.silent = true;
+      silent.emittedRevision = 0;
+      byte[] key = StoreKeys.accumulator(start, e.key, null);
+      stores.accumulators.put(key, silent.encode());
+      emit(new StoreKeys.AccumulatorKey(start, service, e.key, null), silent, silent, 0, wall);
+      metrics.windowEmitted("silent");
+    }
+  }
+
+  void emitCorrections(long wall) {
+    List<byte[]> keys = new ArrayList<>();
+    try (KeyValueIterator<byte[], byte[]> it = stores.pending.all()) {
+      while (it.hasNext()) {
+        keys.add(it.next().key);
+      }
+    }
+    for (byte[] k : keys) {
+      stores.pending.delete(k);
+      byte[] stored = stores.accumulators.get(k);
+      if (stored == null) {
+        continue;
+      }
+      StoreKeys.AccumulatorKey key;
+      WindowAccumulator acc;
+      WindowAccumulator serviceLevel;
+      try {
+        key = StoreKeys.parseAccumulator(k);
+        acc = WindowAccumulator.decode(stored);
+        serviceLevel = acc;
+        if (key.operation() != null) {
+          byte[] s =
+              stores.accumulators.get(
+                  StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), null));
+          serviceLevel = s == null ? null : WindowAccumulator.decode(s);
+        }
+      } catch (RuntimeException ex) {
+        unreadable(stores.accumulators, k, ex);
+        continue;
+      }
+      int revision = acc.emittedRevision + 1;
+      acc.emittedRevision = revision;
+      stores.accumulators.put(k, acc.encode());
+      emit(key, acc, serviceLevel, revision, wall);
+      metrics.windowEmitted("correction");
+    }
+  }
+
+  private void emit(
+      StoreKeys.AccumulatorKey key,
+      WindowAccumulator acc,
+      WindowAccumulator serviceLevel,
+      int revision,
+      long wall) {
+    ServiceWindow window =
+        acc.toServiceWindow(
+            key.service(),
+            key.operation(),
+            key.windowStartMs(),
+            key.windowStartMs() + settings.windowMs(),
+            revision,
+            serviceLevel,
+            settings.maxExemplars());
+    Routed out = new Routed(Routed.Route.WINDOW, null, SignalJson.write(window), null);
+    context.forward(new Record<>(key.serviceBytes(), out, wall, new RecordHeaders()));
+  }
+
+  /**
+   * Deletes a state entry this version cannot read (written by a newer version, or damaged) so that
+   * the task goes on instead of failing on it at every punctuation.
+   */
+  private void unreadable(KeyValueStore<byte[], byte[]> store, byte[] key, RuntimeException e) {
+    LOG.warn("Deleting an unreadable entry of {}: {}", store.name(), e.toString());
+    store.delete(key);
+    metrics.dropped(WindowMetrics.DropReason.UNREADABLE_STATE, 1);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.vitals.streams.window;
+
+import static dev.vitals.streams.window.Otlp.serverSpan;
+import static dev.vitals.streams.window.Otlp.spans;
+import static dev.vitals.streams.window.WindowHarness.T0_MS;
+import static dev.vitals.streams.window.WindowHarness.at;
+import static java.time.Duration.ofHours;
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.vitals.schemas.Signal;
+import dev.vitals.schemas.signals.ServiceWindow;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The less travelled roads of the window topology: units, RPC, budgets, skew, forgetting. */
+class WindowEdgeCasesTest {
+
+  @TempDir Path stateDir;
+  private WindowHarness harness;
+
+  private WindowHarness start(WindowSettings settings) {
+    harness = new WindowHarness(settings, stateDir);
+    return harness;
+  }
+
+  @AfterEach
+  void close() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  private static List<ServiceWindow> of(
+      List<ServiceWindow> windows, String service, String operation) {
+    return windows.stream()
+        .filter(w -> w.service().equals(service) && Objects.equals(w.operation(), operation))
+        .collect(Collectors.toList());
+  }
+
+  private static ServiceWindow at0(List<ServiceWindow> windows, String service, String operation) {
+    List<ServiceWindow> found =
+        of(windows, service, operation).stream()
+            .filter(w -> w.windowStart().equals(Instant.ofEpochMilli(T0_MS)))
+            .collect(Collectors.toList());
+    assertThat(found).as("%s %s in %s", service, operation, windows).hasSize(1);
+    return found.get(0);
+  }
+
+  private void sendSpans(String service, Span... spans) {
+    harness.send(Signal.TRACES, "acme", service, spans(service, List.of(spans)));
+  }
+
+  private static Metric rpcMilliseconds(long startMs, long timeMs, long grpcStatus, long[] counts) {
+    HistogramDataPoint.Builder p =
+        HistogramDataPoint.newBuilder()
+            .setStartTimeUnixNano(startMs * Otlp.MS)
+            .setTimeUnixNano(timeMs * Otlp.MS)
+            .addAttributes(Otlp.str("rpc.service", "shop.Cart"))
+            .addAttributes(Otlp.str("rpc.method", "Add"))
+            .addAttributes(Otlp.num("rpc.grpc.status_code", grpcStatus))
+            .addExplicitBounds(10)
+            .addExplicitBounds(100);
+    long total = 0;
+    for (long c : counts) {
+      p.addBucketCounts(c);
+      total += c;
+    }
+    return Metric.newBuilder()
+        .setName("rpc.server.duration")
+        .setUnit("ms")
+        .setHistogram(
+            Histogram.newBuilder()
+                .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                .addDataPoints(p.setCount(total).setMin(2).setMax(250)))
+        .build();
+  }
+
+  @Test
+  void rpcMetricsInMillisecondsCountNonOkStatusesAsErrorsWithLatencyInSeconds() {
+    start(WindowSettings.DEFAULTS);
+    harness.send(
+        Signal.METRICS,
+        "acme",
+        "cart",
+        Otlp.metrics(
+            "cart",
+            rpcMilliseconds(at(ofSeconds(0)), at(ofSeconds(10)), 0, new long[] {8, 0, 0}),
+            rpcMilliseconds(at(ofSeconds(0)), at(ofSeconds(10)), 14, new long[] {0, 0, 2})));
+
+    harness.advance(ofSeconds(61));
+
+    ServiceWindow w = at0(harness.windows(), "cart", "shop.Cart/Add");
+    assertThat(w.requests()).isEqualTo(10);
+    assertThat(w.errors()).isEqualTo(2);
+    assertThat(w.latency().max()).isCloseTo(0.25, within(0.01));
+    assertThat(w.latency().p50()).isLessThan(0.010);
+  }
+
+  @Test
+  void aCumulativePointRepeatedIsCountedOnceAndTheRepeatIsDropped() {
+    start(WindowSettings.DEFAULTS);
+    Metric point =
+        Otlp.explicit(
+            true, at(ofSeconds(-5)), at(ofSeconds(10)), new double[] {1}, new long[] {3, 0});
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", point));
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", point));
+
+    harness.advance(ofSeconds(61));
+
+    assertThat(at0(harness.windows(), "api", null).requests()).isEqualTo(3);
+    assertThat(harness.metric("vitals_streams_dropped_records_total{reason=\"duplicate\"}"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void cumulativeSeriesBeyondTheServiceBudgetAreDroppedAndCounted() {
+    start(WindowSettings.builder().maxSeriesPerService(1).build());
+    harness.send(
+        Signal.METRICS,
+        "acme",
+        "api",
+        Otlp.metrics(
+            "api",
+            Otlp.explicit(
+                true,
+                at(ofSeconds(-5)),
+                at(ofSeconds(10)),
+                new double[] {1},
+                new long[] {3, 0},
+                Otlp.str("http.route", "/a")),
+            Otlp.explicit(
+                true,
+                at(ofSeconds(-5)),
+                at(ofSeconds(10)),
+                new double[] {1},
+                new long[] {4, 0},
+                Otlp.str("http.route", "/b"))));
+
+    harness.advance(ofSeconds(61));
+
+    assertThat(at0(harness.windows(), "api", null).requests()).isEqualTo(3);
+    assertThat(harness.metric("vitals_streams_dropped_records_total{reason=\"series_budget\"}"))
+        .isEqualTo(1);
+    assertThat(harness.metric("vitals_streams_cardinality_overflow_total{budget=\"series\"}"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void recordsFarAheadOfTheClockAreDroppedAsFuture() {
+    start(WindowSettings.DEFAULTS);
+    sendSpans("api", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
+    sendSpans("api", serverSpan("/a", at(ofHours(3)), 0.1, false));
+
+    harness.advance(ofSeconds(70));
+
+    assertThat(at0(harness.windows(), "api", null).requests()).isEqualTo(1);
+    assertThat(harness.metric("vitals_streams_dropped_records_total{reason=\"future\"}"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aServiceSilentLongerThanForgetAfterGetsNoMoreSilentWindows() {
+    start(WindowSettings.builder().forgetAfter(ofMinutes(3)).build());
+    sendSpans("gone", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
+
+    for (int i = 0; i < 8; i++) {
+      harness.advance(ofMinutes(1));
+    }
+
+    List<ServiceWindow> windows = of(harness.windows(), "gone", null);
+    assertThat(windows).hasSize(3);
+    assertThat(windows.subList(1, 3)).allMatch(ServiceWindow::silent);
+  }
+
+  @Test
+  void lateDataForASilentWindowReEmitsItAsNotSilent() {
+    start(WindowSettings.DEFAULTS);
+    sendSpans("api", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
+    harness.advance(ofSeconds(130));
+    assertThat(of(harness.windows(), "api", null)).hasSize(2);
+
+    sendSpans("api", serverSpan("/a", at(ofSeconds(90)), 0.1, false));
+    harness.advance(ofSeconds(1));
+
+    List<ServiceWindow> corrected = of(harness.windows(), "api", null);
+    assertThat(corrected).hasSize(1);
+    assertThat(corrected.get(0).windowStart()).isEqualTo(Instant.ofEpochMilli(T0_MS + 60_000));
+    assertThat(corrected.get(0).revision()).isEqualTo(1);
+    assertThat(corrected.get(0).silent()).isFalse();
+    assertThat(corrected.get(0).requests()).isEqualTo(1);
+  }
+
+  @Test
+  void exemplarsPreferErrorSpansThenHistogramExemplarsUpToTheLimit() {
+    start(WindowSettings.builder().maxExemplars(2).build());
+    Metric withExemplars =
+        Otlp.explicit(
+                false, at(ofSeconds(0)), at(ofSeconds(5)), new double[] {1}, new long[] {2, 0})
+            .toBuilder()
+            .build();
+    HistogramDataPoint point =
+        withExemplars.getHistogram().getDataPoints(0).toBuilder()
+            .addExemplars(
+                io.opentelemetry.proto.metrics.v1.Exemplar.newBuilder()
+                    .setTraceId(Otlp.traceId(9))
+                    .setAsDouble(0.5))
+            .addExemplars(
+                io.opentelemetry.proto.metrics.v1.Exemplar.newBuilder()
+                    .setTraceId(Otlp.traceId(10))
+                    .setAsDouble(0.6))
+            .build();
+    Metric metric =
+        withExemplars.toBuilder()
+            .setHistogram(withExemplars.getHistogram().toBuilder().setDataPoints(0, point))
+            .build();
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", metric));
+    sendSpans("api", serverSpan("/a", at(ofSeconds(6)), 0.1, true));
+
+    harness.advance(ofSeconds(71));
+
+    assertThat(at0(harness.windows(), "api", null).exemplarTraceIds())
+        .containsExactly(Otlp.traceHex(7), Otlp.traceHex(9));
+  }
+
+  @Test
+  void anUnreadableStateEntryIsDeletedAndCountedAndTheTaskGoesOn() {
+    start(WindowSettings.DEFAULTS);
+    sendSpans("api", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
+    org.apache.kafka.streams.state.KeyValueStore<byte[], byte[]> accumulators =
+        harness.driver.getKeyValueStore(WindowStores.ACCUMULATORS);
+    byte[] key =
+        StoreKeys.accumulator(
+            T0_MS, "acme//bad".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+    accumulators.put(key, new byte[] {99});
+
+    harness.advance(ofSeconds(70));
+
+    assertThat(at0(harness.windows(), "api", null).requests()).isEqualTo(1);
+    assertThat(accumulators.get(key)).isNull();
+    assertThat(harness.metric("vitals_streams_dropped_records_total{reason=\"unreadable_state\"}"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void theTopologyReportsLagAndStateSizePerPartition() {
+    start(WindowSettings.DEFAULTS);
+    sendSpans("api", serverSpan("/a", at(ofSeconds(1)), 0.1, false));
+
+    harness.advance(ofSeconds(31));
+
+    assertThat(harness.metric("vitals_streams_event_time_lag_seconds{partition=\"0\"}"))
+        .isCloseTo(30, within(0.01));
+    assertThat(
+            harness.metric(
+                "vitals_streams_state_entries{partition=\"0\",store=\"windows-services\"}"))
+        .isEqualTo(1);
+  }
+}
