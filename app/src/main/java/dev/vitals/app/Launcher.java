@@ -99,8 +99,7 @@ final class Launcher {
       }
       if (runStreams) {
         streams.set(
-            shutdown.register(
-                StreamsStage.start(c.streams(), c.kafka().clientProps(), registry)));
+            shutdown.register(StreamsStage.start(c.streams(), c.kafka().clientProps(), registry)));
       }
       if (runIngest) {
         ingest.set(

@@ -39,9 +39,7 @@ final class StandaloneCommand implements Callable<Integer> {
               + " name or file), or none. Default: standalone.demo (demo).")
   String demo;
 
-  @Option(
-      names = "--no-demo",
-      description = "No synthetic traffic (same as --demo=none).")
+  @Option(names = "--no-demo", description = "No synthetic traffic (same as --demo=none).")
   boolean noDemo;
 
   @Option(
@@ -78,9 +76,7 @@ final class StandaloneCommand implements Callable<Integer> {
     if (noDemo) {
       c = c.withStandalone(c.standalone().withDemo(null));
     } else if (demo != null) {
-      c =
-          c.withStandalone(
-              c.standalone().withDemo(demo.equalsIgnoreCase("none") ? null : demo));
+      c = c.withStandalone(c.standalone().withDemo(demo.equalsIgnoreCase("none") ? null : demo));
     }
     c = SinkFlags.apply(c, flags());
     Shutdown shutdown = new Shutdown().onSignal();

@@ -48,9 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path an on-call engineer depends on, on the in-process cluster: {@code vitals loadgen}
- * (simulated time: two hours of three services replayed in seconds) → ingest over OTLP/HTTP →
- * Kafka → the streams stage → {@code vitals.alerts.v1}. An error spike on one service pages, and
- * only that service; the query API lists the alert while it fires.
+ * (simulated time: two hours of three services replayed in seconds) → ingest over OTLP/HTTP → Kafka
+ * → the streams stage → {@code vitals.alerts.v1}. An error spike on one service pages, and only
+ * that service; the query API lists the alert while it fires.
  */
 class AlertsPipelineIT {
 

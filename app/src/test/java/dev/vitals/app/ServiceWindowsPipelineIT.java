@@ -160,7 +160,9 @@ class ServiceWindowsPipelineIT {
     assertThat(t.spans).isEqualTo(SPANS);
     assertThat(t.errorSpans).isEqualTo(SPAN_ERRORS);
     assertThat(t.sketch.quantile(0.99)).isCloseTo(exactP99(spanLatencies), within1Percent());
-    assertThat(t.logs).containsEntry("ERROR", (long) ERROR_LOGS).containsEntry("INFO", (long) INFO_LOGS);
+    assertThat(t.logs)
+        .containsEntry("ERROR", (long) ERROR_LOGS)
+        .containsEntry("INFO", (long) INFO_LOGS);
     assertThat(t.sampleErrors).isNotEmpty().allMatch(m -> m.startsWith("payment declined"));
     assertThat(t.exemplars).isNotEmpty().allMatch(id -> id.matches("[0-9a-f]{32}"));
   }
@@ -191,15 +193,15 @@ class ServiceWindowsPipelineIT {
         .merge(
             Resource.create(
                 Attributes.of(
-                    AttributeKey.stringKey("service.name"), service,
-                    AttributeKey.stringKey("service.namespace"), "it")));
+                    AttributeKey.stringKey("service.name"),
+                    service,
+                    AttributeKey.stringKey("service.namespace"),
+                    "it")));
   }
 
   private static void sendSpans(String service, double[] latencies, int errors, boolean logs) {
     OtlpGrpcSpanExporter exporter =
-        OtlpGrpcSpanExporter.builder()
-            .setEndpoint("http://127.0.0.1:" + ingest.grpcPort())
-            .build();
+        OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + ingest.grpcPort()).build();
     SdkTracerProvider tracing =
         SdkTracerProvider.builder()
             .setResource(resource(service))
@@ -238,7 +240,11 @@ class ServiceWindowsPipelineIT {
               .build();
       Logger logger = logging.get("it");
       for (int i = 0; i < ERROR_LOGS; i++) {
-        logger.logRecordBuilder().setSeverity(Severity.ERROR).setBody("payment declined #" + i).emit();
+        logger
+            .logRecordBuilder()
+            .setSeverity(Severity.ERROR)
+            .setBody("payment declined #" + i)
+            .emit();
       }
       for (int i = 0; i < INFO_LOGS; i++) {
         logger.logRecordBuilder().setSeverity(Severity.INFO).setBody("order placed #" + i).emit();
@@ -265,15 +271,9 @@ class ServiceWindowsPipelineIT {
                 PeriodicMetricReader.builder(exporter).setInterval(Duration.ofMillis(500)).build())
             .build();
     DoubleHistogram duration =
-        meters
-            .get("it")
-            .histogramBuilder("http.server.request.duration")
-            .setUnit("s")
-            .build();
-    Attributes ok =
-        Attributes.of(ROUTE, "/api/cart", METHOD, "POST", STATUS, 200L);
-    Attributes failed =
-        Attributes.of(ROUTE, "/api/cart", METHOD, "POST", STATUS, 503L);
+        meters.get("it").histogramBuilder("http.server.request.duration").setUnit("s").build();
+    Attributes ok = Attributes.of(ROUTE, "/api/cart", METHOD, "POST", STATUS, 200L);
+    Attributes failed = Attributes.of(ROUTE, "/api/cart", METHOD, "POST", STATUS, 503L);
     // spread over a few export intervals, so cumulative points follow one another
     int slices = 4;
     for (int slice = 0; slice < slices; slice++) {

@@ -14,8 +14,8 @@ import java.util.Map;
  * @param advertisedHost the host other instances use to reach this one
  * @param tls HTTPS (and optionally mTLS) from PEM files; null for plain HTTP
  * @param bearerToken a token that sees every tenant; null for none. A secret
- * @param tenantTokens bearer token → tenant: a caller with one sees only its tenant's services. When
- *     neither this nor {@code bearerToken} is set, the API is open. Secrets
+ * @param tenantTokens bearer token → tenant: a caller with one sees only its tenant's services.
+ *     When neither this nor {@code bearerToken} is set, the API is open. Secrets
  */
 public record QuerySettings(
     String host,

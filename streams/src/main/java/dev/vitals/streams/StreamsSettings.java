@@ -58,16 +58,40 @@ public record StreamsSettings(
 
   public StreamsSettings withStateDir(Path dir) {
     return new StreamsSettings(
-        topics, applicationId, dir, threads, standbyReplicas, replicationFactor, windows, slo, query);
+        topics,
+        applicationId,
+        dir,
+        threads,
+        standbyReplicas,
+        replicationFactor,
+        windows,
+        slo,
+        query);
   }
 
   public StreamsSettings withQuery(QuerySettings q) {
     return new StreamsSettings(
-        topics, applicationId, stateDir, threads, standbyReplicas, replicationFactor, windows, slo, q);
+        topics,
+        applicationId,
+        stateDir,
+        threads,
+        standbyReplicas,
+        replicationFactor,
+        windows,
+        slo,
+        q);
   }
 
   public StreamsSettings withSlo(SloSettings s) {
     return new StreamsSettings(
-        topics, applicationId, stateDir, threads, standbyReplicas, replicationFactor, windows, s, query);
+        topics,
+        applicationId,
+        stateDir,
+        threads,
+        standbyReplicas,
+        replicationFactor,
+        windows,
+        s,
+        query);
   }
 }

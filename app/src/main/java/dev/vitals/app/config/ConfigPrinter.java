@@ -7,14 +7,14 @@ import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Limits;
 import dev.vitals.ingest.IngestSettings.Listener;
 import dev.vitals.ingest.IngestSettings.Tls;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The effective configuration as YAML, safe to log: no token and no secret client property. */

@@ -3,9 +3,9 @@ package dev.vitals.app.config;
 import dev.vitals.schemas.Topics;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
+import dev.vitals.streams.query.QueryTls;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
-import dev.vitals.streams.query.QueryTls;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -71,9 +71,13 @@ public final class DemoTraffic implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     runner.stop();
-    thread.join(JOIN_TIMEOUT.toMillis());
+    try {
+      thread.join(JOIN_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     loadgen.close();
   }
 }

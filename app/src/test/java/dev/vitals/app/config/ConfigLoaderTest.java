@@ -84,7 +84,8 @@ class ConfigLoaderTest {
     assertThat(c.kafka().replicationFactor()).isZero();
     assertThat(c.ingest()).isEqualTo(IngestSettings.defaults());
     assertThat(c.admin()).isEqualTo(new AdminSettings("0.0.0.0", 8888));
-    assertThat(c.standalone()).isEqualTo(new StandaloneSettings(Path.of("./data"), 9092, 9093, "demo"));
+    assertThat(c.standalone())
+        .isEqualTo(new StandaloneSettings(Path.of("./data"), 9092, 9093, "demo"));
   }
 
   @Test
