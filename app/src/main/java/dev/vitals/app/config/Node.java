@@ -180,7 +180,7 @@ final class Node {
     }
     Duration d = Quantities.parseDuration(text);
     if (d == null) {
-      error(key, quote(text) + " is not a duration (expected e.g. 500ms, 5s, 1m, 1h)");
+      error(key, quote(text) + " is not a duration (expected e.g. 500ms, 5s, 1m, 1h, 30d)");
       return defaultValue;
     }
     return d;

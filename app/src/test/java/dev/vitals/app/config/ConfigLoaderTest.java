@@ -188,10 +188,10 @@ class ConfigLoaderTest {
             "ingest.tls.keyFile: missing (expected the server private key, PKCS#8 PEM)",
             "ingest.limits.maxRequestBytes: \"12XB\" is not a size (expected e.g. 64MiB)",
             "ingest.limits.kafkaTimeout: \"5 seconds\" is not a duration"
-                + " (expected e.g. 500ms, 5s, 1m, 1h)",
+                + " (expected e.g. 500ms, 5s, 1m, 1h, 30d)",
             "kafka.colour: unknown key (expected one of bootstrapServers, topicPrefix,"
                 + " partitions, replicationFactor, clientProperties)",
-            "nonsense: unknown key (expected one of kafka, ingest, admin, standalone, sinks)");
+            "nonsense: unknown key (expected one of kafka, ingest, admin, standalone, sinks, streams)");
   }
 
   @Test
@@ -268,6 +268,65 @@ class ConfigLoaderTest {
         .singleElement()
         .asString()
         .startsWith("ingest.tls: clientCaFile: null");
+  }
+
+  @Test
+  void theStreamsSectionIsReadIntoWindowSloAndQuerySettings() throws Exception {
+    VitalsConfig c =
+        ConfigLoader.parse(
+            """
+            kafka: {replicationFactor: 3, topicPrefix: "p."}
+            streams:
+              applicationId: vitals-prod
+              threads: 2
+              standbyReplicas: 1
+              windows: {size: 10s, grace: 2s, correctionHorizon: 1h, maxOperationsPerService: 50}
+              slo: {availabilityObjective: 0.995, latencyThreshold: 250ms, period: 28d, minEvents: 30}
+              query:
+                port: 9080
+                advertisedHost: streams-1.internal
+                auth: {tokens: {t0k3n: team-a}}
+            """,
+            Map.of("VITALS_STREAMS_SLO_RESOLVEAFTER", "10m"));
+
+    var s = c.streams();
+    assertThat(s.applicationId()).isEqualTo("vitals-prod");
+    assertThat(s.threads()).isEqualTo(2);
+    assertThat(s.standbyReplicas()).isEqualTo(1);
+    assertThat(s.replicationFactor()).isEqualTo(3);
+    assertThat(s.topics().serviceWindows()).isEqualTo("p.vitals.service-windows.v1");
+    assertThat(s.windows().windowSize()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(s.windows().grace()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(s.windows().correctionHorizon()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(s.windows().maxOperationsPerService()).isEqualTo(50);
+    assertThat(s.slo().availabilityObjective()).isEqualTo(0.995);
+    assertThat(s.slo().latencyThreshold()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(s.slo().period()).isEqualTo(java.time.Duration.ofDays(28));
+    assertThat(s.slo().minEvents()).isEqualTo(30);
+    assertThat(s.slo().resolveAfter()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(s.query().port()).isEqualTo(9080);
+    assertThat(s.query().advertisedHost()).isEqualTo("streams-1.internal");
+    assertThat(s.query().tenantTokens()).containsEntry("t0k3n", "team-a");
+    assertThat(c.toRedactedYaml()).doesNotContain("t0k3n").contains("team-a");
+  }
+
+  @Test
+  void streamsErrorsAreReportedAtTheirPaths() {
+    assertThat(
+            errors(
+                """
+                streams:
+                  threads: 0
+                  windows: {size: 0s, grace: 1m, correctionHorizon: 10s}
+                  slo: {availabilityObjective: 1.5}
+                  query: {port: 0}
+                """,
+                Map.of()))
+        .contains(
+            "streams.threads: \"0\" is out of range (expected an integer 1..64)",
+            "streams.slo.availabilityObjective: \"1.5\" is out of range (expected a number 0.0..1.0)")
+        .anyMatch(e -> e.startsWith("streams.windows: windowSize: PT0S"))
+        .anyMatch(e -> e.startsWith("streams.query: port: 0"));
   }
 
   @Test
