@@ -66,4 +66,9 @@ public record AlertRule(String severity, Duration longWindow, Duration shortWind
         + " ≥ "
         + SloText.rate(factor);
   }
+
+  /** True for rules of severity {@code page}: they wake someone up, and fire without history. */
+  public boolean isPage() {
+    return severity.equals("page");
+  }
 }

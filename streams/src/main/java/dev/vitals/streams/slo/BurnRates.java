@@ -61,8 +61,11 @@ final class BurnRates {
 
   /**
    * The rules that fire now. A rule never fires while either window holds fewer than {@code
-   * minEvents} events, nor before the SLO has as much history as the rule's short window (else a
-   * service's first minutes would stand for its whole long window).
+   * minEvents} events. A ticket rule also waits until the SLO has as much history as its short
+   * window: its factors (1×, 3×) are within the noise of a service's first minutes, which would
+   * otherwise stand for its whole long window. Page rules do not wait: 6× and 14.4× over at least
+   * {@code minEvents} events is not noise, and a service (or a Vitals) that starts failing must
+   * page within minutes, not after its first 5 or 30 minutes of history.
    */
   List<Match> matches(List<AlertRule> rules, long minEvents) {
     List<Match> out = new ArrayList<>();
@@ -70,7 +73,8 @@ final class BurnRates {
     for (AlertRule r : rules) {
       int l = SloSettings.BURN_WINDOWS.indexOf(r.longWindow());
       int s = SloSettings.BURN_WINDOWS.indexOf(r.shortWindow());
-      if (history >= r.shortWindow().toMinutes()
+      boolean enoughHistory = r.isPage() || history >= r.shortWindow().toMinutes();
+      if (enoughHistory
           && state.total[l] >= minEvents
           && state.total[s] >= minEvents
           && rate(l) > r.factor()
