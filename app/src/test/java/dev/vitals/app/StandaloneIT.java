@@ -37,9 +37,10 @@ class StandaloneIT {
   }
 
   @Test
-  void standaloneAcceptsOtlpOverHttpAndExportsIngestMetrics() throws Exception {
+  void standaloneAcceptsOtlpAndItsDemoPagesWithinThreeMinutes() throws Exception {
     int admin = freePort();
     int otlpHttp = freePort();
+    int query = freePort();
     Path log = dir.resolve("vitals.log");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -58,6 +59,7 @@ class StandaloneIT {
     env.put("VITALS_INGEST_GRPC_PORT", String.valueOf(freePort()));
     env.put("VITALS_INGEST_HTTP_PORT", String.valueOf(otlpHttp));
     env.put("VITALS_ADMIN_PORT", String.valueOf(admin));
+    env.put("VITALS_STREAMS_QUERY_PORT", String.valueOf(query));
     vitals = pb.start();
 
     try {
@@ -79,7 +81,26 @@ class StandaloneIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(export.statusCode()).isEqualTo(200);
-    assertThat(get(admin, "/metrics").body()).contains("vitals_ingest");
+    assertThat(get(admin, "/metrics").body()).contains("vitals_ingest", "vitals_streams");
+    assertThat(get(query, "/").body()).contains("<html");
+
+    // The README's promise: the demo's checkout service pages within three minutes of the start,
+    // and the query API lists the alert (a minute of slack for a loaded machine).
+    try {
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofSeconds(5))
+          .failFast("vitals exited", () -> !vitals.isAlive())
+          .untilAsserted(
+              () -> {
+                assertThat(get(query, "/api/v1/alerts").body())
+                    .contains("VitalsErrorBudgetBurn", "\"service\":\"checkout\"", "page");
+                assertThat(get(query, "/api/v1/services").body())
+                    .contains("\"status\":\"CRITICAL\"");
+              });
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new AssertionError("no page from the demo; its log:\n" + read(log), e);
+    }
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
