@@ -35,9 +35,15 @@ class QuantitiesTest {
   }
 
   @Test
+  void durationsTakeDaysForSloPeriods() {
+    assertThat(Quantities.parseDuration("30d")).isEqualTo(Duration.ofDays(30));
+    assertThat(Quantities.formatDuration(Duration.ofDays(28))).isEqualTo("28d");
+  }
+
+  @Test
   void durationsRejectMissingOrUnknownUnits() {
     assertThat(Quantities.parseDuration("5")).isNull();
-    assertThat(Quantities.parseDuration("5d")).isNull();
+    assertThat(Quantities.parseDuration("5w")).isNull();
     assertThat(Quantities.parseDuration("fast")).isNull();
   }
 
