@@ -58,7 +58,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * thread, heap and RSS of the topology's instance, and the size of its state, as the section
  * {@value #SECTION} of {@code bench/RESULTS.md}.
  *
- * <p>Arguments: {@code [rounds=30] [kinds=explicit,exponential] [repeats=2]}; {@code -Dservices=N}
+ * <p>Arguments: {@code [rounds=100] [kinds=explicit,exponential] [repeats=3]}; {@code -Dservices=N}
  * (default 100); {@code -Dresults=path}.
  */
 public final class StreamsAggregationHarness {
@@ -125,12 +125,12 @@ public final class StreamsAggregationHarness {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     Locale.setDefault(Locale.ROOT);
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     List<StreamsInput.Kind> kinds = new ArrayList<>();
     for (String k : (args.length > 1 ? args[1] : "explicit,exponential").split(",")) {
       kinds.add(StreamsInput.Kind.valueOf(k.trim().toUpperCase(Locale.ROOT)));
     }
-    int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     int services = Integer.getInteger("services", 100);
     Path results = Path.of(System.getProperty("results", "bench/RESULTS.md"));
 

@@ -343,10 +343,10 @@ public final class LatencySketch {
   /**
    * Adds {@code n} values spread linearly over {@code (lo, hi]}: bucket {@code i} gets {@code
    * upTo(i) - upTo(i - 1)}, where {@code upTo(i)} is the rounded share of {@code n} at or below its
-   * upper bound (all of {@code n} at the last bucket). Only the buckets where that share steps up
-   * are visited (found from a guess of where the next value falls, then corrected with {@code upTo}
-   * itself), which gives the same counts as visiting every bucket in the range (up to 1,280 at
-   * scale 6 for a first bucket starting at 0) at the cost of at most {@code min(n, buckets)}.
+   * upper bound (all of {@code n} at the last bucket). With fewer values than buckets in the range
+   * (up to 1,280 at scale 6 for a first bucket starting at 0) only the buckets where that share
+   * steps up are visited, found from a guess of where the next value falls and corrected with
+   * {@code upTo} itself: the same counts as visiting every bucket, at the cost of about {@code n}.
    */
   private void spread(double lo, double hi, long n) {
     if (!(hi > lo) || hi <= 0) {
@@ -356,6 +356,11 @@ public final class LatencySketch {
     double from = Math.max(lo, hi / (1L << 20));
     int first = indexOf(Math.max(from, Double.MIN_NORMAL), scale);
     int last = indexOf(hi, scale);
+    if (n > last - first) {
+      // about as many values as buckets or more: most buckets get a share, visit each
+      spreadEach(first, last, lo, hi, n, 0);
+      return;
+    }
     int startScale = scale;
     long assigned = 0;
     int index = first;
