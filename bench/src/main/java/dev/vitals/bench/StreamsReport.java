@@ -126,6 +126,20 @@ final class StreamsReport {
             "Ratio windows ÷ pass-through (median of the rounds' ratios): **%.3f**, target ≥ %.1f:"
                 + " **%s**. Windows throughput per stream thread: **%,.0f data points/s**.",
             ratioMedian, TARGET, ratioMedian >= TARGET ? "met" : "not met", windowsMedian));
+    double windowsCpu = median(r.windows(), Phase::cpuPerMillionPoints);
+    double passCpu = median(r.passThrough(), Phase::cpuPerMillionPoints);
+    lines.add("");
+    lines.add(
+        format(
+            "Per data point the windows stream thread uses %.0f× the pass-through's CPU (%.2f vs"
+                + " %.2f CPU-s per million); at the median throughput it is busy %.0f %% of the"
+                + " time, the pass-through's %.0f %%: the pass-through waits on I/O, the topology"
+                + " on its own CPU.",
+            windowsCpu / passCpu,
+            windowsCpu,
+            passCpu,
+            100 * windowsMedian * windowsCpu / 1e6,
+            100 * passMedian * passCpu / 1e6));
     lines.add("");
     lines.addAll(state(r));
     return lines;
@@ -198,7 +212,9 @@ final class StreamsReport {
     }
     lines.add(format("| windows round time | %.1f s |", last.seconds()));
     lines.add("");
-    lines.add("Counters of the last windows round (sanity: no drops, no dead letters):");
+    lines.add(
+        "Counters of the last windows round (sanity: no drops, no dead letters; a counter with"
+            + " labels that never counted has no line):");
     lines.add("");
     for (Map.Entry<String, Double> e : s.counters().entrySet()) {
       lines.add(format("- `%s` %,.0f", e.getKey(), e.getValue()));
