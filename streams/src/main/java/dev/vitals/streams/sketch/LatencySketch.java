@@ -1,6 +1,5 @@
 package dev.vitals.streams.sketch;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
@@ -255,34 +254,43 @@ public final class LatencySketch {
     return Math.min(below, count);
   }
 
-  /** A compact binary form: only the non-empty buckets, with variable-length integers. */
+  /**
+   * A compact binary form: only the non-empty buckets, with variable-length integers. Format 1, in
+   * order: the format byte (1), the scale (one signed byte), count and zero count (unsigned
+   * varints), sum, min and max (big-endian IEEE 754 doubles), exact max (one byte, 0 or 1), the
+   * number of non-empty buckets (varint), then per non-empty bucket in index order its index
+   * (zig-zag varint for the first, the step from the previous one after that) and its count
+   * (varint).
+   */
   public byte[] toBytes() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + counts.length);
-    out.write(FORMAT);
-    out.write(scale);
-    writeVarLong(out, count);
-    writeVarLong(out, zeroCount);
-    writeDouble(out, sum);
-    writeDouble(out, min);
-    writeDouble(out, max);
-    out.write(exactMax ? 1 : 0);
     int nonEmpty = 0;
     for (long n : counts) {
       nonEmpty += n > 0 ? 1 : 0;
     }
-    writeVarLong(out, nonEmpty);
+    // 2 bytes, 3 varints of at most 10, 3 doubles, 1 byte; per bucket at most 5 + 10
+    byte[] out = new byte[2 + 30 + 24 + 1 + 15 * nonEmpty];
+    int pos = 0;
+    out[pos++] = FORMAT;
+    out[pos++] = (byte) scale;
+    pos = writeVarLong(out, pos, count);
+    pos = writeVarLong(out, pos, zeroCount);
+    pos = writeDouble(out, pos, sum);
+    pos = writeDouble(out, pos, min);
+    pos = writeDouble(out, pos, max);
+    out[pos++] = (byte) (exactMax ? 1 : 0);
+    pos = writeVarLong(out, pos, nonEmpty);
     int previous = 0;
     boolean first = true;
     for (int k = 0; k < counts.length; k++) {
       if (counts[k] > 0) {
         int index = offset + k;
-        writeVarLong(out, first ? zigZag(index) : index - previous);
-        writeVarLong(out, counts[k]);
+        pos = writeVarLong(out, pos, first ? zigZag(index) : index - previous);
+        pos = writeVarLong(out, pos, counts[k]);
         previous = index;
         first = false;
       }
     }
-    return out.toByteArray();
+    return Arrays.copyOf(out, pos);
   }
 
   /**
@@ -332,6 +340,14 @@ public final class LatencySketch {
     return fromBytes(Base64.getDecoder().decode(text));
   }
 
+  /**
+   * Adds {@code n} values spread linearly over {@code (lo, hi]}: bucket {@code i} gets {@code
+   * upTo(i) - upTo(i - 1)}, where {@code upTo(i)} is the rounded share of {@code n} at or below its
+   * upper bound (all of {@code n} at the last bucket). With fewer values than buckets in the range
+   * (up to 1,280 at scale 6 for a first bucket starting at 0) only the buckets where that share
+   * steps up are visited, found from a guess of where the next value falls and corrected with
+   * {@code upTo} itself: the same counts as visiting every bucket, at the cost of about {@code n}.
+   */
   private void spread(double lo, double hi, long n) {
     if (!(hi > lo) || hi <= 0) {
       record0(hi > 0 ? hi : 0, n);
@@ -340,19 +356,54 @@ public final class LatencySketch {
     double from = Math.max(lo, hi / (1L << 20));
     int first = indexOf(Math.max(from, Double.MIN_NORMAL), scale);
     int last = indexOf(hi, scale);
+    if (n > last - first) {
+      // about as many values as buckets or more: most buckets get a share, visit each
+      spreadEach(first, last, lo, hi, n, 0);
+      return;
+    }
+    int startScale = scale;
     long assigned = 0;
-    for (int index = first; index <= last; index++) {
-      double upper = index == last ? hi : Math.min(hi, upperBound(index, scale));
-      long upTo = Math.round(n * (upper - lo) / (hi - lo));
-      if (index == last) {
-        upTo = n;
+    int index = first;
+    while (assigned < n) {
+      double next = lo + (assigned + 0.5) * (hi - lo) / n;
+      int j = Math.max(index, Math.min(last, indexOf(Math.max(next, Double.MIN_NORMAL), scale)));
+      while (j > index && upTo(j - 1, last, lo, hi, n) > assigned) {
+        j--;
       }
+      long upTo;
+      while ((upTo = upTo(j, last, lo, hi, n)) <= assigned) {
+        j++;
+      }
+      add(j, upTo - assigned);
+      assigned = upTo;
+      index = j + 1;
+      if (scale != startScale) {
+        // add() had to downscale: go on bucket by bucket as the range was computed.
+        spreadEach(index, last, lo, hi, n, assigned);
+        return;
+      }
+    }
+  }
+
+  /** The rest of {@link #spread} from {@code index}, visiting every bucket. */
+  private void spreadEach(int index, int last, double lo, double hi, long n, long assigned) {
+    for (; index <= last; index++) {
+      long upTo = upTo(index, last, lo, hi, n);
       long share = upTo - assigned;
       if (share > 0) {
         add(index, share);
         assigned = upTo;
       }
     }
+  }
+
+  /** How many of {@code n} values spread over {@code (lo, hi]} are at most bucket index's top. */
+  private long upTo(int index, int last, double lo, double hi, long n) {
+    if (index >= last) {
+      return n;
+    }
+    double upper = Math.min(hi, upperBound(index, scale));
+    return Math.round(n * (upper - lo) / (hi - lo));
   }
 
   private void record0(double value, long n) {
@@ -458,19 +509,21 @@ public final class LatencySketch {
     return scale >= 0 ? 1 : (1 << -scale);
   }
 
-  private static void writeDouble(ByteArrayOutputStream out, double value) {
+  private static int writeDouble(byte[] out, int pos, double value) {
     long bits = Double.doubleToLongBits(value);
     for (int shift = 56; shift >= 0; shift -= 8) {
-      out.write((int) (bits >>> shift));
+      out[pos++] = (byte) (bits >>> shift);
     }
+    return pos;
   }
 
-  private static void writeVarLong(ByteArrayOutputStream out, long value) {
+  private static int writeVarLong(byte[] out, int pos, long value) {
     while ((value & ~0x7FL) != 0) {
-      out.write((int) ((value & 0x7F) | 0x80));
+      out[pos++] = (byte) ((value & 0x7F) | 0x80);
       value >>>= 7;
     }
-    out.write((int) value);
+    out[pos++] = (byte) value;
+    return pos;
   }
 
   private static long readVarLong(ByteBuffer in) {

@@ -108,6 +108,83 @@ class LatencySketchTest {
   }
 
   @Test
+  void explicitBucketsLandInTheSameSketchBucketsAsABucketByBucketSpread() {
+    SplittableRandom random = new SplittableRandom(11);
+    double[] edges = {0, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10, 1e4};
+    for (int c = 0; c < 3_000; c++) {
+      double lo;
+      double hi;
+      if (c % 2 == 0) {
+        int i = random.nextInt(edges.length - 1);
+        lo = edges[i];
+        hi = edges[i + 1 + random.nextInt(Math.min(3, edges.length - 1 - i))];
+      } else {
+        lo = random.nextDouble() < 0.2 ? 0 : Math.exp(random.nextDouble(-8, 3));
+        hi = lo * (1 + Math.exp(random.nextDouble(-6, 4))) + (lo == 0 ? 1e-4 : 0);
+      }
+      long n = c % 3 == 0 ? 1 + random.nextInt(5) : 1 + (long) Math.exp(random.nextDouble(0, 14));
+      LatencySketch sketch = new LatencySketch();
+      if (lo == 0) {
+        sketch.mergeExplicit(new double[] {hi}, new long[] {n, 0}, Double.NaN, Double.NaN);
+      } else {
+        sketch.mergeExplicit(new double[] {lo, hi}, new long[] {0, n, 0}, Double.NaN, Double.NaN);
+      }
+
+      assertThat(buckets(sketch))
+          .as("%d values over (%s, %s]", n, lo, hi)
+          .isEqualTo(spreadBucketByBucket(lo, hi, n));
+    }
+  }
+
+  /** Every sketch bucket of the range in turn gets its rounded linear share (the first design). */
+  private static java.util.Map<Integer, Long> spreadBucketByBucket(double lo, double hi, long n) {
+    int scale = LatencySketch.MAX_SCALE;
+    int first =
+        LatencySketch.indexOf(Math.max(Math.max(lo, hi / (1L << 20)), Double.MIN_NORMAL), scale);
+    int last = LatencySketch.indexOf(hi, scale);
+    java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
+    long assigned = 0;
+    for (int index = first; index <= last; index++) {
+      double upper = index == last ? hi : Math.min(hi, LatencySketch.upperBound(index, scale));
+      long upTo = index == last ? n : Math.round(n * (upper - lo) / (hi - lo));
+      if (upTo - assigned > 0) {
+        out.put(index, upTo - assigned);
+        assigned = upTo;
+      }
+    }
+    return out;
+  }
+
+  /** The non-empty buckets of a sketch, index to count, read from its documented binary form. */
+  private static java.util.Map<Integer, Long> buckets(LatencySketch sketch) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(sketch.toBytes());
+    in.position(2); // format, scale
+    varLong(in); // count
+    varLong(in); // zero count
+    in.position(in.position() + 3 * 8 + 1); // sum, min, max, exact max
+    long nonEmpty = varLong(in);
+    java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
+    int index = 0;
+    for (long i = 0; i < nonEmpty; i++) {
+      long step = varLong(in);
+      index = i == 0 ? (int) ((step >>> 1) ^ -(step & 1)) : index + (int) step;
+      out.put(index, varLong(in));
+    }
+    return out;
+  }
+
+  private static long varLong(java.nio.ByteBuffer in) {
+    long value = 0;
+    for (int shift = 0; ; shift += 7) {
+      byte b = in.get();
+      value |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+  }
+
+  @Test
   void theOverflowBucketIsPlacedAtTheKnownMaximum() {
     double[] bounds = {0.1, 1};
     LatencySketch sketch = new LatencySketch();
@@ -169,6 +246,26 @@ class LatencySketchTest {
       assertThat(copy.quantile(q)).isEqualTo(sketch.quantile(q));
     }
     assertThat(sketch.toBytes().length).isLessThan(1500);
+  }
+
+  @Test
+  void theBinaryFormatStaysWhatStoresAndServiceWindowsAlreadyHold() {
+    LatencySketch sketch = new LatencySketch();
+    sketch.record(0.0123, 3);
+    sketch.record(0.2, 1);
+    sketch.record(0, 2);
+    sketch.mergeExplicit(
+        new double[] {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10},
+        new long[] {1, 2, 0, 7, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0},
+        Double.NaN,
+        Double.NaN);
+    sketch.mergeExponential(3, 0.0, 1, -40, new long[] {2, 0, 5});
+
+    // written by the first implementation (format 1)
+    assertThat(java.util.HexFormat.of().formatHex(sketch.toBytes()))
+        .isEqualTo(
+            "01031c033fce52bd3c36113400000000000000003fd000000000000000108b01010b0104010403090101"
+                + "01010302060101010101010101010102010a010201");
   }
 
   @Test
