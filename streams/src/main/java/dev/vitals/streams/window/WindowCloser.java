@@ -5,6 +5,7 @@ import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -72,10 +73,16 @@ final class WindowCloser {
     }
   }
 
+  /**
+   * Emits the window's records service by service, each service's operation windows before its
+   * service-level window: the SLO topology evaluates on the service-level window, and its alert
+   * evidence (worst operations) then already has this window's operations.
+   */
   private void closeWindow(long start, long wall) {
     long end = start + settings.windowMs();
     List<KeyValue<byte[], byte[]>> entries = range(start);
     Set<ByteBuffer> active = new HashSet<>();
+    StoreKeys.AccumulatorKey serviceKey = null;
     WindowAccumulator serviceLevel = null;
     for (KeyValue<byte[], byte[]> e : entries) {
       StoreKeys.AccumulatorKey key;
@@ -87,16 +94,33 @@ final class WindowCloser {
         unreadable(stores.accumulators, e.key, ex);
         continue;
       }
-      if (key.operation() == null) {
-        serviceLevel = acc;
-        active.add(ByteBuffer.wrap(key.serviceBytes()));
-      }
       acc.emittedRevision = 0;
       stores.accumulators.put(e.key, acc.encode());
-      emit(key, acc, serviceLevel, 0, wall);
-      metrics.windowEmitted("closed");
+      if (key.operation() == null) {
+        emitClosed(serviceKey, serviceLevel, serviceLevel, wall);
+        serviceKey = key;
+        serviceLevel = acc;
+        active.add(ByteBuffer.wrap(key.serviceBytes()));
+      } else {
+        boolean sameService =
+            serviceKey != null && Arrays.equals(serviceKey.serviceBytes(), key.serviceBytes());
+        emitClosed(key, acc, sameService ? serviceLevel : null, wall);
+      }
     }
+    emitClosed(serviceKey, serviceLevel, serviceLevel, wall);
     emitSilent(start, end, active, wall);
+  }
+
+  private void emitClosed(
+      StoreKeys.AccumulatorKey key,
+      WindowAccumulator acc,
+      WindowAccumulator serviceLevel,
+      long wall) {
+    if (key == null) {
+      return;
+    }
+    emit(key, acc, serviceLevel, 0, wall);
+    metrics.windowEmitted("closed");
   }
 
   private List<KeyValue<byte[], byte[]>> range(long start) {

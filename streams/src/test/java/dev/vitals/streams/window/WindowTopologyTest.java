@@ -108,6 +108,36 @@ class WindowTopologyTest {
     assertThat(h.metric("vitals_streams_records_in_total{signal=\"traces\"}")).isEqualTo(10);
   }
 
+  @Test
+  void aServicesOperationWindowsComeBeforeItsServiceWindow() {
+    WindowHarness h = start();
+    for (String service : List.of("cart", "checkout")) {
+      List<Span> spans = new ArrayList<>();
+      for (String route : List.of("/a", "/b", "/c")) {
+        spans.add(serverSpan(route, at(ofSeconds(5)), 0.01, false));
+      }
+      sendSpans(h, service, spans);
+    }
+
+    h.advance(ofSeconds(80));
+
+    List<String> order =
+        h.windows().stream()
+            .map(w -> w.service() + (w.operation() == null ? "" : " " + w.operation()))
+            .collect(Collectors.toList());
+    // the SLO topology evaluates on the service window: its operations are already there
+    assertThat(order)
+        .containsExactly(
+            "cart /a",
+            "cart /b",
+            "cart /c",
+            "cart",
+            "checkout /a",
+            "checkout /b",
+            "checkout /c",
+            "checkout");
+  }
+
   /** The nearest-rank quantile of the samples. */
   private static double exact(double[] samples, double q) {
     double[] sorted = samples.clone();
