@@ -57,7 +57,7 @@ final class AlertEvents {
         "windows",
         e.matches().stream().map(m -> m.describe(spec.name())).collect(Collectors.joining("; ")));
     a.put("budget_remaining", SloText.percent(e.rates().budgetRemaining()));
-    a.put("worst_operations", worst(e.worst()));
+    a.put("worst_operations", worst(e.worst(), spec.kind() == SloSpec.Kind.LATENCY));
     a.put("sample_errors", String.join("\n", e.samples().errors()));
     a.put("exemplar_trace_ids", String.join(",", e.samples().traces()));
     return event(labels, a, at);
@@ -166,17 +166,15 @@ final class AlertEvents {
         + " of it is left.";
   }
 
-  private static String worst(List<Evidence.Operation> ops) {
-    return ops.stream()
-        .map(
-            o ->
-                o.name()
-                    + ": "
-                    + o.errors()
-                    + " errors of "
-                    + o.requests()
-                    + " requests (last hour)")
-        .collect(Collectors.joining("; "));
+  /** Errors for availability SLOs; the highest window p99 for latency SLOs. */
+  private static String worst(List<Evidence.Operation> ops, boolean latency) {
+    return ops.stream().map(o -> describe(o, latency)).collect(Collectors.joining("; "));
+  }
+
+  private static String describe(Evidence.Operation o, boolean latency) {
+    return latency
+        ? o.name() + ": p99 up to " + SloText.seconds(o.p99()) + " (last hour)"
+        : o.name() + ": " + o.errors() + " errors of " + o.requests() + " requests (last hour)";
   }
 
   private static String human(Duration d) {

@@ -157,9 +157,12 @@ class SloTopologyTest {
       int onset = 1440;
       for (int m = 0; m < onset + 30; m++) {
         double seconds = m >= onset ? 1.2 : 0.12;
+        h.send(Windows.of("search", "/search", at(m), MINUTE, RATE, 0, null, List.of(), List.of()));
         h.send(Windows.withLatency("search", at(m), MINUTE, Windows.sketch(RATE, seconds)));
       }
       AlertEvent page = onlyFiring(h, "page");
+      assertThat(page.annotations().get("worst_operations"))
+          .isEqualTo("/search: p99 up to 0.300s (last hour)");
       Duration detect = Duration.between(at(onset), page.startsAt());
       System.out.printf("latency regression 0.12s -> 1.2s (100x): page after %s%n", detect);
       assertThat(page.labels())
