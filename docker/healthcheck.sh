@@ -15,6 +15,8 @@ fi
 exec 3<>"/dev/tcp/127.0.0.1/${port}"
 printf 'GET /readyz HTTP/1.1\r\nHost: localhost\r\n%sConnection: close\r\n\r\n' "$auth" >&3
 IFS= read -r -t 4 status <&3
+# Read the rest of the answer before closing: closing early makes the server log a reset.
+while IFS= read -r -t 4 _ <&3; do :; done
 exec 3<&-
 case "$status" in
   "HTTP/1."?" 200 "*) exit 0 ;;
