@@ -92,6 +92,7 @@ final class WindowCloser {
         active.add(ByteBuffer.wrap(key.serviceBytes()));
       }
       acc.emittedRevision = 0;
+      acc.settleLatency();
       stores.accumulators.put(e.key, acc.encode());
       emit(key, acc, serviceLevel, 0, wall);
       metrics.windowEmitted("closed");
@@ -183,6 +184,7 @@ final class WindowCloser {
       }
       int revision = acc.emittedRevision + 1;
       acc.emittedRevision = revision;
+      acc.settleLatency();
       stores.accumulators.put(k, acc.encode());
       emit(key, acc, serviceLevel, revision, wall);
       metrics.windowEmitted("correction");
