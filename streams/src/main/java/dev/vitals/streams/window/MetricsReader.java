@@ -240,7 +240,11 @@ final class MetricsReader {
             bounds[i] *= factor;
           }
         }
-        acc.metricLatency().mergeExplicit(bounds, e.counts(), min, max);
+        if (Double.isNaN(min) && Double.isNaN(max)) {
+          acc.addMetricExplicit(bounds, e.counts());
+        } else {
+          acc.metricLatency().mergeExplicit(bounds, e.counts(), min, max);
+        }
       }
       return;
     }

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 final class WindowAccumulator {
 
-  private static final int VERSION = 1;
+  /** Version 2 added the explicit-bucket counts not yet interpolated; version 1 still decodes. */
+  private static final int VERSION = 2;
 
   /** The revision last emitted, -1 when never. */
   int emittedRevision = -1;
@@ -26,6 +27,7 @@ final class WindowAccumulator {
   long metricRequests;
   long metricErrors;
   LatencySketch metricLatency;
+  final ExplicitCounts metricExplicit = new ExplicitCounts();
   long spanRequests;
   long spanErrors;
   LatencySketch spanLatency;
@@ -41,6 +43,23 @@ final class WindowAccumulator {
       metricLatency = new LatencySketch();
     }
     return metricLatency;
+  }
+
+  /**
+   * Counts an explicit-bucket point without min and max: kept as counts per bound set and
+   * interpolated into {@link #metricLatency} when the window is emitted.
+   */
+  void addMetricExplicit(double[] bounds, long[] counts) {
+    if (!metricExplicit.add(bounds, counts)) {
+      metricLatency().mergeExplicit(bounds, counts, Double.NaN, Double.NaN);
+    }
+  }
+
+  /** Interpolates the explicit-bucket counts kept into the metric latency sketch. */
+  void settleLatency() {
+    if (!metricExplicit.isEmpty()) {
+      metricExplicit.drainInto(metricLatency());
+    }
   }
 
   LatencySketch spanLatency() {
@@ -70,6 +89,7 @@ final class WindowAccumulator {
       int revision,
       WindowAccumulator service,
       int maxExemplars) {
+    settleLatency();
     boolean fromMetrics = service != null && service.hasMetrics;
     long requests = fromMetrics ? metricRequests : spanRequests;
     long errors = fromMetrics ? metricErrors : spanErrors;
@@ -133,6 +153,7 @@ final class WindowAccumulator {
     out.putByte((silent ? 1 : 0) | (hasMetrics ? 2 : 0));
     out.putVarLong(metricRequests).putVarLong(metricErrors);
     putSketch(out, metricLatency);
+    metricExplicit.writeTo(out);
     out.putVarLong(spanRequests).putVarLong(spanErrors);
     putSketch(out, spanLatency);
     out.putVarLong(spans).putVarLong(errorSpans);
@@ -148,8 +169,8 @@ final class WindowAccumulator {
   static WindowAccumulator decode(byte[] bytes) {
     BinaryReader in = new BinaryReader(bytes);
     int version = in.getByte();
-    if (version != VERSION) {
-      throw new IllegalStateException("accumulator version: " + version + " (expected: 1)");
+    if (version != VERSION && version != 1) {
+      throw new IllegalStateException("accumulator version: " + version + " (expected: 1 or 2)");
     }
     WindowAccumulator a = new WindowAccumulator();
     a.emittedRevision = in.getInt();
@@ -159,6 +180,9 @@ final class WindowAccumulator {
     a.metricRequests = in.getVarLong();
     a.metricErrors = in.getVarLong();
     a.metricLatency = getSketch(in);
+    if (version >= 2) {
+      a.metricExplicit.readFrom(in);
+    }
     a.spanRequests = in.getVarLong();
     a.spanErrors = in.getVarLong();
     a.spanLatency = getSketch(in);

@@ -95,6 +95,7 @@ final class WindowCloser {
         continue;
       }
       acc.emittedRevision = 0;
+      acc.settleLatency();
       stores.accumulators.put(e.key, acc.encode());
       if (key.operation() == null) {
         emitClosed(serviceKey, serviceLevel, serviceLevel, wall);
@@ -207,6 +208,7 @@ final class WindowCloser {
       }
       int revision = acc.emittedRevision + 1;
       acc.emittedRevision = revision;
+      acc.settleLatency();
       stores.accumulators.put(k, acc.encode());
       emit(key, acc, serviceLevel, revision, wall);
       metrics.windowEmitted("correction");

@@ -46,8 +46,11 @@
  * linearly within each bucket, so a quantile can be off by up to the width of the bucket it falls
  * in: with the advised HTTP bounds (5 ms … 10 s) a p99 in the (0.5 s, 0.75 s] bucket can be off by
  * up to 250 ms; the last bucket ends at the point's max when it is known (delta points), else at
- * its lower bound. Exponential histograms in milliseconds are counted at each bucket's geometric
- * middle.
+ * its lower bound. Explicit points without min and max (cumulative ones) are summed per bound set
+ * in the window's state and interpolated once, when the window is emitted (up to four bound sets
+ * per window; points of further sets, and points with min/max, are interpolated at once): the same
+ * counts, with each bucket's share spread over the bucket as one. Exponential histograms in
+ * milliseconds are counted at each bucket's geometric middle.
  *
  * <h2>Budgets</h2>
  *
