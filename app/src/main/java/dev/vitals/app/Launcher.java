@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the components of a command in order and keeps them until shutdown: broker, admin server,
- * sinks, ingest; so they close ingest first, then sinks, admin server and broker.
+ * sinks, streams, ingest, demo traffic; so they close the demo traffic first, then ingest (no new
+ * data), streams (its last transaction committed), sinks, admin server and broker.
  */
 final class Launcher {
 
