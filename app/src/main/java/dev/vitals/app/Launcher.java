@@ -142,13 +142,35 @@ final class Launcher {
    */
   private void createSignalTopics(VitalsConfig c) throws Exception {
     try (Admin admin = Admin.create(c.kafka().clientProps())) {
-      TopicCatalog.createSignalTopics(
-          admin, c.kafka().topics(), c.kafka().partitions(), c.kafka().replicationFactor());
-    } catch (Exception e) {
-      if (embeddedKafka) {
-        throw e;
+      try {
+        TopicCatalog.createSignalTopics(
+            admin, c.kafka().topics(), c.kafka().partitions(), c.kafka().replicationFactor());
+      } catch (Exception e) {
+        if (embeddedKafka) {
+          throw e;
+        }
+        log.warn(
+            "signal topics not checked; create them yourself if missing error={}", e.toString());
       }
-      log.warn("signal topics not checked; create them yourself if missing error={}", e.toString());
+      checkRawPartitions(admin, c);
+    }
+  }
+
+  /**
+   * Refuses to start streams on raw topics of different partition counts: it would run, but count a
+   * service's metrics, spans and logs in different tasks, silently wrong.
+   */
+  private static void checkRawPartitions(Admin admin, VitalsConfig c) throws Exception {
+    java.util.Optional<String> mismatch;
+    try {
+      mismatch = TopicCatalog.partitionMismatch(admin, c.kafka().topics());
+    } catch (Exception e) {
+      log.warn(
+          "raw topics' partition counts not checked (they must be equal) error={}", e.toString());
+      return;
+    }
+    if (mismatch.isPresent()) {
+      throw new IllegalStateException("streams cannot start: " + mismatch.get());
     }
   }
 

@@ -126,6 +126,33 @@ public final class TopicCatalog {
     }
   }
 
+  /**
+   * Why the raw topics cannot feed the streams stage, or empty when they can: the window topology
+   * reads them in one task per partition, so a service's metrics, spans and logs meet only when
+   * every raw topic has the same partition count (ingest keys all three by service).
+   */
+  public static java.util.Optional<String> partitionMismatch(Admin admin, Topics topics)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    List<String> names = new ArrayList<>();
+    for (Signal signal : Signal.values()) {
+      names.add(topics.raw(signal));
+    }
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    var described =
+        admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    for (String name : names) {
+      counts.put(name, described.get(name).partitions().size());
+    }
+    if (new java.util.HashSet<>(counts.values()).size() <= 1) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "the raw topics have different partition counts "
+            + counts
+            + " (expected: the same count, so that a service's metrics, spans and logs meet in one"
+            + " streams task; add partitions to the smaller ones)");
+  }
+
   /** The configured factor, or min(3, brokers) when it is 0. */
   static int replicationFactor(Admin admin, int configured)
       throws ExecutionException, InterruptedException, TimeoutException {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -50,6 +51,15 @@ class TopicCatalogIT {
                   .value())
           .isEqualTo("1");
       assertThat(TopicCatalog.createRawTopics(admin, new Topics("t."), 4, 0)).isEmpty();
+
+      assertThat(TopicCatalog.partitionMismatch(admin, new Topics("t.")))
+          .hasValueSatisfying(
+              why ->
+                  assertThat(why)
+                      .contains("t.otlp_metrics=4", "t.otlp_logs=1", "t.otlp_spans=4")
+                      .contains("same count"));
+      admin.createPartitions(Map.of("t.otlp_logs", NewPartitions.increaseTo(4))).all().get();
+      assertThat(TopicCatalog.partitionMismatch(admin, new Topics("t."))).isEmpty();
     }
   }
 }
