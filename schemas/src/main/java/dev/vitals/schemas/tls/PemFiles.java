@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.Collection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,6 +39,20 @@ public final class PemFiles {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(store, none);
     return kmf.getKeyManagers();
+  }
+
+  /**
+   * A TLS context presenting the chain in {@code certFile} with the key in {@code keyFile} (none
+   * when {@code certFile} is null) and trusting exactly the CAs in {@code caFile} (the JDK's
+   * default trust when null): servers pass their client CAs, clients their server CAs.
+   */
+  public static SSLContext sslContext(Path certFile, Path keyFile, Path caFile)
+      throws GeneralSecurityException, IOException {
+    KeyManager[] keys = certFile == null ? null : keyManagers(certFile, keyFile);
+    TrustManager[] trust = caFile == null ? null : trustManagers(caFile);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys, trust, new SecureRandom());
+    return context;
   }
 
   /** Trust managers trusting exactly the CA certificates in {@code caFile}. */

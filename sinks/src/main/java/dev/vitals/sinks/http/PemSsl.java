@@ -17,16 +17,13 @@ final class PemSsl {
   private PemSsl() {}
 
   static SSLContext clientContext(Tls tls) throws GeneralSecurityException, IOException {
-    TrustManager[] trust = null;
-    if (tls.insecureSkipVerify()) {
-      trust = new TrustManager[] {new TrustAll()};
-    } else if (tls.caFile() != null) {
-      trust = PemFiles.trustManagers(tls.caFile());
+    if (!tls.insecureSkipVerify()) {
+      return PemFiles.sslContext(tls.certFile(), tls.keyFile(), tls.caFile());
     }
     KeyManager[] keys =
         tls.certFile() == null ? null : PemFiles.keyManagers(tls.certFile(), tls.keyFile());
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys, trust, new SecureRandom());
+    context.init(keys, new TrustManager[] {new TrustAll()}, new SecureRandom());
     return context;
   }
 
