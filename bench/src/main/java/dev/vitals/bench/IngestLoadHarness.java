@@ -10,19 +10,14 @@ import dev.vitals.ingest.pipeline.RecordSplitter;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -156,7 +151,7 @@ public final class IngestLoadHarness {
       Files.writeString(results, replaceSection(results, Report.SECTION, report));
       log("written to " + results.toAbsolutePath());
     } finally {
-      deleteRecursively(dir);
+      Harnesses.deleteRecursively(dir);
     }
   }
 
@@ -216,7 +211,7 @@ public final class IngestLoadHarness {
       LoadClients load = new LoadClients(ingest.httpPort(), body);
       load.start(clients);
       Thread.sleep(warmup.toMillis());
-      double bytes = counter(registry, "vitals_ingest_produced_bytes");
+      double bytes = Harnesses.counter(registry, "vitals_ingest_produced_bytes");
       long cpu = Cpu.processNanos();
       long ingestCpu = Cpu.ingestThreadsNanos();
       long started = System.nanoTime();
@@ -229,7 +224,7 @@ public final class IngestLoadHarness {
           limits.maxInFlightBytes(),
           wall,
           load,
-          counter(registry, "vitals_ingest_produced_bytes") - bytes,
+          Harnesses.counter(registry, "vitals_ingest_produced_bytes") - bytes,
           (Cpu.processNanos() - cpu) / 1e9,
           (Cpu.ingestThreadsNanos() - ingestCpu) / 1e9,
           heap.baseline,
@@ -258,25 +253,11 @@ public final class IngestLoadHarness {
         + (rest.isEmpty() ? "" : "\n" + rest);
   }
 
-  /** The sum of a counter's series ({@code _total} is not part of the snapshot's name). */
-  private static double counter(PrometheusRegistry registry, String name) {
-    double total = 0;
-    for (MetricSnapshot snapshot : registry.scrape()) {
-      if (snapshot instanceof CounterSnapshot counter
-          && snapshot.getMetadata().getName().equals(name)) {
-        for (CounterSnapshot.CounterDataPointSnapshot point : counter.getDataPoints()) {
-          total += point.getValue();
-        }
-      }
-    }
-    return total;
-  }
-
   private static EmbeddedKafka startKafka(Path dir) throws IOException {
     return EmbeddedKafka.builder()
         .setDataDir(dir)
-        .setPort(freePort())
-        .setControllerPort(freePort())
+        .setPort(Harnesses.freePort())
+        .setControllerPort(Harnesses.freePort())
         .setBrokerProperty("log.segment.bytes", String.valueOf(256 << 20))
         .setBrokerProperty("log.retention.bytes", String.valueOf(1L << 30))
         .setBrokerProperty("log.retention.check.interval.ms", "10000")
@@ -292,20 +273,6 @@ public final class IngestLoadHarness {
                   new NewTopic(Topics.DEFAULT.raw(Signal.METRICS), PARTITIONS, (short) 1)))
           .all()
           .get();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

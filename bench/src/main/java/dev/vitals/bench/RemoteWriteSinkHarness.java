@@ -11,7 +11,6 @@ import dev.vitals.sinks.series.Sample;
 import dev.vitals.sinks.series.SeriesMapper;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +63,7 @@ public final class RemoteWriteSinkHarness {
       throw new IllegalStateException(VICTORIA_METRICS + " is not installed");
     }
     Path data = Files.createTempDirectory("vitals-bench-vm");
-    int port = freePort();
+    int port = Harnesses.freePort();
     Process vm =
         new ProcessBuilder(
                 VICTORIA_METRICS.toString(),
@@ -227,12 +226,6 @@ public final class RemoteWriteSinkHarness {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static void awaitReady(URI health) throws Exception {

@@ -13,14 +13,12 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -146,7 +144,7 @@ public final class StreamsAggregationHarness {
       Files.writeString(results, IngestLoadHarness.replaceSection(results, SECTION, report));
       log("written to " + results.toAbsolutePath());
     } finally {
-      deleteRecursively(dir);
+      Harnesses.deleteRecursively(dir);
     }
   }
 
@@ -220,7 +218,8 @@ public final class StreamsAggregationHarness {
     long rssBefore = rss();
     try (KafkaStreams streams = new KafkaStreams(topology, props(bootstrap, dir, app))) {
       streams.start();
-      LongSupplier recordsIn = () -> (long) counter(registry, "vitals_streams_records_in");
+      LongSupplier recordsIn =
+          () -> (long) Harnesses.counter(registry, "vitals_streams_records_in");
       Phase phase =
           measure(streams, app, recordsIn, input, new Memory(heapBefore, 0, rssBefore, 0));
       System.gc();
@@ -420,27 +419,13 @@ public final class StreamsAggregationHarness {
     return 0;
   }
 
-  /** The sum of a counter's series ({@code _total} is not part of the snapshot's name). */
-  private static double counter(PrometheusRegistry registry, String name) {
-    double total = 0;
-    for (MetricSnapshot snapshot : registry.scrape()) {
-      if (snapshot instanceof CounterSnapshot counter
-          && snapshot.getMetadata().getName().equals(name)) {
-        for (CounterSnapshot.CounterDataPointSnapshot point : counter.getDataPoints()) {
-          total += point.getValue();
-        }
-      }
-    }
-    return total;
-  }
-
   // ---- setup ----
 
   private static EmbeddedKafka startKafka(Path dir) throws IOException {
     return EmbeddedKafka.builder()
         .setDataDir(dir)
-        .setPort(freePort())
-        .setControllerPort(freePort())
+        .setPort(Harnesses.freePort())
+        .setControllerPort(Harnesses.freePort())
         .setBrokerProperty("message.max.bytes", String.valueOf(16 << 20))
         .start();
   }
@@ -457,20 +442,6 @@ public final class StreamsAggregationHarness {
         create.add(new NewTopic(PASS_THROUGH_OUT, 1, (short) 1));
       }
       admin.createTopics(create).all().get();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
