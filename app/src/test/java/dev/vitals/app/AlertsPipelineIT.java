@@ -13,8 +13,6 @@ import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
-import dev.vitals.schemas.signals.SignalJson;
-import dev.vitals.schemas.signals.SignalSchemas;
 import dev.vitals.schemas.testing.FreePorts;
 import dev.vitals.schemas.testing.KafkaTestCluster;
 import dev.vitals.streams.QuerySettings;
@@ -32,15 +30,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,26 +184,7 @@ class AlertsPipelineIT {
   }
 
   private static List<AlertEvent> readAlerts() {
-    Map<String, Object> props = new HashMap<>();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<AlertEvent> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.DEFAULT.alerts()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          SignalSchemas.assertValid("alerts.v1", r.value());
-          out.add(SignalJson.read(r.value(), AlertEvent.class));
-        }
-      }
-    }
-    return out;
+    return SignalRecords.readAll(
+        kafka.bootstrapServers(), Topics.DEFAULT.alerts(), "alerts.v1", AlertEvent.class);
   }
 }

@@ -8,8 +8,6 @@ import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.ServiceWindow;
-import dev.vitals.schemas.signals.SignalJson;
-import dev.vitals.schemas.signals.SignalSchemas;
 import dev.vitals.schemas.testing.FreePorts;
 import dev.vitals.schemas.testing.KafkaTestCluster;
 import dev.vitals.streams.QuerySettings;
@@ -51,11 +49,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,7 +148,13 @@ class ServiceWindowsPipelineIT {
 
   @Test
   void windowsOfASpanOnlyServiceCountEverySpanAndItsLatency() {
-    Totals t = awaitTotals("spans-only", SPANS);
+    Totals t =
+        awaitTotals(
+            "spans-only",
+            w ->
+                w.requests >= SPANS
+                    && w.logs.values().stream().mapToLong(Long::longValue).sum()
+                        >= ERROR_LOGS + INFO_LOGS);
 
     assertThat(t.requests).isEqualTo(SPANS);
     assertThat(t.errors).isEqualTo(SPAN_ERRORS);
@@ -169,7 +170,7 @@ class ServiceWindowsPipelineIT {
 
   @Test
   void windowsOfAMetricOnlyServiceAddUpToTheCumulativeHistogram() {
-    Totals t = awaitTotals("metrics-only", MEASUREMENTS);
+    Totals t = awaitTotals("metrics-only", w -> w.requests >= MEASUREMENTS);
 
     assertThat(t.requests).isEqualTo(MEASUREMENTS);
     assertThat(t.errors).isEqualTo(MEASUREMENT_ERRORS);
@@ -179,7 +180,7 @@ class ServiceWindowsPipelineIT {
 
   @Test
   void metricsWinOverSpansWhenAServiceSendsBoth() {
-    Totals t = awaitTotals("both", MEASUREMENTS);
+    Totals t = awaitTotals("both", w -> w.requests >= MEASUREMENTS && w.spans >= BOTH_SPANS);
 
     assertThat(t.requests).isEqualTo(MEASUREMENTS);
     assertThat(t.errors).isEqualTo(MEASUREMENT_ERRORS);
@@ -304,8 +305,11 @@ class ServiceWindowsPipelineIT {
     final LatencySketch sketch = new LatencySketch();
   }
 
-  /** Waits until the service's windows hold {@code expected} requests, then a little longer. */
-  private static Totals awaitTotals(String service, long expected) {
+  /**
+   * Waits until the service's windows hold everything it was sent ({@code arrived}): spans and logs
+   * sent after the metrics may land in a window that closes later.
+   */
+  private static Totals awaitTotals(String service, Predicate<Totals> arrived) {
     Totals[] last = new Totals[1];
     await()
         .atMost(Duration.ofSeconds(90))
@@ -313,7 +317,7 @@ class ServiceWindowsPipelineIT {
         .until(
             () -> {
               last[0] = totals(service);
-              return last[0].requests >= expected;
+              return arrived.test(last[0]);
             });
     return last[0];
   }
@@ -343,28 +347,11 @@ class ServiceWindowsPipelineIT {
   }
 
   private static List<ServiceWindow> windows() {
-    Map<String, Object> props = new HashMap<>();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<ServiceWindow> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      var partitions =
-          consumer.partitionsFor(Topics.DEFAULT.serviceWindows()).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          SignalSchemas.assertValid("service-windows.v1", r.value());
-          out.add(SignalJson.read(r.value(), ServiceWindow.class));
-        }
-      }
-    }
-    return out;
+    return SignalRecords.readAll(
+        kafka.bootstrapServers(),
+        Topics.DEFAULT.serviceWindows(),
+        "service-windows.v1",
+        ServiceWindow.class);
   }
 
   // --- exact answers ---
