@@ -209,10 +209,24 @@ public final class ConfigLoader {
 
   /** A server TLS section ({@code ingest.tls}, {@code admin.tls}); null when absent or invalid. */
   private static Tls tls(Node t) {
+    return serverTls(t, ClientAuth.class, ClientAuth.NONE, Tls::new);
+  }
+
+  /** Builds a server TLS setting from its four keys. */
+  interface TlsFactory<A, T> {
+    T create(Path certFile, Path keyFile, Path clientCaFile, A clientAuth);
+  }
+
+  /**
+   * A server TLS section in any stage's shape (certFile, keyFile, clientCaFile, clientAuth); null
+   * when absent or invalid, with every problem reported at the section's path.
+   */
+  static <A extends Enum<A>, T> T serverTls(
+      Node t, Class<A> clientAuthType, A noClientAuth, TlsFactory<A, T> factory) {
     Path cert = t.file("certFile");
     Path key = t.file("keyFile");
     Path clientCa = t.file("clientCaFile");
-    ClientAuth clientAuth = t.choice("clientAuth", ClientAuth.NONE, ClientAuth.class);
+    A clientAuth = t.choice("clientAuth", noClientAuth, clientAuthType);
     if (!t.present()) {
       return null;
     }
@@ -225,7 +239,7 @@ public final class ConfigLoader {
     if (cert == null || key == null) {
       return null;
     }
-    return build(t, () -> new Tls(cert, key, clientCa, clientAuth), null);
+    return build(t, () -> factory.create(cert, key, clientCa, clientAuth), null);
   }
 
   private static Limits limits(Node l) {

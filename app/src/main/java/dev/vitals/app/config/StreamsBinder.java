@@ -104,23 +104,7 @@ final class StreamsBinder {
   }
 
   private static QueryTls tls(Node t) {
-    Path cert = t.file("certFile");
-    Path key = t.file("keyFile");
-    Path clientCa = t.file("clientCaFile");
-    QueryTls.ClientAuth clientAuth =
-        t.choice("clientAuth", QueryTls.ClientAuth.NONE, QueryTls.ClientAuth.class);
-    if (!t.present()) {
-      return null;
-    }
-    if (cert == null) {
-      t.error("certFile", "missing (expected the server certificate chain, PEM)");
-    }
-    if (key == null) {
-      t.error("keyFile", "missing (expected the server private key, PKCS#8 PEM)");
-    }
-    if (cert == null || key == null) {
-      return null;
-    }
-    return ConfigLoader.build(t, () -> new QueryTls(cert, key, clientCa, clientAuth), null);
+    return ConfigLoader.serverTls(
+        t, QueryTls.ClientAuth.class, QueryTls.ClientAuth.NONE, QueryTls::new);
   }
 }
