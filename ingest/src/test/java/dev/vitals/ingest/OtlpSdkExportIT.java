@@ -54,7 +54,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -92,15 +91,10 @@ class OtlpSdkExportIT {
     kafka = KafkaTestCluster.start();
     // Topics exist before the first export, so no first request waits on auto-creation, times
     // out, and is retried by the SDK (which would duplicate it).
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(Signal.values()).stream()
-                  .map(s -> new NewTopic(Topics.DEFAULT.raw(s), 3, (short) 1))
-                  .toList())
-          .all()
-          .get(60, TimeUnit.SECONDS);
-    }
+    kafka.createTopics(
+        List.of(Signal.values()).stream()
+            .map(s -> new NewTopic(Topics.DEFAULT.raw(s), 3, (short) 1))
+            .toList());
     ingest =
         IngestServer.start(
             IngestSettings.defaults()

@@ -2,10 +2,14 @@ package dev.vitals.schemas.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -58,6 +62,39 @@ public final class KafkaTestCluster implements AutoCloseable {
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrapServers());
     return props;
+  }
+
+  /**
+   * Creates topics and returns once the broker leads every partition. A producer writing at once to
+   * a partition whose leader is still being elected can get NOT_LEADER_OR_FOLLOWER and then, on its
+   * retry, OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout gives the record up.
+   */
+  public void createTopics(Collection<NewTopic> topics) throws Exception {
+    List<String> names = topics.stream().map(NewTopic::name).toList();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+      admin.createTopics(topics).all().get();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        Map<String, TopicDescription> described = Map.of();
+        try {
+          described = admin.describeTopics(names).allTopicNames().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          // Not yet known to the broker: ask again.
+        }
+        boolean led =
+            described.size() == names.size()
+                && described.values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (led) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topics have no leader after 30 s: " + names);
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   /**

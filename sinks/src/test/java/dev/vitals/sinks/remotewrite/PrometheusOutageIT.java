@@ -65,15 +65,12 @@ class PrometheusOutageIT {
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
       List<String> sources = List.of(topics.serviceWindows(), topics.slo(), topics.health());
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(sources.get(0), 3, (short) 1),
-                  new NewTopic(sources.get(1), 3, (short) 1),
-                  new NewTopic(sources.get(2), 3, (short) 1),
-                  new NewTopic(topics.deadLetter(), 1, (short) 1)))
-          .all()
-          .get();
+      kafka.createTopics(
+          List.of(
+              new NewTopic(sources.get(0), 3, (short) 1),
+              new NewTopic(sources.get(1), 3, (short) 1),
+              new NewTopic(sources.get(2), 3, (short) 1),
+              new NewTopic(topics.deadLetter(), 1, (short) 1)));
       PrometheusRegistry registry = new PrometheusRegistry();
       SinkSettings settings =
           new SinkSettings(

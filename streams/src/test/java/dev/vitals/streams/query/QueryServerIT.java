@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,11 +64,9 @@ class QueryServerIT {
   @BeforeAll
   static void startTwoInstances(@TempDir Path dir) throws Exception {
     cluster = KafkaTestCluster.start();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-      List<NewTopic> topics = new ArrayList<>();
-      TOPICS.values().forEach(t -> topics.add(new NewTopic(t, PARTITIONS, (short) 1)));
-      admin.createTopics(topics).all().get();
-    }
+    List<NewTopic> topics = new ArrayList<>();
+    TOPICS.values().forEach(t -> topics.add(new NewTopic(t, PARTITIONS, (short) 1)));
+    cluster.createTopics(topics);
     for (String name : List.of("a", "b")) {
       instances.add(startInstance(dir.resolve(name)));
     }
