@@ -69,13 +69,13 @@ final class StreamsReport {
             + " difference (RocksDB's memtables and block cache are off-heap).");
     for (KindResult r : results) {
       lines.add("");
-      lines.addAll(kind(r));
+      lines.addAll(kind(r, services));
     }
     lines.add("");
     return String.join("\n", lines);
   }
 
-  private static List<String> kind(KindResult r) {
+  private static List<String> kind(KindResult r, int services) {
     List<String> lines = new ArrayList<>();
     String name = r.kind().name().toLowerCase(java.util.Locale.ROOT);
     lines.add("### " + name + " histograms");
@@ -141,23 +141,23 @@ final class StreamsReport {
             100 * windowsMedian * windowsCpu / 1e6,
             100 * passMedian * passCpu / 1e6));
     lines.add("");
-    lines.addAll(state(r));
+    lines.addAll(state(r, (long) services * StreamsInput.SERIES_PER_SERVICE));
     return lines;
   }
 
-  private static List<String> state(KindResult r) {
+  private static List<String> state(KindResult r, long series) {
     State s = r.state();
     List<String> lines = new ArrayList<>();
     lines.add("State and memory after the last windows round:");
     lines.add("");
     lines.add("| store | entries | key + value bytes | bytes per entry | changelog on broker |");
     lines.add("|---|---|---|---|---|");
-    long series = 0;
+    long seriesEntries = 0;
     long seriesBytes = 0;
     long accBytes = 0;
     for (StoreSize st : s.stores()) {
       if (st.store().equals("windows-series")) {
-        series = st.entries();
+        seriesEntries = st.entries();
         seriesBytes = st.bytes();
       }
       if (st.store().equals("windows-accumulators")) {
@@ -180,8 +180,8 @@ final class StreamsReport {
     lines.add(
         format(
             "| **bytes per active series** (delta conversion: `windows-series` key + value ÷"
-                + " series) | **%,d B** (%,d series) |",
-            series == 0 ? 0 : seriesBytes / series, series));
+                + " series) | **%,d B** (%,d series in %,d entries: one per service and metric) |",
+            series == 0 ? 0 : seriesBytes / series, series, seriesEntries));
     long windows = s.serviceWindows();
     lines.add(
         format(

@@ -6,7 +6,7 @@ package dev.vitals.streams.window;
  * difference; a new start time or a count that went down is a reset; a first point counts from zero
  * only when its start is known and recent, or its process was already seen.
  *
- * <p>Pure logic over a compact binary state, so that the processor only stores bytes.
+ * <p>Pure logic: the processor keeps the states (see {@link SeriesGroup}).
  */
 final class CumulativeToDelta {
 
@@ -24,9 +24,12 @@ final class CumulativeToDelta {
    * @param delta the buckets to count when {@code outcome == DELTA}
    * @param state the new state to store (null for DUPLICATE: keep the old one)
    */
-  record Result(Outcome outcome, HistogramBuckets delta, byte[] state) {}
+  record Result(Outcome outcome, HistogramBuckets delta, State state) {}
 
-  /** The stored state of a stream: its previous point. */
+  /**
+   * The state of a stream: its previous point. Kept in a {@link SeriesGroup}; {@link #decode} reads
+   * the entry of one stream that versions before groups stored.
+   */
   record State(long startNanos, long timeNanos, HistogramBuckets buckets) {
 
     byte[] encode() {
@@ -55,7 +58,7 @@ final class CumulativeToDelta {
    *     (a series new within a process already tracked)
    */
   Result convert(
-      byte[] previous,
+      State previous,
       long startNanos,
       long timeNanos,
       HistogramBuckets value,
@@ -64,14 +67,14 @@ final class CumulativeToDelta {
     if (previous == null) {
       return first(next, processSeen);
     }
-    State prev = State.decode(previous);
+    State prev = previous;
     if (timeNanos <= prev.timeNanos()) {
       return new Result(Outcome.DUPLICATE, null, null);
     }
     if (startNanos == prev.startNanos()) {
       HistogramBuckets delta = value.minus(prev.buckets());
       if (delta != null) {
-        return new Result(Outcome.DELTA, delta, next.encode());
+        return new Result(Outcome.DELTA, delta, next);
       }
     }
     return reset(next, prev);
@@ -82,20 +85,20 @@ final class CumulativeToDelta {
     long time = next.timeNanos();
     boolean knownStart = start != 0 && start < time;
     if (knownStart && (time - start <= firstPointMaxAgeNanos || processSeen)) {
-      return new Result(Outcome.DELTA, next.buckets(), next.encode());
+      return new Result(Outcome.DELTA, next.buckets(), next);
     }
-    return new Result(Outcome.BASELINE, null, next.encode());
+    return new Result(Outcome.BASELINE, null, next);
   }
 
   private static Result reset(State next, State prev) {
     long start = next.startNanos();
     if (start != 0 && start < next.timeNanos() && start >= prev.timeNanos()) {
-      return new Result(Outcome.DELTA, next.buckets(), next.encode());
+      return new Result(Outcome.DELTA, next.buckets(), next);
     }
-    return new Result(Outcome.BASELINE, null, next.encode());
+    return new Result(Outcome.BASELINE, null, next);
   }
 
-  /** The event time (nanoseconds) of a stored state, for expiry. */
+  /** The event time (nanoseconds) of a stream's stored state, for expiry. */
   static long timeOf(byte[] state) {
     return new BinaryReader(state).getLongAt8();
   }

@@ -62,8 +62,9 @@ final class MetricsReader {
             metric.getHistogram().getAggregationTemporality()
                 == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
         id.number(1);
+        SeriesGroup group = cumulative ? batch.seriesGroup(id.toBytes()) : null;
         for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
-          explicit(p, cumulative, factor, id);
+          explicit(p, group, factor, id);
         }
         break;
       case EXPONENTIAL_HISTOGRAM:
@@ -71,9 +72,10 @@ final class MetricsReader {
             metric.getExponentialHistogram().getAggregationTemporality()
                 == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
         id.number(2);
+        SeriesGroup groupExp = cumulativeExp ? batch.seriesGroup(id.toBytes()) : null;
         for (ExponentialHistogramDataPoint p :
             metric.getExponentialHistogram().getDataPointsList()) {
-          exponential(p, cumulativeExp, factor, id);
+          exponential(p, groupExp, factor, id);
         }
         break;
       default:
@@ -81,8 +83,9 @@ final class MetricsReader {
     }
   }
 
-  private void explicit(
-      HistogramDataPoint p, boolean cumulative, double factor, StreamIdentity id) {
+  /** A point of an explicit histogram; {@code group} holds the states when it is cumulative. */
+  private void explicit(HistogramDataPoint p, SeriesGroup group, double factor, StreamIdentity id) {
+    boolean cumulative = group != null;
     if ((p.getFlags() & NO_RECORDED_VALUE) != 0) {
       return;
     }
@@ -111,7 +114,7 @@ final class MetricsReader {
         p.getAttributesList(),
         p.getExemplarsList(),
         buckets,
-        cumulative,
+        group,
         factor,
         min,
         max,
@@ -119,7 +122,7 @@ final class MetricsReader {
   }
 
   private void exponential(
-      ExponentialHistogramDataPoint p, boolean cumulative, double factor, StreamIdentity id) {
+      ExponentialHistogramDataPoint p, SeriesGroup group, double factor, StreamIdentity id) {
     if ((p.getFlags() & NO_RECORDED_VALUE) != 0) {
       return;
     }
@@ -140,7 +143,7 @@ final class MetricsReader {
         p.getAttributesList(),
         p.getExemplarsList(),
         buckets,
-        cumulative,
+        group,
         factor,
         Double.NaN,
         Double.NaN,
@@ -153,7 +156,7 @@ final class MetricsReader {
       List<KeyValue> attributes,
       List<Exemplar> exemplars,
       HistogramBuckets buckets,
-      boolean cumulative,
+      SeriesGroup group,
       double factor,
       double min,
       double max,
@@ -162,8 +165,8 @@ final class MetricsReader {
     String operation = Semconv.operation(attributes);
     boolean failed = Semconv.failed(attributes);
     HistogramBuckets delta = buckets;
-    if (cumulative) {
-      delta = convert(start, time, attributes, buckets, metricId, eventMs);
+    if (group != null) {
+      delta = convert(group, start, time, attributes, buckets, metricId, eventMs);
       if (delta == NOT_COUNTED) {
         return;
       }
@@ -190,6 +193,7 @@ final class MetricsReader {
 
   /** The delta of a cumulative point; null for a baseline; NOT_COUNTED when dropped. */
   private HistogramBuckets convert(
+      SeriesGroup group,
       long start,
       long time,
       List<KeyValue> attributes,
@@ -197,8 +201,12 @@ final class MetricsReader {
       StreamIdentity metricId,
       long eventMs) {
     long resource = resourceHash;
-    byte[] identity = new StreamIdentity(metricId).attributes(attributes).toBytes();
-    byte[] previous = batch.seriesState(identity);
+    StreamIdentity identity = new StreamIdentity(metricId).attributes(attributes);
+    SeriesGroup.Id id = identity.id();
+    CumulativeToDelta.State previous = group.get(id);
+    if (previous == null) {
+      previous = batch.legacySeriesState(identity.toBytes());
+    }
     if (previous == null && !batch.admitSeries(eventMs)) {
       return NOT_COUNTED;
     }
@@ -211,7 +219,7 @@ final class MetricsReader {
       batch.drop(WindowMetrics.DropReason.DUPLICATE);
       return NOT_COUNTED;
     }
-    batch.putSeries(identity, r.state());
+    group.put(id, r.state());
     return r.outcome() == CumulativeToDelta.Outcome.DELTA ? r.delta() : null;
   }
 

@@ -29,10 +29,16 @@ final class RecordBatch {
   private ServiceState state;
   private boolean newService;
 
-  private final Map<ByteBuffer, WindowAccumulator> accumulators = new HashMap<>();
+  /** Staged accumulators by window start and operation (null: the service level). */
+  private final Map<WindowSlot, Staged> accumulators = new HashMap<>();
+
   private final Set<ByteBuffer> pending = new HashSet<>();
-  private final Map<ByteBuffer, byte[]> series = new HashMap<>();
+  private final Map<ByteBuffer, SeriesGroup> seriesGroups = new HashMap<>();
+  private final Set<ByteBuffer> legacySeries = new HashSet<>();
   private final Map<ByteBuffer, Long> processes = new HashMap<>();
+  private long lastProcessHash;
+  private long lastProcessStart;
+  private long lastProcessEventMs = Long.MIN_VALUE;
   private long maxEventMs = EventClock.UNSET;
   private long minWindowStartMs = Long.MAX_VALUE;
   private long lateCorrected;
@@ -120,11 +126,42 @@ final class RecordBatch {
     dropped[reason.ordinal()]++;
   }
 
-  /** The stored state of a cumulative stream, or null for a new one. */
-  byte[] seriesState(byte[] identity) {
+  /**
+   * The cumulative-to-delta states of one metric of this service (one resource, scope, name, unit
+   * and type), read once per record and written back by {@link #commit}.
+   */
+  SeriesGroup seriesGroup(byte[] metricIdentity) {
+    ByteBuffer key = ByteBuffer.wrap(StoreKeys.seriesGroup(serviceBytes, metricIdentity));
+    SeriesGroup group = seriesGroups.get(key);
+    if (group == null) {
+      byte[] stored = stores.series.get(key.array());
+      group = new SeriesGroup();
+      if (stored != null) {
+        try {
+          group = SeriesGroup.decode(stored);
+        } catch (RuntimeException e) {
+          // Written by a newer version, or damaged: its streams start again as new ones (the
+          // first-point rule of CumulativeToDelta) instead of every record of the metric failing.
+          drop(WindowMetrics.DropReason.UNREADABLE_STATE);
+        }
+      }
+      seriesGroups.put(key, group);
+    }
+    return group;
+  }
+
+  /**
+   * The state of a stream as versions before {@link SeriesGroup} stored it, one entry per stream,
+   * or null. A stream found there moves into its group: the old entry is deleted on commit.
+   */
+  CumulativeToDelta.State legacySeriesState(byte[] identity) {
     ByteBuffer key = ByteBuffer.wrap(StoreKeys.underService(serviceBytes, identity));
-    byte[] staged = series.get(key);
-    return staged != null ? staged : stores.series.get(key.array());
+    byte[] stored = stores.series.get(key.array());
+    if (stored == null) {
+      return null;
+    }
+    legacySeries.add(key);
+    return CumulativeToDelta.State.decode(stored);
   }
 
   /** Whether a new series fits in the service's budget; it is then counted. */
@@ -139,17 +176,21 @@ final class RecordBatch {
     return true;
   }
 
-  void putSeries(byte[] identity, byte[] value) {
-    series.put(ByteBuffer.wrap(StoreKeys.underService(serviceBytes, identity)), value);
-  }
-
   /** Whether an earlier record carried this resource with this start time. */
   boolean processSeen(long resourceHash, long startNanos) {
     return stores.processes.get(processKey(resourceHash, startNanos).array()) != null;
   }
 
   void noteProcess(long resourceHash, long startNanos, long eventMs) {
-    processes.merge(processKey(resourceHash, startNanos), eventMs, Math::max);
+    // The points of a record nearly always share their process: skip the repeats.
+    if (resourceHash == lastProcessHash
+        && startNanos == lastProcessStart
+        && eventMs <= lastProcessEventMs) {
+      return;
+    }
+    lastProcessEventMs = processes.merge(processKey(resourceHash, startNanos), eventMs, Math::max);
+    lastProcessHash = resourceHash;
+    lastProcessStart = startNanos;
   }
 
   private ByteBuffer processKey(long resourceHash, long startNanos) {
@@ -166,30 +207,44 @@ final class RecordBatch {
   }
 
   private WindowAccumulator accumulator(long start, String operation, boolean closed) {
-    ByteBuffer key = ByteBuffer.wrap(StoreKeys.accumulator(start, serviceBytes, operation));
-    WindowAccumulator acc = accumulators.get(key);
-    if (acc == null) {
-      byte[] stored = stores.accumulators.get(key.array());
-      acc = stored == null ? new WindowAccumulator() : WindowAccumulator.decode(stored);
+    WindowSlot slot = new WindowSlot(start, operation);
+    Staged staged = accumulators.get(slot);
+    if (staged == null) {
+      byte[] key = StoreKeys.accumulator(start, serviceBytes, operation);
+      byte[] stored = stores.accumulators.get(key);
+      WindowAccumulator acc =
+          stored == null ? new WindowAccumulator() : WindowAccumulator.decode(stored);
       acc.silent = false;
-      accumulators.put(key, acc);
+      staged = new Staged(key, acc);
+      accumulators.put(slot, staged);
     }
     if (closed) {
-      pending.add(key);
+      pending.add(ByteBuffer.wrap(staged.key));
     }
-    return acc;
+    return staged.acc;
   }
+
+  /** A window of this record's service: its start, and its operation or null. */
+  private record WindowSlot(long start, String operation) {}
+
+  /** An accumulator read for this record, with its store key. */
+  private record Staged(byte[] key, WindowAccumulator acc) {}
 
   /** Writes everything staged; then moves the clock. */
   void commit(long wallMs) {
-    for (Map.Entry<ByteBuffer, WindowAccumulator> e : accumulators.entrySet()) {
-      stores.accumulators.put(e.getKey().array(), e.getValue().encode());
+    for (Staged staged : accumulators.values()) {
+      stores.accumulators.put(staged.key, staged.acc.encode());
     }
     for (ByteBuffer key : pending) {
       stores.pending.put(key.array(), new byte[0]);
     }
-    for (Map.Entry<ByteBuffer, byte[]> e : series.entrySet()) {
-      stores.series.put(e.getKey().array(), e.getValue());
+    for (Map.Entry<ByteBuffer, SeriesGroup> e : seriesGroups.entrySet()) {
+      if (e.getValue().changed()) {
+        stores.series.put(e.getKey().array(), e.getValue().encode());
+      }
+    }
+    for (ByteBuffer key : legacySeries) {
+      stores.series.delete(key.array());
     }
     for (Map.Entry<ByteBuffer, Long> e : processes.entrySet()) {
       stores.processes.put(e.getKey().array(), new BinaryWriter(8).putLong(e.getValue()).toBytes());

@@ -52,11 +52,14 @@ final class StateExpiry {
     }
   }
 
-  /** Deletes up to SWEEP_BATCH idle entries of a store after {@code cursor}; the next cursor. */
+  /**
+   * Deletes up to SWEEP_BATCH idle entries of a store after {@code cursor}; the next cursor. In the
+   * series store, forgets the idle streams of each group, and deletes a group left empty.
+   */
   private byte[] sweep(
       KeyValueStore<byte[], byte[]> store, byte[] cursor, long now, boolean series) {
     long cutoffMs = now - settings.forgetAfter().toMillis();
-    List<byte[]> expired = new ArrayList<>();
+    List<KeyValue<byte[], byte[]>> expired = new ArrayList<>();
     byte[] last = null;
     int seen = 0;
     try (KeyValueIterator<byte[], byte[]> it = store.range(cursor, null)) {
@@ -64,29 +67,57 @@ final class StateExpiry {
         KeyValue<byte[], byte[]> e = it.next();
         seen++;
         last = e.key;
-        long lastSeenMs =
-            series
-                ? CumulativeToDelta.timeOf(e.value) / 1_000_000
-                : new BinaryReader(e.value).getLong();
+        long lastSeenMs;
+        if (!series) {
+          lastSeenMs = new BinaryReader(e.value).getLong();
+        } else if (StoreKeys.isSeriesGroup(e.key)) {
+          lastSeenMs = SeriesGroup.oldestTimeOf(e.value) / 1_000_000;
+        } else {
+          lastSeenMs = CumulativeToDelta.timeOf(e.value) / 1_000_000;
+        }
         if (lastSeenMs < cutoffMs) {
-          expired.add(e.key);
+          expired.add(e);
         }
       }
     }
-    for (byte[] k : expired) {
-      store.delete(k);
-      if (series) {
-        uncountSeries(StoreKeys.serviceOf(k));
+    for (KeyValue<byte[], byte[]> e : expired) {
+      if (!series) {
+        store.delete(e.key);
+      } else if (StoreKeys.isSeriesGroup(e.key)) {
+        expireGroup(e.key, e.value, cutoffMs);
+      } else {
+        store.delete(e.key);
+        uncountSeries(StoreKeys.serviceOf(e.key), 1);
       }
     }
     return seen < SWEEP_BATCH || last == null ? null : successor(last);
   }
 
-  private void uncountSeries(byte[] service) {
+  private void expireGroup(byte[] key, byte[] value, long cutoffMs) {
+    SeriesGroup group;
+    try {
+      group = SeriesGroup.decode(value);
+    } catch (RuntimeException e) {
+      stores.series.delete(key);
+      return;
+    }
+    int removed = group.expire(cutoffMs * 1_000_000);
+    if (group.size() == 0) {
+      stores.series.delete(key);
+    } else {
+      stores.series.put(key, group.encode());
+    }
+    uncountSeries(StoreKeys.serviceOf(key), removed);
+  }
+
+  private void uncountSeries(byte[] service, int n) {
+    if (n == 0) {
+      return;
+    }
     byte[] stored = stores.services.get(service);
     if (stored != null) {
       ServiceState state = ServiceState.decode(stored);
-      state.seriesCount = Math.max(0, state.seriesCount - 1);
+      state.seriesCount = Math.max(0, state.seriesCount - n);
       stores.services.put(service, state.encode());
     }
   }

@@ -54,6 +54,23 @@ final class StoreKeys {
     return out;
   }
 
+  /** The first byte of a {@link SeriesGroup}'s key suffix, before the metric's 128-bit identity. */
+  static final byte SERIES_GROUP = 'g';
+
+  /** The key of a {@link SeriesGroup}: under the service, {@link #SERIES_GROUP} and 16 bytes. */
+  static byte[] seriesGroup(byte[] service, byte[] metricIdentity) {
+    byte[] suffix = new byte[1 + metricIdentity.length];
+    suffix[0] = SERIES_GROUP;
+    System.arraycopy(metricIdentity, 0, suffix, 1, metricIdentity.length);
+    return underService(service, suffix);
+  }
+
+  /** Whether a key of the series store is a group's (not one stream's, as older versions wrote). */
+  static boolean isSeriesGroup(byte[] key) {
+    int service = serviceOf(key).length;
+    return key.length == service + 1 + 17 && key[service + 1] == SERIES_GROUP;
+  }
+
   /** The service part of a key made by {@link #underService}. */
   static byte[] serviceOf(byte[] key) {
     int zero = 0;

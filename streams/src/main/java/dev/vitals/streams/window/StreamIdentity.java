@@ -1,5 +1,6 @@
 package dev.vitals.streams.window;
 
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,8 +12,9 @@ import java.util.List;
  */
 final class StreamIdentity {
 
-  private static final long SEED_A = 0x9E3779B97F4A7C15L;
-  private static final long SEED_B = 0xC2B2AE3D27D4EB4FL;
+  static final long SEED_A = 0x9E3779B97F4A7C15L;
+  static final long SEED_B = 0xC2B2AE3D27D4EB4FL;
+  private static final long PRIME = 0x100000001B3L;
 
   private long a;
   private long b;
@@ -27,10 +29,11 @@ final class StreamIdentity {
   StreamIdentity attributes(List<KeyValue> attributes) {
     long sumA = 0;
     long sumB = 0;
+    long[] h = new long[2];
     for (KeyValue kv : attributes) {
-      byte[] bytes = kv.toByteArray();
-      sumA += hash(bytes, SEED_A);
-      sumB += hash(bytes, SEED_B);
+      attributeHashes(kv, h);
+      sumA += h[0];
+      sumB += h[1];
     }
     return mix(sumA, sumB);
   }
@@ -49,6 +52,10 @@ final class StreamIdentity {
     return a;
   }
 
+  SeriesGroup.Id id() {
+    return new SeriesGroup.Id(a, b);
+  }
+
   byte[] toBytes() {
     return new BinaryWriter(16).putLong(a).putLong(b).toBytes();
   }
@@ -59,12 +66,118 @@ final class StreamIdentity {
     return this;
   }
 
-  private static long hash(byte[] bytes, long seed) {
+  static long hash(byte[] bytes, long seed) {
     long h = seed ^ bytes.length;
     for (byte v : bytes) {
-      h = (h ^ (v & 0xFF)) * 0x100000001B3L;
+      h = (h ^ (v & 0xFF)) * PRIME;
     }
     return fmix(h);
+  }
+
+  /**
+   * Both seeds' {@code hash(kv.toByteArray(), seed)} into {@code out}, without serializing the
+   * common attributes: an ASCII key with an ASCII string or an integer value is hashed from the
+   * bytes protobuf would write for it (the key field, then the value message with its one field).
+   * Anything else is serialized.
+   */
+  static void attributeHashes(KeyValue kv, long[] out) {
+    String key = kv.getKey();
+    if (key.isEmpty() || !kv.hasValue() || hasUnknownFields(kv)) {
+      serializedHashes(kv, out);
+      return;
+    }
+    AnyValue value = kv.getValue();
+    String text = null;
+    long number = 0;
+    int valueLength;
+    switch (value.getValueCase()) {
+      case STRING_VALUE:
+        text = value.getStringValue();
+        valueLength = 1 + varintSize(text.length()) + text.length();
+        break;
+      case INT_VALUE:
+        number = value.getIntValue();
+        valueLength = 1 + varintSize(number);
+        break;
+      default:
+        serializedHashes(kv, out);
+        return;
+    }
+    int length = 1 + varintSize(key.length()) + key.length() + 1 + varintSize(valueLength);
+    length += valueLength;
+    Fnv h = new Fnv(SEED_A ^ length, SEED_B ^ length);
+    h.add(0x0A).varint(key.length()).ascii(key);
+    h.add(0x12).varint(valueLength);
+    if (text != null) {
+      h.add(0x0A).varint(text.length()).ascii(text);
+    } else {
+      h.add(0x18).varint(number);
+    }
+    if (h.nonAscii) {
+      // A character that UTF-8 writes as several bytes: hash the real bytes.
+      serializedHashes(kv, out);
+      return;
+    }
+    out[0] = fmix(h.a);
+    out[1] = fmix(h.b);
+  }
+
+  private static void serializedHashes(KeyValue kv, long[] out) {
+    byte[] bytes = kv.toByteArray();
+    out[0] = hash(bytes, SEED_A);
+    out[1] = hash(bytes, SEED_B);
+  }
+
+  /** FNV-1a over the same bytes from two seeds at once. */
+  private static final class Fnv {
+    long a;
+    long b;
+    boolean nonAscii;
+
+    Fnv(long a, long b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    Fnv add(int v) {
+      a = (a ^ v) * PRIME;
+      b = (b ^ v) * PRIME;
+      return this;
+    }
+
+    Fnv ascii(String s) {
+      int seen = 0;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        seen |= c;
+        a = (a ^ c) * PRIME;
+        b = (b ^ c) * PRIME;
+      }
+      nonAscii |= seen >= 0x80;
+      return this;
+    }
+
+    Fnv varint(long v) {
+      while ((v & ~0x7FL) != 0) {
+        add((int) ((v & 0x7F) | 0x80));
+        v >>>= 7;
+      }
+      return add((int) v);
+    }
+  }
+
+  private static boolean hasUnknownFields(KeyValue kv) {
+    return kv.getUnknownFields().getSerializedSize() != 0
+        || kv.getValue().getUnknownFields().getSerializedSize() != 0;
+  }
+
+  private static int varintSize(long v) {
+    int n = 1;
+    while ((v & ~0x7FL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
   }
 
   private static long fmix(long k) {

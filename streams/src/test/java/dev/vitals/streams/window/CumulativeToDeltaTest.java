@@ -114,15 +114,16 @@ class CumulativeToDeltaTest {
   }
 
   @Test
-  void stateSurvivesItsEncoding() {
+  void aStateInTheOneStreamEntryOfEarlierVersionsIsRead() {
     Exponential value = new Exponential(5, 0.001, 2, -3, new long[] {1, 0, 7});
     Result r = c2d.convert(null, 100 * S, 101 * S, value, false);
+    byte[] legacy = r.state().encode();
 
-    CumulativeToDelta.State state = CumulativeToDelta.State.decode(r.state());
+    CumulativeToDelta.State state = CumulativeToDelta.State.decode(legacy);
 
     assertThat(state.startNanos()).isEqualTo(100 * S);
     assertThat(state.timeNanos()).isEqualTo(101 * S);
-    assertThat(CumulativeToDelta.timeOf(r.state())).isEqualTo(101 * S);
+    assertThat(CumulativeToDelta.timeOf(legacy)).isEqualTo(101 * S);
     assertThat(state.buckets()).usingRecursiveComparison().isEqualTo(value);
   }
 }

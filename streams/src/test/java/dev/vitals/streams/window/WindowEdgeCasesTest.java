@@ -17,11 +17,15 @@ import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,6 +161,70 @@ class WindowEdgeCasesTest {
         .isEqualTo(1);
     assertThat(harness.metric("vitals_streams_cardinality_overflow_total{budget=\"series\"}"))
         .isEqualTo(1);
+  }
+
+  @Test
+  void aSeriesIdleLongerThanForgetAfterLeavesTheBudgetWhileItsServiceGoesOn() {
+    start(WindowSettings.builder().maxSeriesPerService(1).forgetAfter(ofMinutes(5)).build());
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", 0, 10, 3)));
+    for (int minute = 1; minute <= 7; minute++) {
+      sendSpans("api", serverSpan("/s", at(ofMinutes(minute)), 0.1, false));
+      harness.advance(ofMinutes(1));
+    }
+    harness.windows();
+
+    long b = 7 * 60 + 20;
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/b", b - 5, b, 4)));
+    harness.advance(ofSeconds(61));
+
+    ServiceWindow w =
+        of(harness.windows(), "api", "/b").stream()
+            .filter(x -> x.windowStart().equals(Instant.ofEpochMilli(T0_MS + 7 * 60_000)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(w.requests()).isEqualTo(4);
+    assertThat(harness.metric("vitals_streams_dropped_records_total{reason=\"series_budget\"}"))
+        .isZero();
+  }
+
+  @Test
+  void aSeriesStoredOneEntryPerStreamByAnEarlierVersionGoesOnFromItsStateIntoItsGroup() {
+    start(WindowSettings.DEFAULTS);
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 10, 3)));
+    KeyValueStore<byte[], byte[]> series = harness.driver.getKeyValueStore(WindowStores.SERIES);
+    byte[] service = "acme//api".getBytes(StandardCharsets.UTF_8);
+    List<byte[]> groups = new ArrayList<>();
+    try (KeyValueIterator<byte[], byte[]> it = series.all()) {
+      it.forEachRemaining(e -> groups.add(e.key));
+    }
+    assertThat(groups).hasSize(1);
+    SeriesGroup group = SeriesGroup.decode(series.get(groups.get(0)));
+    SeriesGroup.Id id = group.ids().iterator().next();
+    byte[] legacyKey =
+        StoreKeys.underService(
+            service, new BinaryWriter(16).putLong(id.a()).putLong(id.b()).toBytes());
+    // What an earlier version stored: the stream's state alone, under the stream's identity.
+    series.delete(groups.get(0));
+    series.put(legacyKey, group.get(id).encode());
+
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 20, 8)));
+    harness.advance(ofSeconds(61));
+
+    assertThat(at0(harness.windows(), "api", "/a").requests()).isEqualTo(3 + 5);
+    assertThat(series.get(legacyKey)).isNull();
+    assertThat(SeriesGroup.decode(series.get(groups.get(0))).get(id).timeNanos())
+        .isEqualTo(at(ofSeconds(20)) * 1_000_000);
+  }
+
+  /** A cumulative point of route {@code route}: {@code count} requests since {@code start}. */
+  private static Metric route(String route, long startSeconds, long timeSeconds, long count) {
+    return Otlp.explicit(
+        true,
+        at(ofSeconds(startSeconds)),
+        at(ofSeconds(timeSeconds)),
+        new double[] {1},
+        new long[] {count, 0},
+        Otlp.str("http.route", route));
   }
 
   @Test
