@@ -126,6 +126,21 @@ interface HistogramBuckets {
         return null;
       }
       Exponential prev = (Exponential) earlier;
+      if (prev.scale == scale && prev.offset == offset && prev.counts.length == counts.length) {
+        // The common case: the same buckets as the previous point.
+        long zero = zeroCount - prev.zeroCount;
+        if (zero < 0) {
+          return null;
+        }
+        long[] diff = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+          diff[i] = counts[i] - prev.counts[i];
+          if (diff[i] < 0) {
+            return null;
+          }
+        }
+        return new Exponential(scale, zeroThreshold, zero, offset, diff);
+      }
       int target = Math.min(scale, prev.scale);
       Exponential a = downscaleTo(target);
       Exponential b = prev.downscaleTo(target);

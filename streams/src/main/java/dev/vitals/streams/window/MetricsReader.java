@@ -126,17 +126,14 @@ final class MetricsReader {
     if ((p.getFlags() & NO_RECORDED_VALUE) != 0) {
       return;
     }
-    long[] counts = new long[p.getPositive().getBucketCountsCount()];
+    ExponentialHistogramDataPoint.Buckets positive = p.getPositive();
+    long[] counts = new long[positive.getBucketCountsCount()];
     for (int i = 0; i < counts.length; i++) {
-      counts[i] = p.getPositive().getBucketCounts(i);
+      counts[i] = positive.getBucketCounts(i);
     }
     HistogramBuckets.Exponential buckets =
         new HistogramBuckets.Exponential(
-            p.getScale(),
-            p.getZeroThreshold(),
-            p.getZeroCount(),
-            p.getPositive().getOffset(),
-            counts);
+            p.getScale(), p.getZeroThreshold(), p.getZeroCount(), positive.getOffset(), counts);
     point(
         p.getStartTimeUnixNano(),
         p.getTimeUnixNano(),

@@ -82,13 +82,22 @@ final class SeriesGroup {
   byte[] encode() {
     List<double[]> boundSets = new ArrayList<>(1);
     long oldest = Long.MAX_VALUE;
+    int capacity = 32;
     for (CumulativeToDelta.State s : streams.values()) {
       oldest = Math.min(oldest, s.timeNanos());
       if (s.buckets() instanceof HistogramBuckets.Explicit) {
-        boundSetIndex(boundSets, ((HistogramBuckets.Explicit) s.buckets()).bounds());
+        double[] bounds = ((HistogramBuckets.Explicit) s.buckets()).bounds();
+        int known = boundSets.size();
+        boundSetIndex(boundSets, bounds);
+        if (boundSets.size() > known) {
+          capacity += 10 + bounds.length * 8;
+        }
+        capacity += 48 + (bounds.length + 1) * 3;
+      } else {
+        capacity += 64 + ((HistogramBuckets.Exponential) s.buckets()).counts().length * 3;
       }
     }
-    BinaryWriter out = new BinaryWriter(32 + streams.size() * 64);
+    BinaryWriter out = new BinaryWriter(capacity);
     out.putByte(VERSION).putLong(streams.isEmpty() ? 0 : oldest);
     out.putVarLong(boundSets.size());
     for (double[] bounds : boundSets) {

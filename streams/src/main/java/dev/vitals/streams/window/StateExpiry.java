@@ -48,6 +48,18 @@ final class StateExpiry {
     }
     for (byte[] k : keys) {
       stores.accumulators.delete(k);
+    }
+    // Only the few windows with a correction due are in the pending store: delete those, not a
+    // tombstone per expired accumulator.
+    List<byte[]> pending = new ArrayList<>();
+    try (KeyValueIterator<byte[], byte[]> it =
+        stores.pending.range(
+            StoreKeys.windowFrom(0), StoreKeys.windowFrom(lastExpired + settings.windowMs()))) {
+      while (it.hasNext()) {
+        pending.add(it.next().key);
+      }
+    }
+    for (byte[] k : pending) {
       stores.pending.delete(k);
     }
   }

@@ -99,6 +99,42 @@ class CumulativeToDeltaTest {
   }
 
   @Test
+  void exponentialPointsWithTheSameBucketsAreSubtractedBucketByBucket() {
+    Exponential before = new Exponential(3, 0.001, 1, -4, new long[] {1, 0, 5});
+    Result first = c2d.convert(null, 100 * S, 101 * S, before, false);
+
+    Result r =
+        c2d.convert(
+            first.state(),
+            100 * S,
+            111 * S,
+            new Exponential(3, 0.001, 4, -4, new long[] {1, 2, 9}),
+            false);
+    Result zeroDown =
+        c2d.convert(
+            first.state(),
+            100 * S,
+            111 * S,
+            new Exponential(3, 0.001, 0, -4, new long[] {1, 2, 9}),
+            false);
+    Result bucketDown =
+        c2d.convert(
+            first.state(),
+            100 * S,
+            111 * S,
+            new Exponential(3, 0.001, 1, -4, new long[] {0, 2, 9}),
+            false);
+
+    Exponential d = (Exponential) r.delta();
+    assertThat(d.scale()).isEqualTo(3);
+    assertThat(d.zeroCount()).isEqualTo(3);
+    assertThat(d.offset()).isEqualTo(-4);
+    assertThat(d.counts()).containsExactly(0, 2, 4);
+    assertThat(zeroDown.outcome()).isEqualTo(Outcome.BASELINE);
+    assertThat(bucketDown.outcome()).isEqualTo(Outcome.BASELINE);
+  }
+
+  @Test
   void exponentialPointsAtDifferentScalesAreSubtractedAtTheSmallerScale() {
     Exponential before = new Exponential(3, 0, 1, 8, new long[] {1, 1, 0, 0});
     Exponential after = new Exponential(2, 0, 3, 4, new long[] {3, 4});
