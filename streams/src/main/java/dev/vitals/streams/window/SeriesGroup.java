@@ -2,10 +2,7 @@ package dev.vitals.streams.window;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The cumulative-to-delta state of every stream of one metric of one resource (same resource,
@@ -26,24 +23,77 @@ final class SeriesGroup {
   /** A stream's identity: {@link StreamIdentity}'s 128 bits. */
   record Id(long a, long b) {}
 
-  private final Map<Id, CumulativeToDelta.State> streams;
+  // An open-addressing table of the streams (linear probing): decoding a group of a hundred
+  // streams per record is on the hot path, and this is cheaper than a HashMap of records.
+  private long[] keysA;
+  private long[] keysB;
+  private CumulativeToDelta.State[] states;
+  private int size;
   private boolean changed;
 
   SeriesGroup() {
-    this(new HashMap<>());
+    this(8);
   }
 
-  private SeriesGroup(Map<Id, CumulativeToDelta.State> streams) {
-    this.streams = streams;
+  private SeriesGroup(int expected) {
+    int capacity = Integer.highestOneBit(Math.max(8, expected * 2 - 1)) << 1;
+    keysA = new long[capacity];
+    keysB = new long[capacity];
+    states = new CumulativeToDelta.State[capacity];
   }
 
   CumulativeToDelta.State get(Id id) {
-    return streams.get(id);
+    int mask = states.length - 1;
+    for (int i = slot(id.a(), id.b(), mask); states[i] != null; i = (i + 1) & mask) {
+      if (keysA[i] == id.a() && keysB[i] == id.b()) {
+        return states[i];
+      }
+    }
+    return null;
   }
 
   void put(Id id, CumulativeToDelta.State state) {
-    streams.put(id, state);
+    insert(id.a(), id.b(), state);
     changed = true;
+  }
+
+  private void insert(long a, long b, CumulativeToDelta.State state) {
+    if ((size + 1) * 2 > states.length) {
+      rehash(states.length * 2);
+    }
+    int mask = states.length - 1;
+    int i = slot(a, b, mask);
+    while (states[i] != null) {
+      if (keysA[i] == a && keysB[i] == b) {
+        states[i] = state;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    keysA[i] = a;
+    keysB[i] = b;
+    states[i] = state;
+    size++;
+  }
+
+  private void rehash(int capacity) {
+    long[] oldA = keysA;
+    long[] oldB = keysB;
+    CumulativeToDelta.State[] old = states;
+    keysA = new long[capacity];
+    keysB = new long[capacity];
+    states = new CumulativeToDelta.State[capacity];
+    size = 0;
+    for (int i = 0; i < old.length; i++) {
+      if (old[i] != null) {
+        insert(oldA[i], oldB[i], old[i]);
+      }
+    }
+  }
+
+  private static int slot(long a, long b, int mask) {
+    long h = (a ^ b) * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 40) & mask;
   }
 
   /** Whether {@link #put} or {@link #expire} changed it since it was made or decoded. */
@@ -51,25 +101,37 @@ final class SeriesGroup {
     return changed;
   }
 
-  java.util.Set<Id> ids() {
-    return streams.keySet();
+  List<Id> ids() {
+    List<Id> ids = new ArrayList<>(size);
+    for (int i = 0; i < states.length; i++) {
+      if (states[i] != null) {
+        ids.add(new Id(keysA[i], keysB[i]));
+      }
+    }
+    return ids;
   }
 
   int size() {
-    return streams.size();
+    return size;
   }
 
   /** Forgets the streams whose last point is older than {@code cutoffNanos}; how many it forgot. */
   int expire(long cutoffNanos) {
-    int removed = 0;
-    for (Iterator<CumulativeToDelta.State> it = streams.values().iterator(); it.hasNext(); ) {
-      if (it.next().timeNanos() < cutoffNanos) {
-        it.remove();
-        removed++;
-        changed = true;
+    int before = size;
+    long[] oldA = keysA;
+    long[] oldB = keysB;
+    CumulativeToDelta.State[] old = states;
+    keysA = new long[old.length];
+    keysB = new long[old.length];
+    states = new CumulativeToDelta.State[old.length];
+    size = 0;
+    for (int i = 0; i < old.length; i++) {
+      if (old[i] != null && old[i].timeNanos() >= cutoffNanos) {
+        insert(oldA[i], oldB[i], old[i]);
       }
     }
-    return removed;
+    changed |= size != before;
+    return before - size;
   }
 
   /** The time (nanoseconds) of the oldest stream of an encoded group. */
@@ -83,7 +145,10 @@ final class SeriesGroup {
     List<double[]> boundSets = new ArrayList<>(1);
     long oldest = Long.MAX_VALUE;
     int capacity = 32;
-    for (CumulativeToDelta.State s : streams.values()) {
+    for (CumulativeToDelta.State s : states) {
+      if (s == null) {
+        continue;
+      }
       oldest = Math.min(oldest, s.timeNanos());
       if (s.buckets() instanceof HistogramBuckets.Explicit) {
         double[] bounds = ((HistogramBuckets.Explicit) s.buckets()).bounds();
@@ -98,7 +163,7 @@ final class SeriesGroup {
       }
     }
     BinaryWriter out = new BinaryWriter(capacity);
-    out.putByte(VERSION).putLong(streams.isEmpty() ? 0 : oldest);
+    out.putByte(VERSION).putLong(size == 0 ? 0 : oldest);
     out.putVarLong(boundSets.size());
     for (double[] bounds : boundSets) {
       out.putVarLong(bounds.length);
@@ -106,10 +171,13 @@ final class SeriesGroup {
         out.putDouble(b);
       }
     }
-    out.putVarLong(streams.size());
-    for (Map.Entry<Id, CumulativeToDelta.State> e : streams.entrySet()) {
-      CumulativeToDelta.State s = e.getValue();
-      out.putLong(e.getKey().a()).putLong(e.getKey().b());
+    out.putVarLong(size);
+    for (int i = 0; i < states.length; i++) {
+      CumulativeToDelta.State s = states[i];
+      if (s == null) {
+        continue;
+      }
+      out.putLong(keysA[i]).putLong(keysB[i]);
       out.putLong(s.startNanos()).putLong(s.timeNanos());
       if (s.buckets() instanceof HistogramBuckets.Explicit) {
         HistogramBuckets.Explicit x = (HistogramBuckets.Explicit) s.buckets();
@@ -145,9 +213,10 @@ final class SeriesGroup {
       boundSets[i] = bounds;
     }
     int n = (int) in.getVarLong();
-    Map<Id, CumulativeToDelta.State> streams = new HashMap<>(n * 2);
+    SeriesGroup group = new SeriesGroup(n);
     for (int i = 0; i < n; i++) {
-      Id id = new Id(in.getLong(), in.getLong());
+      long a = in.getLong();
+      long b = in.getLong();
       long start = in.getLong();
       long time = in.getLong();
       HistogramBuckets buckets;
@@ -172,9 +241,9 @@ final class SeriesGroup {
       } else {
         throw new IllegalArgumentException("series group bucket tag " + tag);
       }
-      streams.put(id, new CumulativeToDelta.State(start, time, buckets));
+      group.insert(a, b, new CumulativeToDelta.State(start, time, buckets));
     }
-    return new SeriesGroup(streams);
+    return group;
   }
 
   private static int boundSetIndex(List<double[]> boundSets, double[] bounds) {

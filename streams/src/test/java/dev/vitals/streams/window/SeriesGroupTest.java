@@ -76,6 +76,41 @@ class SeriesGroupTest {
   }
 
   @Test
+  void thousandsOfStreamsAreFoundAfterGrowingEncodingAndExpiry() {
+    SeriesGroup group = new SeriesGroup();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    java.util.Map<SeriesGroup.Id, State> expected = new java.util.HashMap<>();
+    for (int i = 0; i < 3000; i++) {
+      // Some ids collide in one half, so probing has to tell them apart by the other.
+      SeriesGroup.Id id = new SeriesGroup.Id(i % 7, random.nextLong());
+      State state = new State(S, (i % 2 == 0 ? 10 : 50) * S, new Explicit(BOUNDS, new long[5]));
+      group.put(id, state);
+      expected.put(id, state);
+    }
+    State replaced = new State(S, 60 * S, new Explicit(BOUNDS, new long[] {1, 1, 1, 1, 1}));
+    SeriesGroup.Id first = expected.keySet().iterator().next();
+    group.put(first, replaced);
+    expected.put(first, replaced);
+
+    SeriesGroup back = SeriesGroup.decode(group.encode());
+    assertThat(back.size()).isEqualTo(expected.size());
+    expected.forEach(
+        (id, state) -> assertThat(back.get(id)).usingRecursiveComparison().isEqualTo(state));
+
+    int removed = back.expire(20 * S);
+    expected.forEach(
+        (id, state) -> {
+          if (state.timeNanos() < 20 * S) {
+            assertThat(back.get(id)).isNull();
+          } else {
+            assertThat(back.get(id)).usingRecursiveComparison().isEqualTo(state);
+          }
+        });
+    assertThat(removed + back.size()).isEqualTo(expected.size());
+    assertThat(removed).isBetween(1400, 1600);
+  }
+
+  @Test
   void anotherVersionsLayoutIsRefusedNotMisread() {
     byte[] encoded = new SeriesGroup().encode();
     encoded[0] = 9;
