@@ -3,6 +3,7 @@ package dev.vitals.bench;
 import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
+import dev.vitals.streams.StreamsStage;
 import dev.vitals.streams.window.WindowMetrics;
 import dev.vitals.streams.window.WindowSettings;
 import dev.vitals.streams.window.WindowTopology;
@@ -57,7 +58,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@value #SECTION} of {@code bench/RESULTS.md}.
  *
  * <p>Arguments: {@code [rounds=100] [kinds=explicit,exponential] [repeats=3]}; {@code -Dservices=N}
- * (default 100); {@code -Dresults=path}.
+ * (default 100); {@code -Dresults=path}; {@code -Dcompression=none} (both applications' producers;
+ * default the stage's {@link StreamsStage#DEFAULT_COMPRESSION}).
  */
 public final class StreamsAggregationHarness {
 
@@ -283,6 +285,10 @@ public final class StreamsAggregationHarness {
     p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    // Both sides write as the streams stage does (-Dcompression=none for Kafka's default).
+    p.put(
+        StreamsConfig.producerPrefix("compression.type"),
+        System.getProperty("compression", StreamsStage.DEFAULT_COMPRESSION));
     return p;
   }
 

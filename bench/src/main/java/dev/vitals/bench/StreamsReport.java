@@ -50,8 +50,11 @@ final class StreamsReport {
     lines.add(
         "- **pass-through**: a Kafka Streams application that writes every record unchanged to"
             + " another topic; **windows**: `WindowTopology` with `WindowSettings.DEFAULTS` (1-minute"
-            + " windows). Both exactly_once_v2, 1 stream thread, Kafka Streams' default consumer,"
-            + " producer and commit settings, a fresh application id each, reading the whole topic."
+            + " windows). Both exactly_once_v2, 1 stream thread, Kafka Streams' default consumer"
+            + " and commit settings, producers compressing with `"
+            + System.getProperty("compression", dev.vitals.streams.StreamsStage.DEFAULT_COMPRESSION)
+            + "` (the streams stage's default), a fresh application id each, reading the whole"
+            + " topic."
             + " They alternate (pass-through, windows, pass-through, windows, …) so that other load"
             + " on a shared machine hits both alike.");
     lines.add(

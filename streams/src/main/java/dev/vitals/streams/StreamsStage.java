@@ -91,11 +91,23 @@ public final class StreamsStage implements AutoCloseable {
     return builder.build();
   }
 
-  /** Kafka Streams properties: exactly-once v2, replication that fits the cluster. */
+  /** The producer compression of changelogs and outputs unless the client properties name one. */
+  public static final String DEFAULT_COMPRESSION = "lz4";
+
+  /**
+   * Kafka Streams properties: exactly-once v2, replication that fits the cluster, lz4-compressed
+   * changelogs and outputs (the stage writes a changelog record per state change: compressing them
+   * cost its thread less than waiting on the broker for them; bench/RESULTS.md).
+   */
   static Properties properties(
       StreamsSettings s, Map<String, Object> clientProps, int replicationFactor) {
     Properties p = new Properties();
     p.putAll(clientProps);
+    String compression = "compression.type";
+    if (!clientProps.containsKey(compression)
+        && !clientProps.containsKey(StreamsConfig.producerPrefix(compression))) {
+      p.put(StreamsConfig.producerPrefix(compression), DEFAULT_COMPRESSION);
+    }
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toAbsolutePath().toString());

@@ -1,0 +1,49 @@
+package dev.vitals.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vitals.schemas.Topics;
+import dev.vitals.streams.slo.SloSettings;
+import dev.vitals.streams.window.WindowSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsStagePropertiesTest {
+
+  private static final StreamsSettings SETTINGS =
+      new StreamsSettings(
+          Topics.DEFAULT,
+          "vitals-streams",
+          Path.of("state"),
+          2,
+          1,
+          0,
+          WindowSettings.DEFAULTS,
+          SloSettings.defaults(),
+          QuerySettings.DEFAULTS);
+
+  @Test
+  void exactlyOnceWithTheClusterReplicationAndCompressedWrites() {
+    Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 3);
+
+    StreamsConfig config = new StreamsConfig(p);
+    assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(config.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+    assertThat(config.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(2);
+    assertThat(config.getProducerConfigs("client").get("compression.type")).isEqualTo("lz4");
+  }
+
+  @Test
+  void aCompressionNamedInTheClientPropertiesWins() {
+    Properties p =
+        StreamsStage.properties(
+            SETTINGS, Map.of("bootstrap.servers", "k:9092", "compression.type", "zstd"), 1);
+
+    assertThat(new StreamsConfig(p).getProducerConfigs("client").get("compression.type"))
+        .isEqualTo("zstd");
+  }
+}
