@@ -203,6 +203,9 @@ final class MetricsReader {
     CumulativeToDelta.State previous = group.get(id);
     if (previous == null) {
       previous = batch.legacySeriesState(identity.toBytes());
+      if (previous != null) {
+        group.put(id, previous);
+      }
     }
     if (previous == null && !batch.admitSeries(eventMs)) {
       return NOT_COUNTED;

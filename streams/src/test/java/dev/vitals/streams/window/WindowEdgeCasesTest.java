@@ -207,6 +207,8 @@ class WindowEdgeCasesTest {
     series.delete(groups.get(0));
     series.put(legacyKey, group.get(id).encode());
 
+    // A repeat first (a duplicate): the state must survive a record that adds nothing.
+    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 10, 3)));
     harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 20, 8)));
     harness.advance(ofSeconds(61));
 
