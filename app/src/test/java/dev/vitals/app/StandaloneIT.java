@@ -101,6 +101,16 @@ class StandaloneIT {
     } catch (ConditionTimeoutException | TerminalFailureException e) {
       throw new AssertionError("no page from the demo; its log:\n" + read(log), e);
     }
+
+    // The alert's runbook link opens: the query server serves the runbooks itself.
+    java.util.regex.Matcher runbook =
+        java.util.regex.Pattern.compile("\"runbook_url\":\"https?://[^/\"]+(/[^\"]+)\"")
+            .matcher(get(query, "/api/v1/alerts").body());
+    assertThat(runbook.find()).as("an absolute runbook_url").isTrue();
+    assertThat(runbook.group(1)).endsWith("/runbooks/VitalsErrorBudgetBurn.md");
+    HttpResponse<String> page = get(query, runbook.group(1));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("VitalsErrorBudgetBurn");
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

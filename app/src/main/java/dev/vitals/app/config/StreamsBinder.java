@@ -85,7 +85,7 @@ final class StreamsBinder {
             .resolveAfter(n.duration("resolveAfter", d.resolveAfter()))
             .silentWindows(n.integer("silentWindows", d.silentWindows(), 1, 10_000))
             .statusPageBaseUrl(n.string("statusPageBaseUrl", d.statusPageBaseUrl()))
-            .runbookBaseUrl(n.string("runbookBaseUrl", d.runbookBaseUrl()))
+            .runbookBaseUrl(n.string("runbookBaseUrl", ""))
             .reloadInterval(n.duration("reloadInterval", d.reloadInterval()));
     return ConfigLoader.build(n, b::build, d);
   }

@@ -15,9 +15,16 @@ final class QueryApi {
   private final ListQueries lists;
   private final ServiceQueries services;
   private final Reply statusPage;
+  private final Map<String, byte[]> runbooks;
   private final String retryAfterSeconds;
 
-  QueryApi(StateView view, Access access, Peers peers, byte[] statusPage, String retryAfter) {
+  QueryApi(
+      StateView view,
+      Access access,
+      Peers peers,
+      byte[] statusPage,
+      Map<String, byte[]> runbooks,
+      String retryAfter) {
     this.access = access;
     this.lists = new ListQueries(view, peers);
     this.services = new ServiceQueries(view, peers, lists);
@@ -30,6 +37,7 @@ final class QueryApi {
                 "Content-Security-Policy",
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
                     + " connect-src 'self'; img-src data:"));
+    this.runbooks = Map.copyOf(runbooks);
     this.retryAfterSeconds = retryAfter;
   }
 
@@ -37,6 +45,9 @@ final class QueryApi {
   static String endpoint(String rawPath) {
     if (rawPath.equals("/") || rawPath.equals("/index.html")) {
       return "status_page";
+    }
+    if (rawPath.startsWith(Runbooks.PATH)) {
+      return "runbook";
     }
     if (rawPath.equals(SERVICES)) {
       return "services";
@@ -81,6 +92,14 @@ final class QueryApi {
     String path = r.rawPath();
     if (endpoint(path).equals("status_page")) {
       return statusPage;
+    }
+    if (endpoint(path).equals("runbook")) {
+      // Public documentation, like the status page: no tenant data, no token.
+      byte[] runbook = runbooks.get(path.substring(Runbooks.PATH.length()));
+      if (runbook == null) {
+        throw ApiException.notFound("no such runbook: " + path);
+      }
+      return new Reply(200, Reply.TEXT, runbook, Map.of());
     }
     Caller caller = access.authenticate(r.authorization());
     switch (endpoint(path)) {

@@ -82,7 +82,7 @@ public final class QueryServer implements AutoCloseable {
       server = https;
     }
     servedBy = config.instanceName != null ? config.instanceName : config.host + ":" + port();
-    api = new QueryApi(config.view, access(), peers(), statusPage(), retryAfter());
+    api = new QueryApi(config.view, access(), peers(), statusPage(), Runbooks.load(), retryAfter());
     executor = Executors.newFixedThreadPool(config.threads, QueryServer::thread);
     server.setExecutor(executor);
     server.createContext("/", this::handle);

@@ -106,7 +106,7 @@ final class AlertEvents {
         new ServiceKey(
             labels.get("tenant"), labels.getOrDefault("namespace", ""), labels.get("service"));
     annotations.put(
-        "runbook_url", settings.runbookBaseUrl() + "/" + labels.get("alertname") + ".md");
+        "runbook_url", settings.effectiveRunbookBaseUrl() + "/" + labels.get("alertname") + ".md");
     annotations.put("status_page_url", statusPageUrl(key));
     return new AlertEvent(
         Fingerprint.of(labels),

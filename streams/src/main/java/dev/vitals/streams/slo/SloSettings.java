@@ -22,8 +22,9 @@ import java.util.List;
  * @param silentWindows consecutive silent windows that make a service SILENT and fire {@code
  *     VitalsServiceSilent} (2)
  * @param statusPageBaseUrl base of the status page links (http://localhost:8080)
- * @param runbookBaseUrl base of {@code runbook_url}; the alert name and {@code .md} are appended
- *     (docs/runbooks)
+ * @param runbookBaseUrl base of {@code runbook_url}; the alert name and {@code .md} are appended;
+ *     empty (the default) for the runbooks the query server serves, {@code
+ *     <statusPageBaseUrl>/runbooks}
  * @param reloadInterval how often the SLO file's modification time is checked (10s, wall clock)
  * @param correctionHorizon how long a window's contribution is kept so that a revision can replace
  *     it (2h); an older revision is added as if new
@@ -65,7 +66,10 @@ public record SloSettings(
   public static final Duration DEFAULT_RESOLVE_AFTER = Duration.ofMinutes(5);
   public static final int DEFAULT_SILENT_WINDOWS = 2;
   public static final String DEFAULT_STATUS_PAGE_BASE_URL = "http://localhost:8080";
-  public static final String DEFAULT_RUNBOOK_BASE_URL = "docs/runbooks";
+
+  /** Where the query server serves the runbooks, under {@link #statusPageBaseUrl}. */
+  public static final String RUNBOOKS_PATH = "/runbooks";
+
   public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CORRECTION_HORIZON = Duration.ofHours(2);
   public static final int DEFAULT_RECENT_WINDOWS = 180;
@@ -87,12 +91,17 @@ public record SloSettings(
       throw new IllegalArgumentException("silentWindows: " + silentWindows + " (expected: >= 1)");
     }
     statusPageBaseUrl = trimSlash(requireNonNull(statusPageBaseUrl, "statusPageBaseUrl"));
-    runbookBaseUrl = trimSlash(requireNonNull(runbookBaseUrl, "runbookBaseUrl"));
+    runbookBaseUrl = runbookBaseUrl == null ? "" : trimSlash(runbookBaseUrl.strip());
     SloSpec.requirePositive(reloadInterval, "reloadInterval");
     SloSpec.requirePositive(correctionHorizon, "correctionHorizon");
     if (recentWindows < 1) {
       throw new IllegalArgumentException("recentWindows: " + recentWindows + " (expected: >= 1)");
     }
+  }
+
+  /** The base of {@code runbook_url}: the configured one, else the query server's runbooks. */
+  public String effectiveRunbookBaseUrl() {
+    return runbookBaseUrl.isEmpty() ? statusPageBaseUrl + RUNBOOKS_PATH : runbookBaseUrl;
   }
 
   /** Defaults only, no SLO file. */
@@ -139,7 +148,7 @@ public record SloSettings(
     private Duration resolveAfter = DEFAULT_RESOLVE_AFTER;
     private int silentWindows = DEFAULT_SILENT_WINDOWS;
     private String statusPageBaseUrl = DEFAULT_STATUS_PAGE_BASE_URL;
-    private String runbookBaseUrl = DEFAULT_RUNBOOK_BASE_URL;
+    private String runbookBaseUrl = "";
     private Duration reloadInterval = DEFAULT_RELOAD_INTERVAL;
     private Duration correctionHorizon = DEFAULT_CORRECTION_HORIZON;
     private int recentWindows = DEFAULT_RECENT_WINDOWS;

@@ -238,6 +238,28 @@ class QueryServerTest {
   }
 
   @Test
+  void everyRunbookIsServedAsTextAndAnUnknownOneIs404() throws Exception {
+    List<String> files;
+    try (java.util.stream.Stream<java.nio.file.Path> paths =
+        java.nio.file.Files.list(java.nio.file.Path.of("../docs/runbooks"))) {
+      files = paths.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(Runbooks.FILES).containsExactlyInAnyOrderElementsOf(files);
+
+    for (String file : files) {
+      HttpResponse<String> response = get(port, "/runbooks/" + file);
+      assertThat(response.statusCode()).as(file).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValue("text/plain; charset=utf-8");
+      assertThat(response.body())
+          .isEqualTo(
+              java.nio.file.Files.readString(java.nio.file.Path.of("../docs/runbooks", file)));
+    }
+    assertThat(get(port, "/runbooks/nope.md").statusCode()).isEqualTo(404);
+    assertThat(get(port, "/runbooks/../README.md").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void anUnknownServiceIs404WithAJsonError() throws Exception {
     HttpResponse<String> response = get(port, "/api/v1/services/default/-/nope");
 

@@ -89,7 +89,7 @@ class SloTopologyTest {
       assertThat(page.annotations().get("exemplar_trace_ids"))
           .contains("0af7651916cd43dd8448eb211c80319c");
       assertThat(page.annotations().get("runbook_url"))
-          .isEqualTo("docs/runbooks/VitalsErrorBudgetBurn.md");
+          .isEqualTo("http://localhost:8080/runbooks/VitalsErrorBudgetBurn.md");
       assertThat(page.generatorUrl())
           .isEqualTo("http://localhost:8080/#/services/acme/shop/checkout");
       List<AlertEvent> resolved =
