@@ -185,6 +185,7 @@ final class ListQueries {
               call.join().path(field).forEach(items::add);
             } catch (CompletionException e) {
               unreachable.add(Peers.name(peer));
+              peers.gatherFailed(peer, e.getCause() == null ? e : e.getCause());
             }
           });
     }

@@ -32,12 +32,25 @@ final class Peers {
   private final String scheme;
   private final Duration timeout;
   private final String retryAfterSeconds;
+  private final QueryMetrics metrics;
 
-  Peers(HttpClient client, String scheme, Duration timeout, String retryAfterSeconds) {
+  Peers(
+      HttpClient client,
+      String scheme,
+      Duration timeout,
+      String retryAfterSeconds,
+      QueryMetrics metrics) {
     this.client = client;
     this.scheme = scheme;
     this.timeout = timeout;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.metrics = metrics;
+  }
+
+  /** Counts a peer that did not answer a gathering call (the list is answered partial). */
+  void gatherFailed(HostInfo host, Throwable cause) {
+    log.warn("instance unreachable host={} error={}", name(host), cause.toString());
+    metrics.peerFailed("gather");
   }
 
   /** The owner's whole answer to {@code pathAndQuery}, relayed as it is. */
@@ -112,6 +125,7 @@ final class Peers {
 
   private ApiException unreachable(HostInfo host, Throwable cause) {
     log.warn("instance unreachable host={} error={}", name(host), cause.toString());
+    metrics.peerFailed("route");
     return new ApiException(
         503,
         "the instance that owns this service (" + name(host) + ") did not answer; retry shortly",

@@ -180,7 +180,7 @@ public final class QueryServer implements AutoCloseable {
       client.sslContext(TlsContexts.peerClient(config.tls));
     }
     String scheme = config.tls == null ? "http" : "https";
-    return new Peers(client.build(), scheme, config.peerTimeout, retryAfter());
+    return new Peers(client.build(), scheme, config.peerTimeout, retryAfter(), metrics);
   }
 
   private String retryAfter() {

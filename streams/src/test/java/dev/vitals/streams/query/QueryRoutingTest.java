@@ -41,6 +41,7 @@ class QueryRoutingTest {
   final InMemoryStateView viewA = new InMemoryStateView();
   final InMemoryStateView viewB = new InMemoryStateView();
   final List<QueryServer> servers = new ArrayList<>();
+  final List<PrometheusRegistry> registries = new ArrayList<>();
   int portA;
   int portB;
   HostInfo hostA;
@@ -90,8 +91,9 @@ class QueryRoutingTest {
   }
 
   int start(QueryServer.Builder builder) throws Exception {
-    QueryServer server =
-        builder.setHost("127.0.0.1").setPort(0).setRegistry(new PrometheusRegistry()).build();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registries.add(registry);
+    QueryServer server = builder.setHost("127.0.0.1").setPort(0).setRegistry(registry).build();
     servers.add(server.start());
     return server.port();
   }
@@ -238,6 +240,12 @@ class QueryRoutingTest {
     assertThat(owned.statusCode()).isEqualTo(503);
     assertThat(owned.headers().firstValue("Retry-After")).hasValue("5");
     assertThat(json(owned).path("error").asText()).contains("did not answer");
+    assertThat(QueryServerTest.scrape(registries.get(0)))
+        .contains(
+            "vitals_query_peer_failures_total{kind=\"gather\"} 1.0",
+            "vitals_query_peer_failures_total{kind=\"route\"} 1.0");
+    assertThat(QueryServerTest.scrape(registries.get(1)))
+        .contains("vitals_query_peer_failures_total{kind=\"gather\"} 0.0");
   }
 
   @Test
