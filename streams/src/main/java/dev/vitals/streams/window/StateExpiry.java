@@ -80,12 +80,17 @@ final class StateExpiry {
         seen++;
         last = e.key;
         long lastSeenMs;
-        if (!series) {
-          lastSeenMs = new BinaryReader(e.value).getLong();
-        } else if (StoreKeys.isSeriesGroup(e.key)) {
-          lastSeenMs = SeriesGroup.oldestTimeOf(e.value) / 1_000_000;
-        } else {
-          lastSeenMs = CumulativeToDelta.timeOf(e.value) / 1_000_000;
+        try {
+          if (!series) {
+            lastSeenMs = new BinaryReader(e.value).getLong();
+          } else if (StoreKeys.isSeriesGroup(e.key)) {
+            lastSeenMs = SeriesGroup.oldestTimeOf(e.value) / 1_000_000;
+          } else {
+            lastSeenMs = CumulativeToDelta.timeOf(e.value) / 1_000_000;
+          }
+        } catch (RuntimeException unreadable) {
+          // Too short to hold a time: damaged, so of no use; deleted below.
+          lastSeenMs = Long.MIN_VALUE;
         }
         if (lastSeenMs < cutoffMs) {
           expired.add(e);
