@@ -24,6 +24,14 @@ final class WindowAccumulator {
 
   boolean silent;
   boolean hasMetrics;
+
+  /**
+   * Whether the service level was last emitted from metrics; a correction that turns it from spans
+   * to metrics must re-emit the service's operation windows too (flag bit 4, unknown to and ignored
+   * by earlier versions).
+   */
+  boolean emittedFromMetrics;
+
   long metricRequests;
   long metricErrors;
   LatencySketch metricLatency;
@@ -150,7 +158,7 @@ final class WindowAccumulator {
   byte[] encode() {
     BinaryWriter out = new BinaryWriter(128);
     out.putByte(VERSION).putInt(emittedRevision);
-    out.putByte((silent ? 1 : 0) | (hasMetrics ? 2 : 0));
+    out.putByte((silent ? 1 : 0) | (hasMetrics ? 2 : 0) | (emittedFromMetrics ? 4 : 0));
     out.putVarLong(metricRequests).putVarLong(metricErrors);
     putSketch(out, metricLatency);
     metricExplicit.writeTo(out);
@@ -177,6 +185,7 @@ final class WindowAccumulator {
     int flags = in.getByte();
     a.silent = (flags & 1) != 0;
     a.hasMetrics = (flags & 2) != 0;
+    a.emittedFromMetrics = (flags & 4) != 0;
     a.metricRequests = in.getVarLong();
     a.metricErrors = in.getVarLong();
     a.metricLatency = getSketch(in);

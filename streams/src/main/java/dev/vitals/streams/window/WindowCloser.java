@@ -95,6 +95,7 @@ final class WindowCloser {
         continue;
       }
       acc.emittedRevision = 0;
+      acc.emittedFromMetrics = key.operation() == null && acc.hasMetrics;
       acc.settleLatency();
       stores.accumulators.put(e.key, acc.encode());
       if (key.operation() == null) {
@@ -183,6 +184,8 @@ final class WindowCloser {
         keys.add(it.next().key);
       }
     }
+    Set<ByteBuffer> due = new HashSet<>();
+    keys.forEach(k -> due.add(ByteBuffer.wrap(k)));
     for (byte[] k : keys) {
       stores.pending.delete(k);
       byte[] stored = stores.accumulators.get(k);
@@ -206,12 +209,61 @@ final class WindowCloser {
         unreadable(stores.accumulators, k, ex);
         continue;
       }
-      int revision = acc.emittedRevision + 1;
-      acc.emittedRevision = revision;
-      acc.settleLatency();
-      stores.accumulators.put(k, acc.encode());
-      emit(key, acc, serviceLevel, revision, wall);
-      metrics.windowEmitted("correction");
+      if (key.operation() == null && acc.hasMetrics && !acc.emittedFromMetrics) {
+        // Late metrics for a window published from spans: its operation windows were published
+        // from spans too, and now report from metrics.
+        reEmitOperations(key, acc, due, wall);
+      }
+      correct(k, key, acc, serviceLevel, wall);
+    }
+  }
+
+  private void correct(
+      byte[] k,
+      StoreKeys.AccumulatorKey key,
+      WindowAccumulator acc,
+      WindowAccumulator serviceLevel,
+      long wall) {
+    int revision = acc.emittedRevision + 1;
+    acc.emittedRevision = revision;
+    if (key.operation() == null) {
+      acc.emittedFromMetrics = acc.hasMetrics;
+    }
+    acc.settleLatency();
+    stores.accumulators.put(k, acc.encode());
+    emit(key, acc, serviceLevel, revision, wall);
+    metrics.windowEmitted("correction");
+  }
+
+  /** Corrections of the service's operation windows of {@code service}'s window, but those due. */
+  private void reEmitOperations(
+      StoreKeys.AccumulatorKey service,
+      WindowAccumulator serviceLevel,
+      Set<ByteBuffer> due,
+      long wall) {
+    byte[] from = StoreKeys.accumulator(service.windowStartMs(), service.serviceBytes(), "");
+    byte[] to = from.clone();
+    to[to.length - 1] = 2;
+    List<KeyValue<byte[], byte[]>> operations = new ArrayList<>();
+    try (KeyValueIterator<byte[], byte[]> it = stores.accumulators.range(from, to)) {
+      while (it.hasNext()) {
+        operations.add(it.next());
+      }
+    }
+    for (KeyValue<byte[], byte[]> e : operations) {
+      if (due.contains(ByteBuffer.wrap(e.key))) {
+        continue;
+      }
+      try {
+        correct(
+            e.key,
+            StoreKeys.parseAccumulator(e.key),
+            WindowAccumulator.decode(e.value),
+            serviceLevel,
+            wall);
+      } catch (RuntimeException ex) {
+        unreadable(stores.accumulators, e.key, ex);
+      }
     }
   }
 

@@ -164,6 +164,41 @@ class WindowEdgeCasesTest {
   }
 
   @Test
+  void lateMetricsForAWindowPublishedFromSpansReEmitEveryOperationFromMetrics() {
+    start(WindowSettings.DEFAULTS);
+    sendSpans(
+        "api",
+        serverSpan("/a", at(ofSeconds(1)), 0.1, false),
+        serverSpan("/b", at(ofSeconds(2)), 0.1, false));
+    harness.advance(ofSeconds(75));
+    assertThat(at0(harness.windows(), "api", null).requests()).isEqualTo(2);
+
+    harness.send(
+        Signal.METRICS,
+        "acme",
+        "api",
+        Otlp.metrics(
+            "api",
+            Otlp.explicit(
+                false,
+                at(ofSeconds(5)),
+                at(ofSeconds(10)),
+                new double[] {1},
+                new long[] {3, 0},
+                Otlp.str("http.route", "/a"))));
+    harness.advance(ofSeconds(1));
+
+    List<ServiceWindow> corrected = harness.windows();
+    assertThat(corrected).allMatch(w -> w.revision() == 1);
+    assertThat(at0(corrected, "api", null).requests()).isEqualTo(3);
+    assertThat(at0(corrected, "api", "/a").requests()).isEqualTo(3);
+    // Published from its span before; the service reports from metrics now, where /b had none.
+    assertThat(at0(corrected, "api", "/b").requests()).isZero();
+    int b = corrected.indexOf(at0(corrected, "api", "/b"));
+    assertThat(b).isLessThan(corrected.indexOf(at0(corrected, "api", null)));
+  }
+
+  @Test
   void aSeriesIdleLongerThanForgetAfterLeavesTheBudgetWhileItsServiceGoesOn() {
     start(WindowSettings.builder().maxSeriesPerService(1).forgetAfter(ofMinutes(5)).build());
     harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", 0, 10, 3)));
