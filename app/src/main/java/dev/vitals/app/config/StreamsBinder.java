@@ -22,8 +22,8 @@ final class StreamsBinder {
     int threads = s.integer("threads", 1, 1, 64);
     int standbys = s.integer("standbyReplicas", 0, 0, 10);
     WindowSettings windows = windows(s.section("windows"));
-    SloSettings slo = slo(s.section("slo"));
     QuerySettings query = query(s.section("query"));
+    SloSettings slo = slo(s.section("slo"), query);
     return ConfigLoader.build(
         s,
         () ->
@@ -70,8 +70,18 @@ final class StreamsBinder {
     return ConfigLoader.build(w, b::build, d);
   }
 
-  private static SloSettings slo(Node n) {
+  /**
+   * The {@code slo} section. The status page's base URL defaults to this instance's query listener
+   * as other hosts reach it ({@code advertisedHost:port}, https with TLS).
+   */
+  private static SloSettings slo(Node n, QuerySettings query) {
     SloSettings d = SloSettings.defaults();
+    String listener =
+        (query.tls() != null ? "https" : "http")
+            + "://"
+            + query.advertisedHost()
+            + ":"
+            + query.advertisedPort();
     Path file = n.file("file");
     SloSettings.Builder b =
         d.toBuilder()
@@ -84,7 +94,7 @@ final class StreamsBinder {
             .minEvents(n.integer("minEvents", (int) d.minEvents(), 0, Integer.MAX_VALUE))
             .resolveAfter(n.duration("resolveAfter", d.resolveAfter()))
             .silentWindows(n.integer("silentWindows", d.silentWindows(), 1, 10_000))
-            .statusPageBaseUrl(n.string("statusPageBaseUrl", d.statusPageBaseUrl()))
+            .statusPageBaseUrl(n.string("statusPageBaseUrl", listener))
             .runbookBaseUrl(n.string("runbookBaseUrl", ""))
             .reloadInterval(n.duration("reloadInterval", d.reloadInterval()));
     return ConfigLoader.build(n, b::build, d);

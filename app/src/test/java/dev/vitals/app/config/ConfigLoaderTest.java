@@ -308,6 +308,29 @@ class ConfigLoaderTest {
     assertThat(s.query().advertisedHost()).isEqualTo("streams-1.internal");
     assertThat(s.query().tenantTokens()).containsEntry("t0k3n", "team-a");
     assertThat(c.toRedactedYaml()).doesNotContain("t0k3n").contains("team-a");
+    // Links in alerts point at this instance's query listener unless configured.
+    assertThat(s.slo().statusPageBaseUrl()).isEqualTo("http://streams-1.internal:9080");
+    assertThat(s.slo().effectiveRunbookBaseUrl())
+        .isEqualTo("http://streams-1.internal:9080/runbooks");
+  }
+
+  @Test
+  void configuredAlertLinkBasesWinOverTheQueryListener() throws Exception {
+    var slo =
+        ConfigLoader.parse(
+                """
+                streams:
+                  query: {port: 9080, advertisedHost: streams-1.internal}
+                  slo:
+                    statusPageBaseUrl: https://vitals.example.com/
+                    runbookBaseUrl: https://wiki.example.com/runbooks
+                """,
+                Map.of())
+            .streams()
+            .slo();
+
+    assertThat(slo.statusPageBaseUrl()).isEqualTo("https://vitals.example.com");
+    assertThat(slo.effectiveRunbookBaseUrl()).isEqualTo("https://wiki.example.com/runbooks");
   }
 
   @Test
