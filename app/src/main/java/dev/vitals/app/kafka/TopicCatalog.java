@@ -94,7 +94,41 @@ public final class TopicCatalog {
         }
       }
     }
+    awaitLeaders(admin, created);
     return created;
+  }
+
+  /**
+   * Waits, at most {@link #TIMEOUT_SECONDS}, until every partition of {@code topics} has a leader:
+   * an idempotent producer writing to a partition whose leader is still being elected can get
+   * NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout, which
+   * would hold a stage's first requests for minutes.
+   */
+  static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (System.nanoTime() < deadline) {
+      try {
+        boolean led =
+            admin
+                .describeTopics(topics)
+                .allTopicNames()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .values()
+                .stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (led) {
+          return;
+        }
+      } catch (ExecutionException | TimeoutException e) {
+        // Not yet known to every broker: ask again.
+      }
+      Thread.sleep(100);
+    }
+    log.warn("topics without a leader after {} s topics={}", TIMEOUT_SECONDS, topics);
   }
 
   /**
