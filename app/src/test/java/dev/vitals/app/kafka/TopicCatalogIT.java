@@ -1,9 +1,11 @@
 package dev.vitals.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vitals.schemas.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,7 +61,11 @@ class TopicCatalogIT {
                       .contains("t.otlp_metrics=4", "t.otlp_logs=1", "t.otlp_spans=4")
                       .contains("same count"));
       admin.createPartitions(Map.of("t.otlp_logs", NewPartitions.increaseTo(4))).all().get();
-      assertThat(TopicCatalog.partitionMismatch(admin, new Topics("t."))).isEmpty();
+      // The broker's metadata learns of the new partitions a moment after the controller.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(TopicCatalog.partitionMismatch(admin, new Topics("t."))).isEmpty());
     }
   }
 }
