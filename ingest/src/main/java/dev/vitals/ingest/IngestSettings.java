@@ -3,7 +3,7 @@ package dev.vitals.ingest;
 import static java.util.Objects.requireNonNull;
 
 import dev.vitals.schemas.Topics;
-import java.nio.file.Path;
+import dev.vitals.schemas.tls.ServerTls;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,7 +19,7 @@ import java.util.Map;
  * @param topics the topic catalog (prefix)
  */
 public record IngestSettings(
-    Listener grpc, Listener http, Tls tls, Auth auth, Limits limits, Topics topics) {
+    Listener grpc, Listener http, ServerTls tls, Auth auth, Limits limits, Topics topics) {
 
   public static final int DEFAULT_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 4318;
@@ -46,7 +46,7 @@ public record IngestSettings(
     return new IngestSettings(grpc, http, tls, auth, limits, topics);
   }
 
-  public IngestSettings withTls(Tls tls) {
+  public IngestSettings withTls(ServerTls tls) {
     return new IngestSettings(grpc, http, tls, auth, limits, topics);
   }
 
@@ -70,32 +70,6 @@ public record IngestSettings(
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
       }
     }
-  }
-
-  /**
-   * TLS from PEM files.
-   *
-   * @param certFile the server certificate chain (PEM)
-   * @param keyFile the server private key (PKCS#8 PEM)
-   * @param clientCaFile CA certificates that client certificates must chain to, or null
-   * @param clientAuth whether clients must present a certificate (mTLS)
-   */
-  public record Tls(Path certFile, Path keyFile, Path clientCaFile, ClientAuth clientAuth) {
-    public Tls {
-      requireNonNull(certFile, "certFile");
-      requireNonNull(keyFile, "keyFile");
-      requireNonNull(clientAuth, "clientAuth");
-      if (clientAuth != ClientAuth.NONE && clientCaFile == null) {
-        throw new IllegalArgumentException(
-            "clientCaFile: null (expected: a CA file when clientAuth is " + clientAuth + ")");
-      }
-    }
-  }
-
-  public enum ClientAuth {
-    NONE,
-    OPTIONAL,
-    REQUIRE
   }
 
   /**

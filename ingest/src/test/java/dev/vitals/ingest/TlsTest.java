@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vitals.schemas.testing.TestCerts;
+import dev.vitals.schemas.tls.ServerTls;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
@@ -47,11 +48,11 @@ class TlsTest {
         IngestServer.start(
             TestIngest.localSettings()
                 .withTls(
-                    new IngestSettings.Tls(
+                    new ServerTls(
                         dir.resolve("server.pem"),
                         dir.resolve("server.key"),
                         dir.resolve("ca.pem"),
-                        IngestSettings.ClientAuth.REQUIRE)),
+                        ServerTls.ClientAuth.REQUIRE)),
             producer,
             new PrometheusRegistry());
   }

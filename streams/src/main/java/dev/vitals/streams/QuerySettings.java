@@ -2,7 +2,7 @@ package dev.vitals.streams;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.streams.query.QueryTls;
+import dev.vitals.schemas.tls.ServerTls;
 import java.util.Map;
 
 /**
@@ -21,7 +21,7 @@ public record QuerySettings(
     String host,
     int port,
     String advertisedHost,
-    QueryTls tls,
+    ServerTls tls,
     String bearerToken,
     Map<String, String> tenantTokens) {
 

@@ -4,11 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.vitals.ingest.IngestSettings.ClientAuth;
-import dev.vitals.ingest.IngestSettings.Tls;
+import dev.vitals.schemas.tls.ServerTls;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -24,8 +21,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +57,7 @@ public final class AdminServer implements AutoCloseable {
       this.server = HttpServer.create(address, 0);
     } else {
       HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(new Configurator(ServerSsl.context(b.tls), b.tls.clientAuth()));
+      https.setHttpsConfigurator(b.tls.httpsConfigurator(b.tls.serverContext("admin TLS")));
       this.server = https;
     }
     this.executor = Executors.newFixedThreadPool(2, AdminServer::thread);
@@ -187,34 +182,13 @@ public final class AdminServer implements AutoCloseable {
     return t;
   }
 
-  /** Sets each connection's client-certificate policy. */
-  private static final class Configurator extends HttpsConfigurator {
-    private final ClientAuth clientAuth;
-
-    Configurator(SSLContext context, ClientAuth clientAuth) {
-      super(context);
-      this.clientAuth = clientAuth;
-    }
-
-    @Override
-    public void configure(HttpsParameters params) {
-      SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
-      if (clientAuth == ClientAuth.REQUIRE) {
-        ssl.setNeedClientAuth(true);
-      } else if (clientAuth == ClientAuth.OPTIONAL) {
-        ssl.setWantClientAuth(true);
-      }
-      params.setSSLParameters(ssl);
-    }
-  }
-
   /** Builds and starts an {@link AdminServer}. */
   public static final class Builder {
     private String host = "0.0.0.0";
     private int port = 8888;
     private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
-    private Tls tls;
+    private ServerTls tls;
     private String bearerToken;
 
     private Builder() {}
@@ -245,7 +219,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Serves HTTPS with these PEM files; null (the default) serves plain HTTP. */
-    public Builder setTls(Tls tls) {
+    public Builder setTls(ServerTls tls) {
       this.tls = tls;
       return this;
     }

@@ -2,7 +2,7 @@ package dev.vitals.app.config;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.ingest.IngestSettings.Tls;
+import dev.vitals.schemas.tls.ServerTls;
 
 /**
  * Where and how the admin server ({@code /metrics}, {@code /healthz}, {@code /readyz}) listens.
@@ -14,7 +14,7 @@ import dev.vitals.ingest.IngestSettings.Tls;
  * @param bearerToken when set, {@code /metrics} and {@code /readyz} need {@code Authorization:
  *     Bearer <token>}; null for none. A secret: {@link #toString} does not show it
  */
-public record AdminSettings(String host, int port, Tls tls, String bearerToken) {
+public record AdminSettings(String host, int port, ServerTls tls, String bearerToken) {
 
   public static final int DEFAULT_PORT = 8888;
 

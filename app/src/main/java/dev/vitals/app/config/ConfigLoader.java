@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Auth;
-import dev.vitals.ingest.IngestSettings.ClientAuth;
 import dev.vitals.ingest.IngestSettings.Limits;
 import dev.vitals.ingest.IngestSettings.Listener;
-import dev.vitals.ingest.IngestSettings.Tls;
 import dev.vitals.schemas.Topics;
+import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.streams.StreamsSettings;
 import java.io.IOException;
@@ -162,7 +162,7 @@ public final class ConfigLoader {
   private static AdminSettings admin(Node a) {
     String host = a.string("host", "0.0.0.0");
     int port = a.port("port", AdminSettings.DEFAULT_PORT);
-    Tls tls = tls(a.section("tls"));
+    ServerTls tls = serverTls(a.section("tls"));
     Node auth = a.section("auth");
     String token = auth.nullableString("bearerToken", null);
     if (token != null && !AdminSettings.isValidToken(token)) {
@@ -189,7 +189,7 @@ public final class ConfigLoader {
   private static IngestSettings ingest(Node i, Topics topics) {
     Listener grpc = listener(i.section("grpc"), IngestSettings.DEFAULT_GRPC_PORT);
     Listener http = listener(i.section("http"), IngestSettings.DEFAULT_HTTP_PORT);
-    Tls tls = tls(i.section("tls"));
+    ServerTls tls = serverTls(i.section("tls"));
     Node a = i.section("auth");
     Auth auth =
         build(
@@ -207,26 +207,15 @@ public final class ConfigLoader {
         new Listener("0.0.0.0", defaultPort));
   }
 
-  /** A server TLS section ({@code ingest.tls}, {@code admin.tls}); null when absent or invalid. */
-  private static Tls tls(Node t) {
-    return serverTls(t, ClientAuth.class, ClientAuth.NONE, Tls::new);
-  }
-
-  /** Builds a server TLS setting from its four keys. */
-  interface TlsFactory<A, T> {
-    T create(Path certFile, Path keyFile, Path clientCaFile, A clientAuth);
-  }
-
   /**
-   * A server TLS section in any stage's shape (certFile, keyFile, clientCaFile, clientAuth); null
+   * A server TLS section ({@code ingest.tls}, {@code admin.tls}, {@code streams.query.tls}); null
    * when absent or invalid, with every problem reported at the section's path.
    */
-  static <A extends Enum<A>, T> T serverTls(
-      Node t, Class<A> clientAuthType, A noClientAuth, TlsFactory<A, T> factory) {
+  static ServerTls serverTls(Node t) {
     Path cert = t.file("certFile");
     Path key = t.file("keyFile");
     Path clientCa = t.file("clientCaFile");
-    A clientAuth = t.choice("clientAuth", noClientAuth, clientAuthType);
+    ClientAuth clientAuth = t.choice("clientAuth", ClientAuth.NONE, ClientAuth.class);
     if (!t.present()) {
       return null;
     }
@@ -239,7 +228,7 @@ public final class ConfigLoader {
     if (cert == null || key == null) {
       return null;
     }
-    return build(t, () -> factory.create(cert, key, clientCa, clientAuth), null);
+    return build(t, () -> new ServerTls(cert, key, clientCa, clientAuth), null);
   }
 
   private static Limits limits(Node l) {

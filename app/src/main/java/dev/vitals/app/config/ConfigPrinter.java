@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Limits;
 import dev.vitals.ingest.IngestSettings.Listener;
-import dev.vitals.ingest.IngestSettings.Tls;
+import dev.vitals.schemas.tls.ServerTls;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
 import dev.vitals.streams.slo.SloSettings;
@@ -167,7 +167,7 @@ final class ConfigPrinter {
     return map("host", l.host(), "port", l.port());
   }
 
-  private static Map<String, Object> tls(Tls t) {
+  private static Map<String, Object> tls(ServerTls t) {
     return map(
         "certFile", t.certFile().toString(),
         "keyFile", t.keyFile().toString(),

@@ -1,9 +1,9 @@
 package dev.vitals.app.config;
 
 import dev.vitals.schemas.Topics;
+import dev.vitals.schemas.tls.ServerTls;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
-import dev.vitals.streams.query.QueryTls;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
 import java.nio.file.Path;
@@ -105,16 +105,11 @@ final class StreamsBinder {
     String host = q.string("host", d.host());
     int port = q.port("port", d.port());
     String advertised = q.string("advertisedHost", d.advertisedHost());
-    QueryTls tls = tls(q.section("tls"));
+    ServerTls tls = ConfigLoader.serverTls(q.section("tls"));
     Node auth = q.section("auth");
     String token = auth.nullableString("bearerToken", null);
     Map<String, String> tokens = auth.stringMap("tokens");
     return ConfigLoader.build(
         q, () -> new QuerySettings(host, port, advertised, tls, token, tokens), d);
-  }
-
-  private static QueryTls tls(Node t) {
-    return ConfigLoader.serverTls(
-        t, QueryTls.ClientAuth.class, QueryTls.ClientAuth.NONE, QueryTls::new);
   }
 }

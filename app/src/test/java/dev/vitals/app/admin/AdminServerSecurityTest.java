@@ -3,9 +3,9 @@ package dev.vitals.app.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.vitals.ingest.IngestSettings.ClientAuth;
-import dev.vitals.ingest.IngestSettings.Tls;
 import dev.vitals.schemas.testing.TestCerts;
+import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -132,7 +132,7 @@ class AdminServerSecurityTest {
     assertThat(get(client, "https", "/metrics", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
   }
 
-  private void start(Tls tls, String token) throws IOException {
+  private void start(ServerTls tls, String token) throws IOException {
     Counter.builder().name("vitals_admin_test_total").help("test").register(registry).inc();
     server =
         AdminServer.builder()
@@ -144,8 +144,8 @@ class AdminServerSecurityTest {
             .start();
   }
 
-  private static Tls tls(ClientAuth clientAuth) {
-    return new Tls(
+  private static ServerTls tls(ClientAuth clientAuth) {
+    return new ServerTls(
         certs.file("server.pem"), certs.file("server.key"), certs.file("ca.pem"), clientAuth);
   }
 

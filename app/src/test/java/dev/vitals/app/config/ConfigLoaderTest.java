@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vitals.ingest.IngestSettings;
-import dev.vitals.ingest.IngestSettings.ClientAuth;
+import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -219,7 +220,7 @@ class ConfigLoaderTest {
 
     assertThat(c.admin().tls())
         .isEqualTo(
-            new IngestSettings.Tls(
+            new ServerTls(
                 Path.of("/tls/admin.crt"),
                 Path.of("/tls/admin.key"),
                 Path.of("/tls/ca.crt"),

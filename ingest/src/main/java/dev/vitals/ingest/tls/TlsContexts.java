@@ -1,7 +1,7 @@
 package dev.vitals.ingest.tls;
 
-import dev.vitals.ingest.IngestSettings.ClientAuth;
-import dev.vitals.ingest.IngestSettings.Tls;
+import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -13,15 +13,15 @@ public final class TlsContexts {
 
   private TlsContexts() {}
 
-  public static SslContext forHttp(Tls tls) throws IOException {
+  public static SslContext forHttp(ServerTls tls) throws IOException {
     return builder(tls).build();
   }
 
-  public static SslContext forGrpc(Tls tls) throws IOException {
+  public static SslContext forGrpc(ServerTls tls) throws IOException {
     return GrpcSslContexts.configure(builder(tls)).build();
   }
 
-  private static SslContextBuilder builder(Tls tls) throws SSLException {
+  private static SslContextBuilder builder(ServerTls tls) throws SSLException {
     try {
       SslContextBuilder builder =
           SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile());
@@ -42,7 +42,7 @@ public final class TlsContexts {
     }
   }
 
-  static boolean requiresClientCert(Tls tls) {
+  static boolean requiresClientCert(ServerTls tls) {
     return tls.clientAuth() == ClientAuth.REQUIRE;
   }
 }

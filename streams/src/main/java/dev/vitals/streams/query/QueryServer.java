@@ -4,9 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vitals.schemas.tls.ServerTls;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,12 +71,12 @@ public final class QueryServer implements AutoCloseable {
       return this;
     }
     InetSocketAddress address = new InetSocketAddress(config.host, config.port);
-    SSLContext ssl = config.tls == null ? null : TlsContexts.server(config.tls);
+    SSLContext ssl = config.tls == null ? null : config.tls.serverContext("query TLS");
     if (ssl == null) {
       server = HttpServer.create(address, 0);
     } else {
       HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(new Configurator(ssl, config.tls.clientAuth()));
+      https.setHttpsConfigurator(config.tls.httpsConfigurator(ssl));
       server = https;
     }
     servedBy = config.instanceName != null ? config.instanceName : config.host + ":" + port();
@@ -206,34 +204,13 @@ public final class QueryServer implements AutoCloseable {
     return t;
   }
 
-  /** Sets each connection's client-certificate policy. */
-  private static final class Configurator extends HttpsConfigurator {
-    private final QueryTls.ClientAuth clientAuth;
-
-    Configurator(SSLContext context, QueryTls.ClientAuth clientAuth) {
-      super(context);
-      this.clientAuth = clientAuth;
-    }
-
-    @Override
-    public void configure(HttpsParameters params) {
-      SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
-      if (clientAuth == QueryTls.ClientAuth.REQUIRE) {
-        ssl.setNeedClientAuth(true);
-      } else if (clientAuth == QueryTls.ClientAuth.OPTIONAL) {
-        ssl.setWantClientAuth(true);
-      }
-      params.setSSLParameters(ssl);
-    }
-  }
-
   /** Builds a {@link QueryServer}; only the state view is required. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private StateView view;
     private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
-    private QueryTls tls;
+    private ServerTls tls;
     private SSLContext peerSsl;
     private String bearerToken;
     private Map<String, String> tenantTokens = Map.of();
@@ -270,7 +247,7 @@ public final class QueryServer implements AutoCloseable {
     }
 
     /** Serves HTTPS with these PEM files and calls other instances over HTTPS; null: HTTP. */
-    public Builder setTls(QueryTls tls) {
+    public Builder setTls(ServerTls tls) {
       this.tls = tls;
       return this;
     }

@@ -13,6 +13,7 @@ import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.signals.Health;
 import dev.vitals.schemas.testing.FreePorts;
 import dev.vitals.schemas.testing.TestCerts;
+import dev.vitals.schemas.tls.ServerTls;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -251,12 +252,12 @@ class QueryRoutingTest {
   @Test
   void overTlsTheServerAndItsCallsToOtherInstancesUseHttps(@TempDir Path dir) throws Exception {
     TestCerts certs = TestCerts.create(dir);
-    QueryTls tls =
-        new QueryTls(
+    ServerTls tls =
+        new ServerTls(
             certs.file("server.pem"),
             certs.file("server.key"),
             certs.file("ca.pem"),
-            QueryTls.ClientAuth.NONE);
+            ServerTls.ClientAuth.NONE);
     startPair(
         b -> b.setTls(tls).setBearerToken("admin"), b -> b.setTls(tls).setBearerToken("admin"));
     HttpClient client = HttpClient.newBuilder().sslContext(certs.clientContext(false)).build();
