@@ -119,6 +119,7 @@ final class ConfigPrinter {
             "forgetAfter", Quantities.formatDuration(w.forgetAfter()),
             "maxFutureSkew", Quantities.formatDuration(w.maxFutureSkew()),
             "firstPointMaxAge", Quantities.formatDuration(w.firstPointMaxAge()),
+            "idleAfter", Quantities.formatDuration(w.idleAfter()),
             "maxServicesPerTenant", w.maxServicesPerTenant(),
             "maxOperationsPerService", w.maxOperationsPerService(),
             "maxSeriesPerService", w.maxSeriesPerService(),

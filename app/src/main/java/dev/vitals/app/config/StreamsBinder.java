@@ -59,6 +59,7 @@ final class StreamsBinder {
             .forgetAfter(w.duration("forgetAfter", d.forgetAfter()))
             .maxFutureSkew(w.duration("maxFutureSkew", d.maxFutureSkew()))
             .firstPointMaxAge(w.duration("firstPointMaxAge", d.firstPointMaxAge()))
+            .idleAfter(w.duration("idleAfter", d.idleAfter()))
             .maxServicesPerTenant(
                 w.integer("maxServicesPerTenant", d.maxServicesPerTenant(), 1, 1_000_000))
             .maxOperationsPerService(

@@ -1,21 +1,31 @@
 package dev.vitals.streams.window;
 
 /**
- * A task's clock: the newest event time it has seen (its watermark) plus the wall-clock time
- * elapsed since that watermark last moved. While data flows, even a backlog read slower than real
- * time, it follows event time; while the partition is quiet it runs on in real time, so its windows
- * still close. It can step back when data resumes after a quiet spell, which is harmless: windows
- * already closed stay closed ({@link #nextOpenMs()} never goes back). A restarted task starts
- * counting wall-clock time afresh, so downtime does not close the windows of the backlog it has yet
- * to read. Also remembers the first window not yet closed.
+ * A task's clock. While records arrive it is the partition's watermark: the newest event time seen,
+ * never later than the wall clock when it was seen (a producer whose clock runs ahead cannot close
+ * anyone's windows early). Only once the partition is idle — no record for {@code idleAfter} of
+ * wall-clock time, which also means the consumer has no backlog to hand it — does wall-clock time
+ * move it on: the watermark plus the wall time elapsed since the watermark last moved, so a quiet
+ * partition's windows still close and its services still get their silent windows. A backlog, a
+ * replay or a catch-up after downtime is therefore windowed by its event time alone, whatever the
+ * wall clock says. The watermark and the wall time it moved at survive restarts (the clock is
+ * stored), so a partition still idle after a restart counts the downtime, as the wall clock says;
+ * the idle timer itself starts again at the first reading after a (re)start. Also remembers the
+ * first window not yet closed, which never goes back.
  */
 final class EventClock {
 
   static final long UNSET = Long.MIN_VALUE;
 
+  private final long idleAfterMs;
   private long watermarkMs = UNSET;
   private long anchorWallMs;
   private long nextOpenMs = UNSET;
+  private long lastInputWallMs = UNSET;
+
+  EventClock(long idleAfterMs) {
+    this.idleAfterMs = idleAfterMs;
+  }
 
   boolean initialised() {
     return nextOpenMs != UNSET;
@@ -23,20 +33,56 @@ final class EventClock {
 
   /** The effective now, or UNSET before the first record. */
   long now(long wallMs) {
-    return watermarkMs == UNSET ? UNSET : watermarkMs + Math.max(0, wallMs - anchorWallMs);
+    if (watermarkMs == UNSET) {
+      return UNSET;
+    }
+    return idle(wallMs) ? watermarkMs + Math.max(0, wallMs - anchorWallMs) : watermarkMs;
   }
 
-  /** Notes an event time seen; a newer one moves the watermark and restarts the wall clock. */
+  /**
+   * Whether no record arrived for {@code idleAfter}; the timer starts at the first reading after a
+   * (re)start, so a restarted task first gives its backlog the time to arrive.
+   */
+  boolean idle(long wallMs) {
+    if (lastInputWallMs == UNSET) {
+      lastInputWallMs = wallMs;
+    }
+    return wallMs - lastInputWallMs >= idleAfterMs;
+  }
+
+  /** Notes that a record arrived: the partition is not idle. */
+  void input(long wallMs) {
+    if (lastInputWallMs == UNSET || wallMs > lastInputWallMs) {
+      lastInputWallMs = wallMs;
+    }
+  }
+
+  /**
+   * Notes an event time seen; one newer than the watermark moves it, up to the wall clock, and
+   * restarts the count of wall-clock time.
+   */
   void observe(long eventMs, long wallMs) {
-    if (watermarkMs == UNSET || eventMs > watermarkMs) {
-      watermarkMs = eventMs;
+    input(wallMs);
+    long capped = Math.min(eventMs, wallMs);
+    if (watermarkMs == UNSET || capped > watermarkMs) {
+      watermarkMs = capped;
       anchorWallMs = wallMs;
     }
   }
 
-  /** Counts wall-clock time from now on only: for a task (re)starting after a pause. */
-  void restart(long wallMs) {
+  /**
+   * Takes back a clock that is ahead of the wall clock by more than a window, as versions before
+   * the watermark was capped at the wall clock could store: the next open window then starts at the
+   * window open now, and the watermark is the wall clock. Returns whether it did.
+   */
+  boolean pullBackTo(long wallMs, long windowMs) {
+    if (nextOpenMs == UNSET || nextOpenMs <= wallMs + windowMs) {
+      return false;
+    }
+    nextOpenMs = Math.floorDiv(wallMs, windowMs) * windowMs;
+    watermarkMs = Math.min(watermarkMs, wallMs);
     anchorWallMs = wallMs;
+    return true;
   }
 
   long maxEventMs() {
@@ -59,8 +105,8 @@ final class EventClock {
         .toBytes();
   }
 
-  static EventClock decode(byte[] bytes) {
-    EventClock c = new EventClock();
+  static EventClock decode(byte[] bytes, long idleAfterMs) {
+    EventClock c = new EventClock(idleAfterMs);
     if (bytes != null) {
       BinaryReader in = new BinaryReader(bytes);
       c.watermarkMs = in.getLong();

@@ -23,6 +23,7 @@ final class RecordBatch {
   private final EventClock clock;
   private final ServiceCounts serviceCounts;
   private final long nowMs;
+  private final long wallMs;
   private final long recordTimestampMs;
   private final ServiceKey service;
   private final byte[] serviceBytes;
@@ -60,6 +61,7 @@ final class RecordBatch {
     this.clock = clock;
     this.serviceCounts = serviceCounts;
     this.nowMs = clock.now(wallMs);
+    this.wallMs = wallMs;
     this.recordTimestampMs = recordTimestampMs;
     byte[] bytes = key.toBytes();
     byte[] stored = stores.services.get(bytes);
@@ -94,7 +96,8 @@ final class RecordBatch {
    */
   void add(long eventMs, String operation, Consumer<WindowAccumulator> update) {
     boolean running = clock.initialised();
-    if (running && eventMs > nowMs + settings.maxFutureSkew().toMillis()) {
+    long skew = settings.maxFutureSkew().toMillis();
+    if (eventMs > wallMs + skew || (running && eventMs > nowMs + skew)) {
       drop(WindowMetrics.DropReason.FUTURE);
       return;
     }

@@ -11,6 +11,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hot path: adds every data point, span and log record of a service's raw records to its
@@ -21,6 +23,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  */
 final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(WindowAggregator.class);
   static final byte[] CLOCK_KEY = "clock".getBytes(StandardCharsets.UTF_8);
 
   private final WindowSettings settings;
@@ -32,6 +35,7 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
   private EventClock clock;
   private WindowCloser closer;
   private StateExpiry expiry;
+  private boolean checkedClock;
 
   WindowAggregator(WindowSettings settings, WindowMetrics metrics) {
     this.settings = settings;
@@ -43,8 +47,10 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
   public void init(ProcessorContext<byte[], Routed> context) {
     this.context = context;
     this.stores = new WindowStores(context);
-    this.clock = EventClock.decode(stores.clock.get(CLOCK_KEY));
-    clock.restart(context.currentSystemTimeMs());
+    // The wall clock is read on the first record or punctuation, not here: Kafka Streams sets a
+    // processor's system time only while it processes (it can read 0 in init).
+    this.clock = EventClock.decode(stores.clock.get(CLOCK_KEY), settings.idleAfter().toMillis());
+    checkedClock = false;
     serviceCounts.clear();
     try (KeyValueIterator<byte[], byte[]> it = stores.services.all()) {
       while (it.hasNext()) {
@@ -61,6 +67,8 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
   public void process(Record<byte[], Routed> record) {
     Routed routed = record.value();
     long wall = context.currentSystemTimeMs();
+    checkClock(wall);
+    clock.input(wall);
     try {
       ServiceKey key = RawRouter.keyOf(record.key());
       if (key == null) {
@@ -92,13 +100,28 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     }
   }
 
+  /** Once per (re)start: a clock stored ahead of the wall clock is taken back (see EventClock). */
+  private void checkClock(long wall) {
+    if (checkedClock) {
+      return;
+    }
+    checkedClock = true;
+    if (clock.pullBackTo(wall, settings.windowMs())) {
+      LOG.warn(
+          "partition {}: stored window clock was ahead of the wall clock; reset to now",
+          partition());
+      stores.clock.put(CLOCK_KEY, clock.encode());
+    }
+  }
+
   private void punctuate(long wall) {
+    checkClock(wall);
     closer.closeDueWindows(wall);
     closer.emitCorrections(wall);
     long now = clock.now(wall);
     if (now != EventClock.UNSET) {
       expiry.run(now);
-      metrics.eventTimeLag(partition(), Math.max(0, wall - clock.maxEventMs()) / 1000.0);
+      metrics.eventTimeLag(partition(), Math.max(0, wall - now) / 1000.0);
     }
     for (String name : WindowStores.NAMES) {
       metrics.stateEntries(name, partition(), stores.byName(name).approximateNumEntries());

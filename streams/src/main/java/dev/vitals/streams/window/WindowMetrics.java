@@ -85,7 +85,9 @@ public final class WindowMetrics {
     eventTimeLag =
         Gauge.builder()
             .name("vitals_streams_event_time_lag_seconds")
-            .help("Wall-clock time minus the newest event time a task has seen, by partition.")
+            .help(
+                "Wall-clock time minus a task's window clock (its watermark while records"
+                    + " arrive), by partition: how far its windows are behind real time.")
             .labelNames("partition")
             .register(registry);
     stateEntries =

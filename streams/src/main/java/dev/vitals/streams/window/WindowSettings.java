@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param maxFutureSkew records further ahead of the task's clock are dropped
  * @param firstPointMaxAge a first cumulative point whose start is at most this old counts from zero
  * @param punctuateInterval how often wall-clock time closes windows and emits corrections
+ * @param idleAfter a partition without records for this long is idle: only then does wall-clock
+ *     time move its clock (and close its windows); while records arrive, event time alone does
  * @param maxServicesPerTenant services tracked per tenant (per task); more go to {@code
  *     otel.metric.overflow}
  * @param maxOperationsPerService operations per service; more go to {@code otel.metric.overflow}
@@ -31,6 +33,7 @@ public record WindowSettings(
     Duration maxFutureSkew,
     Duration firstPointMaxAge,
     Duration punctuateInterval,
+    Duration idleAfter,
     int maxServicesPerTenant,
     int maxOperationsPerService,
     int maxSeriesPerService,
@@ -44,6 +47,7 @@ public record WindowSettings(
   public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
   public static final Duration DEFAULT_FIRST_POINT_MAX_AGE = Duration.ofMinutes(10);
   public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_IDLE_AFTER = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_SERVICES_PER_TENANT = 1000;
   public static final int DEFAULT_MAX_OPERATIONS_PER_SERVICE = 100;
   public static final int DEFAULT_MAX_SERIES_PER_SERVICE = 10_000;
@@ -60,6 +64,7 @@ public record WindowSettings(
     positive("maxFutureSkew", maxFutureSkew);
     notNegative("firstPointMaxAge", firstPointMaxAge);
     positive("punctuateInterval", punctuateInterval);
+    positive("idleAfter", idleAfter);
     if (windowSize.toMillis() < 1) {
       throw new IllegalArgumentException("windowSize: " + windowSize + " (expected: >= 1ms)");
     }
@@ -76,6 +81,24 @@ public record WindowSettings(
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    return new Builder()
+        .windowSize(windowSize)
+        .grace(grace)
+        .correctionHorizon(correctionHorizon)
+        .forgetAfter(forgetAfter)
+        .maxFutureSkew(maxFutureSkew)
+        .firstPointMaxAge(firstPointMaxAge)
+        .punctuateInterval(punctuateInterval)
+        .idleAfter(idleAfter)
+        .maxServicesPerTenant(maxServicesPerTenant)
+        .maxOperationsPerService(maxOperationsPerService)
+        .maxSeriesPerService(maxSeriesPerService)
+        .maxSampleErrors(maxSampleErrors)
+        .maxExemplars(maxExemplars);
   }
 
   long windowMs() {
@@ -111,6 +134,7 @@ public record WindowSettings(
     private Duration maxFutureSkew = DEFAULT_MAX_FUTURE_SKEW;
     private Duration firstPointMaxAge = DEFAULT_FIRST_POINT_MAX_AGE;
     private Duration punctuateInterval = DEFAULT_PUNCTUATE_INTERVAL;
+    private Duration idleAfter = DEFAULT_IDLE_AFTER;
     private int maxServicesPerTenant = DEFAULT_MAX_SERVICES_PER_TENANT;
     private int maxOperationsPerService = DEFAULT_MAX_OPERATIONS_PER_SERVICE;
     private int maxSeriesPerService = DEFAULT_MAX_SERIES_PER_SERVICE;
@@ -154,6 +178,11 @@ public record WindowSettings(
       return this;
     }
 
+    public Builder idleAfter(Duration v) {
+      idleAfter = v;
+      return this;
+    }
+
     public Builder maxServicesPerTenant(int v) {
       maxServicesPerTenant = v;
       return this;
@@ -188,6 +217,7 @@ public record WindowSettings(
           maxFutureSkew,
           firstPointMaxAge,
           punctuateInterval,
+          idleAfter,
           maxServicesPerTenant,
           maxOperationsPerService,
           maxSeriesPerService,

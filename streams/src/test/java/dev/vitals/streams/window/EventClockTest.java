@@ -6,66 +6,116 @@ import org.junit.jupiter.api.Test;
 
 class EventClockTest {
 
-  @Test
-  void followsEventTimeWhenDataRunsAheadOfTheWallClock() {
-    EventClock clock = new EventClock();
-    clock.observe(1_000, 50);
-    clock.observe(9_000, 60);
+  private static final long IDLE_AFTER = 30_000;
 
-    assertThat(clock.now(60)).isEqualTo(9_000);
+  @Test
+  void followsEventTimeWhileRecordsArrive() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(1_000, 50_000);
+    clock.observe(9_000, 60_000);
+
+    assertThat(clock.now(60_000)).isEqualTo(9_000);
+    assertThat(clock.now(89_999)).as("not idle yet").isEqualTo(9_000);
   }
 
   @Test
-  void runsOnInWallClockTimeWhileIdle() {
-    EventClock clock = new EventClock();
-    clock.observe(1_000, 50);
+  void runsOnInWallClockTimeOnceIdle() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(1_000, 50_000);
 
-    assertThat(clock.now(5_050)).isEqualTo(6_000);
+    assertThat(clock.now(80_000))
+        .as("idle: the watermark plus the wall time since it moved")
+        .isEqualTo(31_000);
+  }
+
+  @Test
+  void aRecordWithoutNewEventTimeStillKeepsThePartitionBusy() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(1_000, 1_000);
+    clock.input(25_000);
+
+    assertThat(clock.now(50_000)).isEqualTo(1_000);
+    assertThat(clock.now(55_000)).isEqualTo(55_000);
   }
 
   @Test
   void anOlderEventDoesNotMoveTheWatermarkNorRestartTheWallClock() {
-    EventClock clock = new EventClock();
-    clock.observe(1_000, 0);
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(1_000, 1_000);
     clock.observe(900, 30_000);
 
-    assertThat(clock.now(60_000)).isEqualTo(61_000);
+    assertThat(clock.now(60_000)).isEqualTo(60_000);
     assertThat(clock.maxEventMs()).isEqualTo(1_000);
   }
 
   @Test
-  void followsABacklogReadSlowerThanRealTime() {
-    EventClock clock = new EventClock();
-    clock.observe(1_000, 0);
-    clock.observe(2_000, 10_000);
-    clock.observe(3_000, 20_000);
-
-    assertThat(clock.now(20_000)).isEqualTo(3_000);
+  void aBacklogReadFasterThanRealTimeIsWindowedByEventTimeAlone() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    long wall = 7 * 86_400_000L;
+    for (long event = 0; event < 3_600_000; event += 1_000) {
+      clock.observe(event, wall);
+      wall += 5;
+      assertThat(clock.now(wall)).isEqualTo(event);
+    }
   }
 
   @Test
-  void aRestartedTaskDoesNotCountTheDowntime() {
-    EventClock clock = new EventClock();
-    clock.observe(1_000, 0);
+  void anEventAheadOfTheWallClockMovesTheWatermarkOnlyToTheWallClock() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(1_000_000, 1_000_000);
+    clock.observe(1_000_000 + 7_200_000, 1_000_100);
+
+    assertThat(clock.now(1_000_100)).isEqualTo(1_000_100);
+  }
+
+  @Test
+  void aRestartedTaskWaitsForItsBacklogBeforeTheWallClockCounts() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(1_000, 1_000);
     clock.nextOpenMs(0);
 
-    EventClock restarted = EventClock.decode(clock.encode());
-    restarted.restart(3_600_000);
+    EventClock restarted = EventClock.decode(clock.encode(), IDLE_AFTER);
 
-    assertThat(restarted.now(3_605_000)).isEqualTo(6_000);
+    assertThat(restarted.now(3_600_000)).as("first reading after the restart").isEqualTo(1_000);
+    restarted.observe(2_000, 3_601_000);
+    assertThat(restarted.now(3_620_000)).as("backlog arriving: event time").isEqualTo(2_000);
+  }
+
+  @Test
+  void aRestartedTaskThatStaysIdleCountsTheDowntimeAsTheWallClockSays() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(1_000, 1_000);
+    clock.nextOpenMs(0);
+
+    EventClock restarted = EventClock.decode(clock.encode(), IDLE_AFTER);
+    restarted.now(3_600_000);
+
+    assertThat(restarted.now(3_630_000)).isEqualTo(3_630_000);
+  }
+
+  @Test
+  void aStoredClockAheadOfTheWallClockIsTakenBack() {
+    EventClock clock = new EventClock(IDLE_AFTER);
+    clock.observe(90_000_000, 90_000_000);
+    clock.nextOpenMs(90_000_000);
+
+    assertThat(clock.pullBackTo(1_000_000, 60_000)).isTrue();
+    assertThat(clock.nextOpenMs()).isEqualTo(960_000);
+    assertThat(clock.maxEventMs()).isEqualTo(1_000_000);
+    assertThat(clock.pullBackTo(1_000_000, 60_000)).isFalse();
   }
 
   @Test
   void survivesItsEncoding() {
-    EventClock clock = new EventClock();
+    EventClock clock = new EventClock(IDLE_AFTER);
     clock.observe(1_000, 10);
     clock.nextOpenMs(0);
 
-    EventClock read = EventClock.decode(clock.encode());
+    EventClock read = EventClock.decode(clock.encode(), IDLE_AFTER);
 
-    assertThat(read.now(20)).isEqualTo(1_010);
+    assertThat(read.now(20)).isEqualTo(10);
     assertThat(read.nextOpenMs()).isZero();
     assertThat(read.initialised()).isTrue();
-    assertThat(EventClock.decode(null).initialised()).isFalse();
+    assertThat(EventClock.decode(null, IDLE_AFTER).initialised()).isFalse();
   }
 }

@@ -29,7 +29,12 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** A TopologyTestDriver around the window topology, with OTLP in and service windows out. */
+/**
+ * A TopologyTestDriver around the window topology, with OTLP in and service windows out. Its wall
+ * clock starts an hour after {@link #T0}, so the tests' data (timed from T0) is never ahead of it;
+ * unless a test asks for the settings' own {@code idleAfter}, the partition counts as idle a
+ * millisecond after its last record, so that advancing the wall clock closes windows at once.
+ */
 final class WindowHarness implements AutoCloseable {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -37,12 +42,17 @@ final class WindowHarness implements AutoCloseable {
 
   final PrometheusRegistry registry = new PrometheusRegistry();
   final TopologyTestDriver driver;
-  private long wallMs = T0_MS;
+  static final Duration WALL_AHEAD = Duration.ofHours(1);
+  private long wallMs = T0_MS + WALL_AHEAD.toMillis();
   private final Map<Signal, TestInputTopic<byte[], byte[]>> inputs = new EnumMap<>(Signal.class);
   private final org.apache.kafka.streams.TestOutputTopic<byte[], byte[]> windows;
   final org.apache.kafka.streams.TestOutputTopic<byte[], byte[]> deadLetters;
 
   WindowHarness(WindowSettings settings, Path stateDir) {
+    this(settings.toBuilder().idleAfter(Duration.ofMillis(1)).build(), stateDir, true);
+  }
+
+  WindowHarness(WindowSettings settings, Path stateDir, boolean ownIdleAfter) {
     StreamsBuilder builder = new StreamsBuilder();
     WindowTopology.addTo(builder, Topics.DEFAULT, settings, new WindowMetrics(registry));
     Properties props = new Properties();
@@ -50,7 +60,7 @@ final class WindowHarness implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(builder.build(), props, T0);
+    driver = new TopologyTestDriver(builder.build(), props, T0.plus(WALL_AHEAD));
     for (Signal s : Signal.values()) {
       inputs.put(
           s,
