@@ -3,6 +3,7 @@ package dev.vitals.app;
 import dev.vitals.app.admin.AdminServer;
 import dev.vitals.app.config.VitalsConfig;
 import dev.vitals.app.kafka.EmbeddedKafka;
+import dev.vitals.app.kafka.KafkaProbe;
 import dev.vitals.app.kafka.TopicCatalog;
 import dev.vitals.app.loadgen.DemoTraffic;
 import dev.vitals.ingest.IngestServer;
@@ -69,20 +70,22 @@ final class Launcher {
       AtomicReference<IngestServer> ingest = new AtomicReference<>();
       AtomicReference<StreamsStage> streams = new AtomicReference<>();
       AtomicReference<SinkServer> sinks = new AtomicReference<>();
+      KafkaProbe kafkaProbe = shutdown.register(KafkaProbe.start(c.kafka().clientProps()));
       AdminServer.Builder adminBuilder =
           AdminServer.builder()
               .setHost(c.admin().host())
               .setPort(c.admin().port())
               .setTls(c.admin().tls())
               .setBearerToken(c.admin().bearerToken())
-              .setRegistry(registry);
+              .setRegistry(registry)
+              .addReadinessReason("kafka", kafkaProbe::whyNotReady);
       if (runIngest) {
         adminBuilder.addReadinessCheck(
             "ingest", () -> ingest.get() != null && ingest.get().ready());
       }
       if (runStreams) {
-        adminBuilder.addReadinessCheck(
-            "streams", () -> streams.get() != null && streams.get().ready());
+        adminBuilder.addReadinessReason(
+            "streams", () -> streams.get() == null ? "starting" : streams.get().whyNotReady());
       }
       if (runSinks) {
         adminBuilder.addReadinessCheck("sinks", () -> sinks.get() != null && sinks.get().ready());

@@ -33,13 +33,22 @@ public final class StreamsStage implements AutoCloseable {
   private final KafkaStreams streams;
   private final AutoCloseable query;
   private final int queryPort;
+  private final ThreadFailures failures;
+  private final Restorations restorations;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean wasRunning;
 
-  private StreamsStage(KafkaStreams streams, AutoCloseable query, int queryPort) {
+  private StreamsStage(
+      KafkaStreams streams,
+      AutoCloseable query,
+      int queryPort,
+      ThreadFailures failures,
+      Restorations restorations) {
     this.streams = streams;
     this.query = query;
     this.queryPort = queryPort;
+    this.failures = failures;
+    this.restorations = restorations;
   }
 
   /**
@@ -54,9 +63,12 @@ public final class StreamsStage implements AutoCloseable {
     log.info("streams topology:\n{}", topology.describe());
     Properties props = properties(settings, clientProps, replicationFactor(settings, clientProps));
     KafkaStreams streams = new KafkaStreams(topology, props);
+    ThreadFailures failures = new ThreadFailures(registry, System::currentTimeMillis);
+    Restorations restorations = new Restorations();
+    streams.setGlobalStateRestoreListener(restorations);
     streams.setUncaughtExceptionHandler(
         e -> {
-          log.error("stream thread failed; replacing it", e);
+          failures.failed(e);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     StreamsStage[] self = new StreamsStage[1];
@@ -75,7 +87,7 @@ public final class StreamsStage implements AutoCloseable {
       streams.close(CLOSE_TIMEOUT);
       throw e;
     }
-    self[0] = new StreamsStage(streams, api, api.port());
+    self[0] = new StreamsStage(streams, api, api.port(), failures, restorations);
     if (streams.state() == KafkaStreams.State.RUNNING) {
       self[0].wasRunning = true;
     }
@@ -134,14 +146,31 @@ public final class StreamsStage implements AutoCloseable {
     }
   }
 
-  /**
-   * True once the application has been running and is running or rebalancing now: a rebalance
-   * pauses processing for seconds, not a reason to take the instance out of service.
-   */
+  /** True when {@link #whyNotReady()} has nothing to say. */
   public boolean ready() {
+    return whyNotReady() == null;
+  }
+
+  /**
+   * Null while the instance can serve, else why not: it has not been running yet, is shutting down
+   * or failed; it is restoring state from changelogs; or a stream thread failed within the last
+   * minute (a thread that fails in a loop is replaced each time, and the instance would otherwise
+   * look ready while its tasks never run). A rebalance after the first {@code RUNNING} pauses
+   * processing for seconds and is no reason to take the instance out of service.
+   */
+  public String whyNotReady() {
     KafkaStreams.State state = streams.state();
-    return state == KafkaStreams.State.RUNNING
-        || (wasRunning && state == KafkaStreams.State.REBALANCING);
+    boolean serving =
+        state == KafkaStreams.State.RUNNING
+            || (wasRunning && state == KafkaStreams.State.REBALANCING);
+    if (!serving) {
+      return (wasRunning ? "state " : "starting: state ") + state;
+    }
+    String restoring = restorations.describe();
+    if (restoring != null) {
+      return restoring;
+    }
+    return failures.recently();
   }
 
   public KafkaStreams.State state() {

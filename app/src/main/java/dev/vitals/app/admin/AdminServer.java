@@ -21,13 +21,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin endpoints every Vitals process serves: {@code GET /metrics} (Prometheus text 0.0.4),
  * {@code GET /healthz} (200 while the process runs) and {@code GET /readyz} (200 once every
- * readiness check passes, else 503 naming those that do not).
+ * readiness check passes, else 503 naming those that do not, each with its reason when it gives
+ * one: {@code not ready: streams (a stream thread failed 3 times in the last 60 s: ...)}).
  *
  * <p>With TLS set it serves HTTPS only, optionally requiring client certificates. With a bearer
  * token set, {@code /metrics} and {@code /readyz} answer 401 unless the request carries {@code
@@ -42,7 +44,7 @@ public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final PrometheusRegistry registry;
-  private final Map<String, BooleanSupplier> readiness;
+  private final Map<String, Supplier<String>> readiness;
   private final byte[] bearerToken;
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private boolean closed;
@@ -84,11 +86,20 @@ public final class AdminServer implements AutoCloseable {
 
   /** The names of the readiness checks that do not pass now; empty when ready. */
   public List<String> notReady() {
-    return readiness.entrySet().stream()
-        .filter(e -> !passes(e.getValue()))
-        .map(Map.Entry::getKey)
-        .sorted()
-        .toList();
+    return notReadyWithReasons().keySet().stream().sorted().toList();
+  }
+
+  /** The checks that do not pass now, by name, each with its reason ("" when it gives none). */
+  public Map<String, String> notReadyWithReasons() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    readiness.forEach(
+        (name, check) -> {
+          String reason = whyNotReady(check);
+          if (reason != null) {
+            out.put(name, reason);
+          }
+        });
+    return out;
   }
 
   /** Stops serving; idempotent. */
@@ -121,11 +132,19 @@ public final class AdminServer implements AutoCloseable {
       } else if (path.equals("/healthz")) {
         respond(exchange, 200, TEXT, "ok\n");
       } else {
-        List<String> waiting = notReady();
+        Map<String, String> waiting = notReadyWithReasons();
         if (waiting.isEmpty()) {
           respond(exchange, 200, TEXT, "ready\n");
         } else {
-          respond(exchange, 503, TEXT, "not ready: " + String.join(", ", waiting) + "\n");
+          List<String> parts =
+              waiting.entrySet().stream()
+                  .map(
+                      e ->
+                          e.getValue().isEmpty()
+                              ? e.getKey()
+                              : e.getKey() + " (" + e.getValue() + ")")
+                  .toList();
+          respond(exchange, 503, TEXT, "not ready: " + String.join(", ", parts) + "\n");
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -168,11 +187,12 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  private static boolean passes(BooleanSupplier check) {
+  /** Null when the check passes, else its reason; a check that throws does not pass. */
+  private static String whyNotReady(Supplier<String> check) {
     try {
-      return check.getAsBoolean();
+      return check.get();
     } catch (RuntimeException e) {
-      return false;
+      return e.toString();
     }
   }
 
@@ -187,7 +207,7 @@ public final class AdminServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 8888;
     private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
-    private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+    private final Map<String, Supplier<String>> readiness = new LinkedHashMap<>();
     private ServerTls tls;
     private String bearerToken;
 
@@ -214,7 +234,17 @@ public final class AdminServer implements AutoCloseable {
 
     /** {@code /readyz} answers 200 only while every check returns true. */
     public Builder addReadinessCheck(String name, BooleanSupplier check) {
-      readiness.put(requireNonNull(name, "name"), requireNonNull(check, "check"));
+      requireNonNull(check, "check");
+      readiness.put(requireNonNull(name, "name"), () -> check.getAsBoolean() ? null : "");
+      return this;
+    }
+
+    /**
+     * {@code /readyz} answers 200 only while {@code whyNotReady} returns null; otherwise 503 names
+     * the check with the reason it returned.
+     */
+    public Builder addReadinessReason(String name, Supplier<String> whyNotReady) {
+      readiness.put(requireNonNull(name, "name"), requireNonNull(whyNotReady, "whyNotReady"));
       return this;
     }
 

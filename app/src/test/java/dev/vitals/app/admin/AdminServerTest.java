@@ -18,6 +18,8 @@ class AdminServerTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final AtomicBoolean kafkaReady = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicReference<String> streamsReason =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private AdminServer server;
 
   @BeforeEach
@@ -30,6 +32,7 @@ class AdminServerTest {
             .setRegistry(registry)
             .addReadinessCheck("kafka", kafkaReady::get)
             .addReadinessCheck("always", () -> true)
+            .addReadinessReason("streams", streamsReason::get)
             .start();
   }
 
@@ -52,6 +55,20 @@ class AdminServerTest {
   void healthzIsOkWhileTheProcessRuns() throws Exception {
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     assertThat(get("/healthz").body()).isEqualTo("ok\n");
+  }
+
+  @Test
+  void readyzGivesTheReasonACheckReports() throws Exception {
+    kafkaReady.set(true);
+    streamsReason.set("restoring state: 2 stores, 1200 records left");
+
+    HttpResponse<String> r = get("/readyz");
+
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body())
+        .isEqualTo("not ready: streams (restoring state: 2 stores, 1200 records left)\n");
+    streamsReason.set(null);
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
   }
 
   @Test
