@@ -49,10 +49,13 @@ final class WindowHarness implements AutoCloseable {
   final org.apache.kafka.streams.TestOutputTopic<byte[], byte[]> deadLetters;
 
   WindowHarness(WindowSettings settings, Path stateDir) {
-    this(settings.toBuilder().idleAfter(Duration.ofMillis(1)).build(), stateDir, true);
+    this(settings, stateDir, false);
   }
 
   WindowHarness(WindowSettings settings, Path stateDir, boolean ownIdleAfter) {
+    if (!ownIdleAfter) {
+      settings = settings.toBuilder().idleAfter(Duration.ofMillis(1)).build();
+    }
     StreamsBuilder builder = new StreamsBuilder();
     WindowTopology.addTo(builder, Topics.DEFAULT, settings, new WindowMetrics(registry));
     Properties props = new Properties();
@@ -94,6 +97,10 @@ final class WindowHarness implements AutoCloseable {
     inputs
         .get(signal)
         .pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(wallMs)));
+  }
+
+  long wallMs() {
+    return wallMs;
   }
 
   void advance(Duration wall) {
