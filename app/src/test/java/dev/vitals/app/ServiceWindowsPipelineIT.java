@@ -118,6 +118,7 @@ class ServiceWindowsPipelineIT {
                     .grace(Duration.ofSeconds(1))
                     .correctionHorizon(Duration.ofSeconds(30))
                     .punctuateInterval(Duration.ofMillis(200))
+                    .idleAfter(Duration.ofSeconds(2))
                     .build(),
                 SloSettings.defaults(),
                 QuerySettings.DEFAULTS.withListener("127.0.0.1", FreePorts.next())),

@@ -9,15 +9,16 @@
  *
  * Every data point, span and log record has its own event time: a metric point's time, a span's
  * end, a log record's time (else its observed time); 0 means the Kafka record timestamp. Each task
- * keeps a clock that is its newest event time plus the wall-clock time elapsed since that moved, so
- * it follows event time while data flows (replayed, fast-forwarded or read behind real time) and
- * runs on in real time when a partition goes quiet; a restarted task does not count its downtime. A
- * window {@code [start, end)} closes (revision 0) once the clock passes {@code end + grace},
- * checked on every record and every {@code punctuateInterval} of wall time. A record for a closed
- * window within {@code correctionHorizon} of its end updates the kept totals, and the window is
- * re-emitted with the next revision at the next punctuation (several late records make one
- * revision); later ones are counted ({@code late_records_total{outcome="dropped"}}) and dropped.
- * Records more than {@code maxFutureSkew} ahead of the clock are dropped as {@code future}. The
+ * keeps a clock ({@link dev.vitals.streams.window.EventClock}): while records arrive it is the
+ * partition's watermark (newest event time, capped at the wall clock), so a replay, a backlog or a
+ * catch-up is windowed by event time alone; only once no record arrived for {@code idleAfter} does
+ * it run on in wall-clock time, so a quiet partition's windows still close. A window {@code [start,
+ * end)} closes (revision 0) once the clock passes {@code end + grace}, checked on every record and
+ * every {@code punctuateInterval} of wall time. A record for a closed window within {@code
+ * correctionHorizon} of its end updates the kept totals, and the window is re-emitted with the next
+ * revision at the next punctuation (several late records make one revision); later ones are counted
+ * ({@code late_records_total{outcome="dropped"}}) and dropped. Records more than {@code
+ * maxFutureSkew} ahead of the wall clock or of the task's clock are dropped as {@code future}. The
  * first window of a task is the one still open at its first record's clock.
  *
  * <h2>Requests</h2>
