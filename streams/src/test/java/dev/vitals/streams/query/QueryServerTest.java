@@ -157,6 +157,39 @@ class QueryServerTest {
   }
 
   @Test
+  void everyCsvTheApiServesWritesAWouldBeFormulaAsText() throws Exception {
+    ServiceKey evil = new ServiceKey("default", "@ops", "=HYPERLINK(\"http://evil.example/\")");
+    view.put(StoreNames.HEALTH, evil.toString(), Fixtures.health(evil, Health.Status.OK, "-1+A1"));
+    view.put(
+        StoreNames.ALERTS_ACTIVE,
+        "fp-evil",
+        Fixtures.alert("fp-evil", evil, "+SLOBurnFast", "critical", T0.minusSeconds(60)));
+    Fixtures.windows(evil, 1, 10, 1).entrySet().stream()
+        .findFirst()
+        .ifPresent(
+            w ->
+                view.put(
+                    StoreNames.WINDOWS_RECENT,
+                    w.getKey(),
+                    w.getValue().replace("upstream timeout, retrying", "=cmd|' /C calc'!A0")));
+
+    String services = get(port, "/api/v1/services?format=csv").body();
+    String alerts = get(port, "/api/v1/alerts?format=csv").body();
+    String detail = get(port, "/api/v1/services/" + ServiceRef.path(evil) + "?format=csv").body();
+    String windows =
+        get(port, "/api/v1/services/" + ServiceRef.path(evil) + "/windows?format=csv").body();
+
+    assertThat(services)
+        .contains(",default,'@ops,\"'=HYPERLINK(\"\"http://evil.example/\"\")\",OK,'-1+A1,");
+    assertThat(alerts).contains("fp-evil,'+SLOBurnFast,critical,default,'@ops,");
+    assertThat(detail).contains(",default,'@ops,\"'=HYPERLINK(");
+    assertThat(windows).contains(",'=cmd|' /C calc'!A0,");
+    for (String csv : List.of(services, alerts, detail, windows)) {
+      assertThat(csv.split("\r\n|,")).noneMatch(cell -> cell.matches("^\"?[=+@\t\r].*"));
+    }
+  }
+
+  @Test
   void formatParameterAsksForCsvFromABrowserLink() throws Exception {
     HttpResponse<String> response = get(port, "/api/v1/alerts?format=csv");
 
