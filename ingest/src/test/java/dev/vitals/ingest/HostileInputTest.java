@@ -269,6 +269,29 @@ class HostileInputTest {
   }
 
   @Test
+  void remoteWriteClaimingFourGibibytesGets413WithAPlainMessageAndNoStackTrace() {
+    byte[] body = new byte[5 + 16];
+    body[0] = body[1] = body[2] = body[3] = (byte) 0xff;
+    body[4] = 0x0f;
+
+    HttpResponse<byte[]> response;
+    try (LogCapture logs = LogCapture.start()) {
+      response =
+          send(
+              authorized(post(server, "/api/v1/write", "application/x-protobuf", body))
+                  .header("Content-Encoding", "snappy")
+                  .header("X-Prometheus-Remote-Write-Version", "0.1.0"));
+      assertThat(logs.text()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8).strip())
+        .isEqualTo("decompressed body: 4294967295 bytes declared (expected: <= 262144)");
+    assertThat(producer.history()).isEmpty();
+    assertRejected("remote_write", "too_large", 1);
+  }
+
+  @Test
   void getOnAnExportPathGets405() {
     HttpResponse<byte[]> response =
         send(
