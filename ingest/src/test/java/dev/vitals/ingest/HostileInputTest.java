@@ -292,6 +292,34 @@ class HostileInputTest {
   }
 
   @Test
+  void aSlashInsideANamespaceOrNameIsEscapedInTheRecordKeySoServicesStayApart() {
+    ExportMetricsServiceRequest slashInNamespace = withService(valid(1), "coll/ide", "svc");
+    ExportMetricsServiceRequest slashInName = withService(valid(1), "coll", "ide/svc");
+
+    send(
+        authorized(
+            post(server, "/v1/metrics", "application/x-protobuf", slashInNamespace.toByteArray())));
+    send(
+        authorized(
+            post(server, "/v1/metrics", "application/x-protobuf", slashInName.toByteArray())));
+
+    assertThat(producer.history())
+        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+        .containsExactly("acme/coll%2Fide/svc", "acme/coll/ide%2Fsvc");
+  }
+
+  private static ExportMetricsServiceRequest withService(
+      ExportMetricsServiceRequest request, String namespace, String name) {
+    ExportMetricsServiceRequest.Builder b = request.toBuilder();
+    b.getResourceMetricsBuilder(0)
+        .setResource(
+            Resource.newBuilder()
+                .addAttributes(OtlpResources.stringKeyValue("service.namespace", namespace))
+                .addAttributes(OtlpResources.stringKeyValue("service.name", name)));
+    return b.build();
+  }
+
+  @Test
   void getOnAnExportPathGets405() {
     HttpResponse<byte[]> response =
         send(

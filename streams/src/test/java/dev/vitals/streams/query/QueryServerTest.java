@@ -227,6 +227,40 @@ class QueryServerTest {
   }
 
   @Test
+  void servicesWhoseNamesCollideWhenJoinedBySlashesStayApartInListsUrlsAndCsv() throws Exception {
+    ServiceKey slashInNamespace = new ServiceKey("default", "coll/ide", "svc");
+    ServiceKey slashInName = new ServiceKey("default", "coll", "ide/svc");
+    view.put(
+        StoreNames.HEALTH,
+        slashInNamespace.toString(),
+        Fixtures.health(slashInNamespace, Health.Status.CRITICAL, "errors"));
+    view.put(
+        StoreNames.HEALTH, slashInName.toString(), Fixtures.health(slashInName, Health.Status.OK));
+    view.put(
+        StoreNames.SLO_LATEST,
+        slashInName + "|availability",
+        Fixtures.slo(slashInName, "availability", 0.9, BURN));
+
+    JsonNode services = json(get(port, "/api/v1/services")).path("services");
+    JsonNode a = json(get(port, "/api/v1/services/default/coll%2Fide/svc"));
+    JsonNode b = json(get(port, "/api/v1/services/default/coll/ide%2Fsvc"));
+    String csv = get(port, "/api/v1/services?format=csv").body();
+
+    assertThat(texts(services, "key")).contains("default/coll%2Fide/svc", "default/coll/ide%2Fsvc");
+    assertThat(texts(services, "namespace")).contains("coll/ide", "coll");
+    assertThat(texts(services, "service")).contains("svc", "ide/svc");
+    assertThat(a.path("health").path("status").asText()).isEqualTo("CRITICAL");
+    assertThat(a.path("health").path("namespace").asText()).isEqualTo("coll/ide");
+    assertThat(a.path("slos")).isEmpty();
+    assertThat(b.path("health").path("status").asText()).isEqualTo("OK");
+    assertThat(b.path("health").path("service").asText()).isEqualTo("ide/svc");
+    assertThat(texts(b.path("slos"), "slo")).containsExactly("availability");
+    assertThat(csv)
+        .contains("default/coll%2Fide/svc,default,coll/ide,svc,CRITICAL,")
+        .contains("default/coll/ide%2Fsvc,default,coll,ide/svc,OK,");
+  }
+
+  @Test
   void anEmptyNamespaceMayAlsoBeAnEmptySegmentAndALiteralDashIsPercentEncoded() throws Exception {
     ServiceKey dash = new ServiceKey("default", "-", "odd");
     view.put(StoreNames.HEALTH, dash.toString(), Fixtures.health(dash, Health.Status.OK));
@@ -244,8 +278,10 @@ class QueryServerTest {
     ServiceKey slashed = new ServiceKey("default", "", "api/v2");
     view.put(StoreNames.HEALTH, slashed.toString(), Fixtures.health(slashed, Health.Status.OK));
 
-    assertThat(json(get(port, "/api/v1/services/default/-/api%2Fv2")).path("key").asText())
-        .isEqualTo("default//api/v2");
+    JsonNode body = json(get(port, "/api/v1/services/default/-/api%2Fv2"));
+
+    assertThat(body.path("key").asText()).isEqualTo("default//api%2Fv2");
+    assertThat(body.path("health").path("service").asText()).isEqualTo("api/v2");
   }
 
   @Test
