@@ -381,6 +381,114 @@ class HostileInputTest {
   }
 
   @Test
+  void gzipBombOverGrpcGetsResourceExhaustedIsCountedAndLogsNoStackTrace() {
+    // 64 MiB of zeros, gzipped by the client as it streams out (about 64 KiB on the wire).
+    MethodDescriptor<byte[], byte[]> zeros =
+        RAW_EXPORT.toBuilder(new ZerosMarshaller(64 << 20), new RawBytes()).build();
+
+    StatusRuntimeException e;
+    try (LogCapture logs = LogCapture.start()) {
+      e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      ClientInterceptors.intercept(channel, bearer(TOKEN)),
+                      zeros,
+                      CallOptions.DEFAULT
+                          .withCompression("gzip")
+                          .withDeadlineAfter(20, TimeUnit.SECONDS),
+                      new byte[0]));
+      assertThat(logs.text()).doesNotContain("\tat ").doesNotContain("SEVERE");
+    }
+
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(producer.history()).isEmpty();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertRejected("grpc", "too_large", 1));
+  }
+
+  @Test
+  void unknownGrpcEncodingGetsUnimplementedAndIsCounted() throws Exception {
+    io.grpc.CompressorRegistry compressors = io.grpc.CompressorRegistry.newEmptyInstance();
+    compressors.register(
+        new io.grpc.Codec() {
+          @Override
+          public String getMessageEncoding() {
+            return "x-unknown";
+          }
+
+          @Override
+          public OutputStream compress(OutputStream os) {
+            return os;
+          }
+
+          @Override
+          public InputStream decompress(InputStream is) {
+            return is;
+          }
+        });
+    ManagedChannel odd =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+            .usePlaintext()
+            .compressorRegistry(compressors)
+            .build();
+    try {
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      ClientInterceptors.intercept(odd, bearer(TOKEN)),
+                      RAW_EXPORT,
+                      CallOptions.DEFAULT
+                          .withCompression("x-unknown")
+                          .withDeadlineAfter(10, TimeUnit.SECONDS),
+                      valid(1).toByteArray()));
+
+      assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED);
+      assertThat(producer.history()).isEmpty();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertRejected("grpc", "unsupported_media_type", 1));
+    } finally {
+      odd.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Streams {@code size} zero bytes without holding them. */
+  private record ZerosMarshaller(long size) implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] ignored) {
+      return new InputStream() {
+        private long left = size;
+
+        @Override
+        public int read() {
+          return left-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = (int) Math.min(len, left);
+          Arrays.fill(b, off, off + n, (byte) 0);
+          left -= n;
+          return n;
+        }
+      };
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
   void badTokenOverGrpcGetsUnauthenticated() {
     StatusRuntimeException e =
         catchThrowableOfType(StatusRuntimeException.class, () -> stub("wrong").export(valid(1)));
