@@ -341,6 +341,9 @@ class HostileInputTest {
                 post(server, "/v1/everything", "application/x-protobuf", valid(1).toByteArray())));
 
     assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(response.headers().firstValue("Content-Security-Policy"))
+        .hasValue("default-src 'none'; frame-ancestors 'none'");
     assertRejected("http", "not_found", 1);
   }
 
