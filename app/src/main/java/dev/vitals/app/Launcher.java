@@ -242,7 +242,7 @@ final class Launcher {
         || (stages == Stages.STANDALONE && !c.sinks().destinations().isEmpty())) {
       c.sinks()
           .destinations()
-          .forEach(d -> out.println("  sink        " + d.name() + " -> " + d.url()));
+          .forEach(d -> out.println("  sink        " + d.name() + " -> " + d.redactedUrl()));
     }
     out.println(
         "  admin       "

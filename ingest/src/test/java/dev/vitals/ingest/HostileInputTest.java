@@ -269,6 +269,57 @@ class HostileInputTest {
   }
 
   @Test
+  void remoteWriteClaimingFourGibibytesGets413WithAPlainMessageAndNoStackTrace() {
+    byte[] body = new byte[5 + 16];
+    body[0] = body[1] = body[2] = body[3] = (byte) 0xff;
+    body[4] = 0x0f;
+
+    HttpResponse<byte[]> response;
+    try (LogCapture logs = LogCapture.start()) {
+      response =
+          send(
+              authorized(post(server, "/api/v1/write", "application/x-protobuf", body))
+                  .header("Content-Encoding", "snappy")
+                  .header("X-Prometheus-Remote-Write-Version", "0.1.0"));
+      assertThat(logs.text()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8).strip())
+        .isEqualTo("decompressed body: 4294967295 bytes declared (expected: <= 262144)");
+    assertThat(producer.history()).isEmpty();
+    assertRejected("remote_write", "too_large", 1);
+  }
+
+  @Test
+  void aSlashInsideANamespaceOrNameIsEscapedInTheRecordKeySoServicesStayApart() {
+    ExportMetricsServiceRequest slashInNamespace = withService(valid(1), "coll/ide", "svc");
+    ExportMetricsServiceRequest slashInName = withService(valid(1), "coll", "ide/svc");
+
+    send(
+        authorized(
+            post(server, "/v1/metrics", "application/x-protobuf", slashInNamespace.toByteArray())));
+    send(
+        authorized(
+            post(server, "/v1/metrics", "application/x-protobuf", slashInName.toByteArray())));
+
+    assertThat(producer.history())
+        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+        .containsExactly("acme/coll%2Fide/svc", "acme/coll/ide%2Fsvc");
+  }
+
+  private static ExportMetricsServiceRequest withService(
+      ExportMetricsServiceRequest request, String namespace, String name) {
+    ExportMetricsServiceRequest.Builder b = request.toBuilder();
+    b.getResourceMetricsBuilder(0)
+        .setResource(
+            Resource.newBuilder()
+                .addAttributes(OtlpResources.stringKeyValue("service.namespace", namespace))
+                .addAttributes(OtlpResources.stringKeyValue("service.name", name)));
+    return b.build();
+  }
+
+  @Test
   void getOnAnExportPathGets405() {
     HttpResponse<byte[]> response =
         send(
@@ -290,6 +341,9 @@ class HostileInputTest {
                 post(server, "/v1/everything", "application/x-protobuf", valid(1).toByteArray())));
 
     assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(response.headers().firstValue("Content-Security-Policy"))
+        .hasValue("default-src 'none'; frame-ancestors 'none'");
     assertRejected("http", "not_found", 1);
   }
 
@@ -327,6 +381,114 @@ class HostileInputTest {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertRejected("grpc", "too_large", 1));
+  }
+
+  @Test
+  void gzipBombOverGrpcGetsResourceExhaustedIsCountedAndLogsNoStackTrace() {
+    // 64 MiB of zeros, gzipped by the client as it streams out (about 64 KiB on the wire).
+    MethodDescriptor<byte[], byte[]> zeros =
+        RAW_EXPORT.toBuilder(new ZerosMarshaller(64 << 20), new RawBytes()).build();
+
+    StatusRuntimeException e;
+    try (LogCapture logs = LogCapture.start()) {
+      e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      ClientInterceptors.intercept(channel, bearer(TOKEN)),
+                      zeros,
+                      CallOptions.DEFAULT
+                          .withCompression("gzip")
+                          .withDeadlineAfter(20, TimeUnit.SECONDS),
+                      new byte[0]));
+      assertThat(logs.text()).doesNotContain("\tat ").doesNotContain("SEVERE");
+    }
+
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(producer.history()).isEmpty();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertRejected("grpc", "too_large", 1));
+  }
+
+  @Test
+  void unknownGrpcEncodingGetsUnimplementedAndIsCounted() throws Exception {
+    io.grpc.CompressorRegistry compressors = io.grpc.CompressorRegistry.newEmptyInstance();
+    compressors.register(
+        new io.grpc.Codec() {
+          @Override
+          public String getMessageEncoding() {
+            return "x-unknown";
+          }
+
+          @Override
+          public OutputStream compress(OutputStream os) {
+            return os;
+          }
+
+          @Override
+          public InputStream decompress(InputStream is) {
+            return is;
+          }
+        });
+    ManagedChannel odd =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+            .usePlaintext()
+            .compressorRegistry(compressors)
+            .build();
+    try {
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () ->
+                  ClientCalls.blockingUnaryCall(
+                      ClientInterceptors.intercept(odd, bearer(TOKEN)),
+                      RAW_EXPORT,
+                      CallOptions.DEFAULT
+                          .withCompression("x-unknown")
+                          .withDeadlineAfter(10, TimeUnit.SECONDS),
+                      valid(1).toByteArray()));
+
+      assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED);
+      assertThat(producer.history()).isEmpty();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertRejected("grpc", "unsupported_media_type", 1));
+    } finally {
+      odd.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Streams {@code size} zero bytes without holding them. */
+  private record ZerosMarshaller(long size) implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] ignored) {
+      return new InputStream() {
+        private long left = size;
+
+        @Override
+        public int read() {
+          return left-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = (int) Math.min(len, left);
+          Arrays.fill(b, off, off + n, (byte) 0);
+          left -= n;
+          return n;
+        }
+      };
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   @Test

@@ -76,7 +76,8 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
             "name: \"" + name + "\" (expected: 1-64 of a-z A-Z 0-9 _ . -)");
       }
       if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-        throw new IllegalArgumentException("url: " + url + " (expected: http or https)");
+        throw new IllegalArgumentException(
+            "url: " + Redaction.url(url) + " (expected: http or https)");
       }
       if (shards < 1 || shards > 64) {
         throw new IllegalArgumentException("shards: " + shards + " (expected: 1..64)");
@@ -93,10 +94,15 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
           name, kind, url, Map.of(), null, null, null, Duration.ofSeconds(10), 4, 2000);
     }
 
+    /** The URL as it may be printed: user info and query values redacted. */
+    public String redactedUrl() {
+      return Redaction.url(url);
+    }
+
     /** Never prints credentials. */
     @Override
     public String toString() {
-      return "Destination[name=" + name + ", kind=" + kind + ", url=" + url + "]";
+      return "Destination[name=" + name + ", kind=" + kind + ", url=" + redactedUrl() + "]";
     }
   }
 

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
 
+  /** Every answer: nothing in it may run, load or be framed. */
+  private static final String NOTHING_RUNS = "default-src 'none'; frame-ancestors 'none'";
+
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final String TEXT = "text/plain; charset=utf-8";
 
@@ -178,6 +181,9 @@ public final class AdminServer implements AutoCloseable {
   private static void respond(HttpExchange exchange, int status, String type, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    exchange.getResponseHeaders().set("Content-Security-Policy", NOTHING_RUNS);
+    exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
     boolean head = exchange.getRequestMethod().equals("HEAD");
     exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
     if (!head) {

@@ -71,7 +71,8 @@ final class SinksBinder {
     try {
       uri = new URI(url.trim());
     } catch (URISyntaxException e) {
-      n.error("url", "\"" + url + "\" is not a URL (" + e.getReason() + ")");
+      // Not echoed: a URL may hold a password or token.
+      n.error("url", "not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
       return null;
     }
     return build(

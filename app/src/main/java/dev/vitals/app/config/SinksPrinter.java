@@ -3,15 +3,18 @@ package dev.vitals.app.config;
 import static dev.vitals.app.config.ConfigPrinter.REDACTED;
 import static dev.vitals.app.config.ConfigPrinter.map;
 
+import dev.vitals.sinks.Redaction;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/** The {@code sinks:} section as printed: passwords, tokens and secret-looking headers redacted. */
+/**
+ * The {@code sinks:} section as printed: passwords, tokens, URL user info and query values, and
+ * header values (but for a short allow-list) redacted.
+ */
 final class SinksPrinter {
 
   private SinksPrinter() {}
@@ -38,8 +41,8 @@ final class SinksPrinter {
     Map<String, Object> headers = new LinkedHashMap<>();
     d.headers().keySet().stream()
         .sorted()
-        .forEach(h -> headers.put(h, isSecretHeader(h) ? REDACTED : d.headers().get(h)));
-    Map<String, Object> m = map("name", d.name(), "url", d.url().toString(), "headers", headers);
+        .forEach(h -> headers.put(h, Redaction.header(h, d.headers().get(h))));
+    Map<String, Object> m = map("name", d.name(), "url", d.redactedUrl(), "headers", headers);
     m.put("tenantHeader", d.tenantHeader());
     if (d.auth() != null) {
       m.put(
@@ -62,14 +65,5 @@ final class SinksPrinter {
     m.put("shards", d.shards());
     m.put("maxBatchSamples", d.maxBatchSamples());
     return m;
-  }
-
-  /** Header values that may carry credentials: Authorization, API keys, tokens, cookies. */
-  static boolean isSecretHeader(String name) {
-    String h = name.toLowerCase(Locale.ROOT);
-    return ConfigPrinter.isSecret(h)
-        || h.contains("auth")
-        || h.contains("key")
-        || h.contains("cookie");
   }
 }

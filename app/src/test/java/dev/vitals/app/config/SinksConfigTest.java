@@ -151,7 +151,9 @@ class SinksConfigTest {
               remoteWrite:
                 - url: http://p/api/v1/write
                   auth: {username: vitals, password: hunter2}
-                  headers: {Authorization: Basic abc123, X-Api-Key: k3y, X-Team: sre}
+                  headers: {Authorization: Basic abc123, X-Api-Key: k3y, X-Sig: s1g, X-Scope-OrgID: team-a}
+              influx:
+                - url: http://user:PASSW0RD@influx:8086/api/v2/write?org=o&token=T0KEN
               alertmanager:
                 - url: http://am:9093
                   auth: {bearerToken: t0ken}
@@ -161,8 +163,11 @@ class SinksConfigTest {
     String yaml = c.toRedactedYaml();
 
     assertThat(yaml)
-        .contains("vitals", "X-Team: sre", "http://am:9093", "password: <redacted>")
-        .doesNotContain("hunter2", "abc123", "k3y", "t0ken");
+        .contains("vitals", "X-Scope-OrgID: team-a", "http://am:9093", "password: <redacted>")
+        .contains("X-Sig: <redacted>")
+        .contains("http://<redacted>@influx:8086/api/v2/write?org=<redacted>&token=<redacted>")
+        .doesNotContain("hunter2", "abc123", "k3y", "s1g", "t0ken", "PASSW0RD", "T0KEN");
+    assertThat(c.sinks().destinations().toString()).doesNotContain("PASSW0RD", "T0KEN");
     assertThat(c.sinks().destinations().toString()).doesNotContain("hunter2", "t0ken");
   }
 

@@ -42,7 +42,6 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -132,11 +131,11 @@ public final class GrpcIngestServer implements AutoCloseable {
 
   private static ServerServiceDefinition service(
       OtlpSignal signal, String serviceName, Handler handler) {
-    MethodDescriptor<byte[], Message> export =
-        MethodDescriptor.<byte[], Message>newBuilder()
+    MethodDescriptor<Body, Message> export =
+        MethodDescriptor.<Body, Message>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(MethodDescriptor.generateFullMethodName(serviceName, "Export"))
-            .setRequestMarshaller(BytesMarshaller.INSTANCE)
+            .setRequestMarshaller(BodyMarshaller.INSTANCE)
             .setResponseMarshaller(ProtoUtils.marshaller(signal.response(0, "")))
             .build();
     return ServerServiceDefinition.builder(serviceName)
@@ -171,9 +170,18 @@ public final class GrpcIngestServer implements AutoCloseable {
       IngestMetrics metrics,
       Duration retryAfter) {
 
-    void export(OtlpSignal signal, byte[] body, StreamObserver<Message> out) {
+    void export(OtlpSignal signal, Body call, StreamObserver<Message> out) {
       long started = System.nanoTime();
       String label = signal.signal().label();
+      if (call.refused() != null) {
+        if (call.refused().getCode() != Status.Code.RESOURCE_EXHAUSTED) {
+          metrics.rejected(label, "grpc", Reason.MALFORMED); // too large: TooLargeCounter counts
+        }
+        metrics.answered(label, "grpc", "rejected", 0);
+        out.onError(call.refused().asRuntimeException());
+        return;
+      }
+      byte[] body = call.bytes();
       Duration wait = rates.tryAcquire(TENANT.get(), body.length);
       if (wait != null) {
         metrics.rejected(label, "grpc", Reason.RATE_LIMITED);
@@ -297,7 +305,11 @@ public final class GrpcIngestServer implements AutoCloseable {
         : fullMethodName.contains(".logs.") ? "logs" : "traces";
   }
 
-  /** Counts calls gRPC itself refused for size (before our handler saw them). */
+  /**
+   * Counts calls gRPC itself refused before our handler saw them: for size (a message or, once
+   * inflated, a compressed one over the limit) and for a {@code grpc-encoding} it has no
+   * decompressor for.
+   */
   private static final class TooLargeCounter extends ServerStreamTracer.Factory {
     private final IngestMetrics metrics;
 
@@ -314,27 +326,46 @@ public final class GrpcIngestServer implements AutoCloseable {
               && status.getDescription() != null
               && status.getDescription().contains("exceeds maximum")) {
             metrics.rejected(signalLabel(fullMethodName), "grpc", Reason.TOO_LARGE);
+          } else if (status.getCode() == Status.Code.UNIMPLEMENTED
+              && status.getDescription() != null
+              && status.getDescription().startsWith("Can't find decompressor")) {
+            metrics.rejected(signalLabel(fullMethodName), "grpc", Reason.UNSUPPORTED_MEDIA_TYPE);
           }
         }
       };
     }
   }
 
+  /**
+   * A call's request: its bytes, or why they could not be read — gRPC inflates a compressed message
+   * while it is read and stops with RESOURCE_EXHAUSTED once it passes the limit (a gzip bomb), or
+   * the compressed bytes are corrupt. Reading happens in the marshaller, where an exception would
+   * become UNKNOWN and a SEVERE log line per call, so the refusal is carried to the handler.
+   *
+   * @param refused null when {@code bytes} is the whole request
+   */
+  private record Body(byte[] bytes, Status refused) {}
+
   /** Passes the request bytes through; parsing happens in the pipeline, like for HTTP. */
-  private enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+  private enum BodyMarshaller implements MethodDescriptor.Marshaller<Body> {
     INSTANCE;
 
     @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
+    public InputStream stream(Body value) {
+      return new ByteArrayInputStream(value.bytes());
     }
 
     @Override
-    public byte[] parse(InputStream stream) {
+    public Body parse(InputStream stream) {
       try {
-        return stream.readAllBytes();
+        return new Body(stream.readAllBytes(), null);
+      } catch (io.grpc.StatusRuntimeException e) {
+        return new Body(null, e.getStatus());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        return new Body(
+            null,
+            Status.INVALID_ARGUMENT.withDescription(
+                "unreadable compressed message: " + e.getMessage()));
       }
     }
   }

@@ -282,6 +282,9 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
 
   private static void write(
       ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    // Nothing ingest answers is a page: a browser may neither sniff, run nor frame it.
+    response.headers().set("X-Content-Type-Options", "nosniff");
+    response.headers().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.time.Duration;
-import org.xerial.snappy.Snappy;
 
 /**
  * {@code POST /api/v1/write}: Prometheus remote write 1.0 (snappy block + protobuf), turned into
@@ -79,9 +78,9 @@ final class RemoteWriteRoute implements HttpRoute {
   @Override
   public ExportPipeline.Parser parser(byte[] body, HttpHeaders headers, Reservation reservation) {
     return () -> {
-      reserveDecompressed(body, reservation);
       Conversion conversion;
       try {
+        reserveDecompressed(RemoteWriteBody.declaredLength(body, maxRequestBytes), reservation);
         conversion = RemoteWriteToOtlp.convert(RemoteWriteBody.decode(body, maxRequestBytes));
       } catch (BodyTooLargeException e) {
         throw new ExportPipeline.TooLargeException(e.getMessage());
@@ -108,15 +107,9 @@ final class RemoteWriteRoute implements HttpRoute {
   }
 
   /** The snappy header declares the inflated size: hold it against the in-flight bound first. */
-  private void reserveDecompressed(byte[] body, Reservation reservation)
-      throws ExportPipeline.MalformedException {
-    long declared;
-    try {
-      declared = Snappy.uncompressedLength(body);
-    } catch (java.io.IOException | RuntimeException e) {
-      return; // decode() names the problem
-    }
-    if (declared <= maxRequestBytes && !reservation.tryGrow(declared)) {
+  private static void reserveDecompressed(long declared, Reservation reservation)
+      throws ExportPipeline.ThrottledException {
+    if (!reservation.tryGrow(declared)) {
       throw new ExportPipeline.ThrottledException(
           "ingest is at its in-flight byte limit; retry later");
     }

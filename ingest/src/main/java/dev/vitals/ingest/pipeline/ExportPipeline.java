@@ -168,9 +168,15 @@ public final class ExportPipeline implements AutoCloseable {
                   : new ExportOutcome.Malformed(e.getMessage()));
       return;
     } catch (RuntimeException e) {
+      // Input a parser did not foresee: still the client's fault (400), and a bug of ours worth
+      // one line saying where, never a stack trace per request nor our class names to the client.
       reservation.release();
-      log.warn("request {}: parsing failed unexpectedly", context.requestId(), e);
-      answer.complete(new ExportOutcome.Malformed("cannot parse the request: " + e));
+      log.warn(
+          "request {}: a parser failed on its input: {} at {}",
+          context.requestId(),
+          e,
+          e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+      answer.complete(new ExportOutcome.Malformed("cannot parse the request"));
       return;
     }
     long items = context.signal().countItems(parsed.request());

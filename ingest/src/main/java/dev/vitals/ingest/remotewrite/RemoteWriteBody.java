@@ -19,6 +19,11 @@ public final class RemoteWriteBody {
   /** Header that opens {@code SnappyOutputStream}'s own format. */
   private static final byte[] STREAM_MAGIC = {(byte) 0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
 
+  /** A block's length header: a varint of at most 5 bytes, at most 2^32 - 1. */
+  private static final int MAX_HEADER_BYTES = 5;
+
+  private static final long MAX_DECLARED = 0xffff_ffffL;
+
   private RemoteWriteBody() {}
 
   /**
@@ -45,11 +50,7 @@ public final class RemoteWriteBody {
 
   private static byte[] uncompress(byte[] body, long limit)
       throws BodyTooLargeException, MalformedBodyException {
-    rejectOtherFormats(body);
-    long declared = declaredLength(body);
-    if (declared > limit) {
-      throw new BodyTooLargeException(declared, limit);
-    }
+    long declared = declaredLength(body, limit);
     byte[] out = new byte[(int) declared];
     try {
       int written = Snappy.uncompress(body, 0, body.length, out, 0);
@@ -60,6 +61,24 @@ public final class RemoteWriteBody {
     } catch (IOException e) {
       throw malformed("corrupt block (" + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * The decompressed size a block's header declares, read without decompressing anything: the
+   * unsigned little-endian varint of at most five bytes and 32 bits that the snappy format defines
+   * (snappy-java reads it as a signed int, so {@code ff ff ff ff 0f} would be -1).
+   *
+   * @throws BodyTooLargeException when the declared size exceeds {@code maxDecompressedBytes}
+   * @throws MalformedBodyException when the body is not a block or its header is unreadable
+   */
+  public static long declaredLength(byte[] body, long maxDecompressedBytes)
+      throws BodyTooLargeException, MalformedBodyException {
+    rejectOtherFormats(body);
+    long declared = lengthHeader(body);
+    if (declared > maxDecompressedBytes) {
+      throw new BodyTooLargeException(declared, maxDecompressedBytes);
+    }
+    return declared;
   }
 
   private static void rejectOtherFormats(byte[] body) throws MalformedBodyException {
@@ -74,13 +93,23 @@ public final class RemoteWriteBody {
     }
   }
 
-  /** The length the block header declares, read without decompressing. */
-  private static long declaredLength(byte[] body) throws MalformedBodyException {
-    try {
-      return Integer.toUnsignedLong(Snappy.uncompressedLength(body));
-    } catch (IOException e) {
-      throw malformed("unreadable length header (" + e.getMessage() + ")", e);
+  private static long lengthHeader(byte[] body) throws MalformedBodyException {
+    long value = 0;
+    for (int i = 0; i < Math.min(body.length, MAX_HEADER_BYTES); i++) {
+      int b = body[i] & 0xff;
+      value |= (long) (b & 0x7f) << (7 * i);
+      if (b < 0x80) {
+        if (value > MAX_DECLARED) {
+          throw malformed("unreadable length header (" + value + " is over 32 bits)", null);
+        }
+        return value;
+      }
     }
+    throw malformed(
+        body.length < MAX_HEADER_BYTES
+            ? "unreadable length header (truncated)"
+            : "unreadable length header (longer than " + MAX_HEADER_BYTES + " bytes)",
+        null);
   }
 
   private static boolean startsWith(byte[] body, byte[] prefix) {

@@ -60,6 +60,42 @@ class RemoteWriteBodyTest {
   }
 
   @Test
+  void aLengthClaimWithTheTopBitSetIsReadUnsignedAndRefusedAsTooLarge() {
+    // ff ff ff ff 0f is 2^32 - 1, which a signed int reads as -1.
+    byte[] body = new byte[5 + 16];
+    body[0] = body[1] = body[2] = body[3] = (byte) 0xff;
+    body[4] = 0x0f;
+
+    assertThatThrownBy(() -> RemoteWriteBody.decode(body, LIMIT))
+        .isInstanceOfSatisfying(
+            BodyTooLargeException.class, e -> assertThat(e.declaredBytes()).isEqualTo(0xffff_ffffL))
+        .hasMessage("decompressed body: 4294967295 bytes declared (expected: <= 1048576)");
+    assertThatThrownBy(() -> RemoteWriteBody.declaredLength(body, LIMIT))
+        .isInstanceOf(BodyTooLargeException.class);
+  }
+
+  @Test
+  void aLengthHeaderBeyondThirtyTwoBitsIsMalformed() {
+    byte[] sixBytes = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01, 0};
+    byte[] overflow = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x10, 0};
+    byte[] unterminated = {(byte) 0x80, (byte) 0x80};
+
+    for (byte[] body : List.of(sixBytes, overflow, unterminated)) {
+      assertThatThrownBy(() -> RemoteWriteBody.decode(body, LIMIT))
+          .isInstanceOf(MalformedBodyException.class)
+          .hasMessageStartingWith("snappy: unreadable length header");
+    }
+  }
+
+  @Test
+  void theDeclaredLengthOfAValidBlockIsItsUncompressedSize() throws Exception {
+    byte[] protobuf = RemoteWriteCodec.encode(REQUEST);
+
+    assertThat(RemoteWriteBody.declaredLength(Snappy.compress(protobuf), LIMIT))
+        .isEqualTo(protobuf.length);
+  }
+
+  @Test
   void compressibleBodyOverTheLimitIsRefused() throws IOException {
     byte[] body = Snappy.compress(new byte[4 * (int) LIMIT]);
 

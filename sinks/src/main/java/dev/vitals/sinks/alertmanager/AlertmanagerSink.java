@@ -3,6 +3,7 @@ package dev.vitals.sinks.alertmanager;
 import static java.util.Objects.requireNonNull;
 
 import dev.vitals.schemas.Topics;
+import dev.vitals.sinks.Redaction;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
@@ -58,6 +59,7 @@ public final class AlertmanagerSink implements AutoCloseable {
   public static final Duration DEFAULT_RESOLVED_RETENTION = Duration.ofMinutes(15);
   static final int MAX_ALERTS_PER_POST = 500;
   private static final Duration TICK = Duration.ofMillis(100);
+  private static final String ALERTS_PATH = "/api/v2/alerts";
 
   private final String name;
   private final DestinationClient client;
@@ -125,7 +127,7 @@ public final class AlertmanagerSink implements AutoCloseable {
   private AlertmanagerSink begin() {
     readerThread.start();
     sender.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
-    log.info("alertmanager sink started sink={} url={}", name, endpoint);
+    log.info("alertmanager sink started sink={} url={}", name, Redaction.url(endpoint));
     return this;
   }
 
@@ -259,10 +261,19 @@ public final class AlertmanagerSink implements AutoCloseable {
 
   static URI endpoint(URI base) {
     String s = base.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
+    int end = s.length();
+    if (base.getRawFragment() != null) {
+      end = s.lastIndexOf('#');
     }
-    return URI.create(s.endsWith("/api/v2/alerts") ? s : s + "/api/v2/alerts");
+    int query = base.getRawQuery() == null ? end : s.lastIndexOf('?', end);
+    String path = s.substring(0, query);
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    if (!path.endsWith(ALERTS_PATH)) {
+      path += ALERTS_PATH;
+    }
+    return URI.create(path + s.substring(query, end));
   }
 
   /** Stops reading and sending; idempotent. Alertmanager keeps the alerts until their endsAt. */

@@ -40,13 +40,11 @@ final class Items {
         : Caller.DEFAULT_TENANT;
   }
 
-  /** The service key of a health, SLO or window record. */
+  /** The service key of a health, SLO or window record, its parts escaped as in every key. */
   static String serviceKey(JsonNode item) {
-    return Items.tenant(item)
-        + '/'
-        + item.path("namespace").asText("")
-        + '/'
-        + item.path("service").asText("");
+    return new ServiceKey(
+            Items.tenant(item), item.path("namespace").asText(""), item.path("service").asText(""))
+        .toString();
   }
 
   /**

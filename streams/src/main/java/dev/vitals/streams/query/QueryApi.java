@@ -15,6 +15,12 @@ final class QueryApi {
   private final ListQueries lists;
   private final ServiceQueries services;
   private final Reply statusPage;
+  private final Reply statusScript;
+
+  /** The status page: its HTML and the one script it loads, {@value #STATUS_SCRIPT}. */
+  record StatusPage(byte[] html, byte[] script) {}
+
+  static final String STATUS_SCRIPT = "/status.js";
   private final Map<String, byte[]> runbooks;
   private final String retryAfterSeconds;
 
@@ -22,28 +28,31 @@ final class QueryApi {
       StateView view,
       Access access,
       Peers peers,
-      byte[] statusPage,
+      StatusPage statusPage,
       Map<String, byte[]> runbooks,
       String retryAfter) {
     this.access = access;
     this.lists = new ListQueries(view, peers);
     this.services = new ServiceQueries(view, peers, lists);
+    // Only the page's own script file runs: an injected inline script or handler does not.
     this.statusPage =
         new Reply(
             200,
             Reply.HTML,
-            statusPage,
+            statusPage.html(),
             Map.of(
                 "Content-Security-Policy",
-                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
-                    + " connect-src 'self'; img-src data:"));
+                "default-src 'none'; script-src 'self'; style-src 'unsafe-inline';"
+                    + " connect-src 'self'; img-src data:; frame-ancestors 'none';"
+                    + " base-uri 'none'; form-action 'none'"));
+    this.statusScript = new Reply(200, Reply.JAVASCRIPT, statusPage.script(), Map.of());
     this.runbooks = Map.copyOf(runbooks);
     this.retryAfterSeconds = retryAfter;
   }
 
   /** The endpoint label of a path, for metrics. */
   static String endpoint(String rawPath) {
-    if (rawPath.equals("/") || rawPath.equals("/index.html")) {
+    if (rawPath.equals("/") || rawPath.equals("/index.html") || rawPath.equals(STATUS_SCRIPT)) {
       return "status_page";
     }
     if (rawPath.startsWith(Runbooks.PATH)) {
@@ -91,7 +100,7 @@ final class QueryApi {
     }
     String path = r.rawPath();
     if (endpoint(path).equals("status_page")) {
-      return statusPage;
+      return path.equals(STATUS_SCRIPT) ? statusScript : statusPage;
     }
     if (endpoint(path).equals("runbook")) {
       // Public documentation, like the status page: no tenant data, no token.

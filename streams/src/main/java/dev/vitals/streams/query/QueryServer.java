@@ -44,6 +44,7 @@ public final class QueryServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
   private static final String STATUS_PAGE = "status.html";
+  private static final String STATUS_SCRIPT = "status.js";
 
   private final Builder config;
   private final QueryMetrics metrics;
@@ -143,6 +144,9 @@ public final class QueryServer implements AutoCloseable {
     headers.set("Content-Type", reply.contentType());
     headers.set("Cache-Control", "no-store");
     headers.set("X-Content-Type-Options", "nosniff");
+    // No answer may be framed (clickjacking) or run anything; the status page widens its own CSP.
+    headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    headers.set("X-Frame-Options", "DENY");
     headers.set(SERVED_BY_HEADER, servedBy);
     reply.headers().forEach(headers::set);
     boolean head = exchange.getRequestMethod().equals("HEAD");
@@ -185,10 +189,14 @@ public final class QueryServer implements AutoCloseable {
     return Long.toString(Math.max(1, config.retryAfter.toSeconds()));
   }
 
-  private static byte[] statusPage() {
-    try (InputStream in = QueryServer.class.getResourceAsStream(STATUS_PAGE)) {
+  private static QueryApi.StatusPage statusPage() {
+    return new QueryApi.StatusPage(resource(STATUS_PAGE), resource(STATUS_SCRIPT));
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = QueryServer.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("resource missing: " + STATUS_PAGE);
+        throw new IllegalStateException("resource missing: " + name);
       }
       return in.readAllBytes();
     } catch (IOException e) {

@@ -16,6 +16,7 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
   static final String CSV = "text/csv; charset=utf-8; header=present";
   static final String HTML = "text/html; charset=utf-8";
   static final String TEXT = "text/plain; charset=utf-8";
+  static final String JAVASCRIPT = "text/javascript; charset=utf-8";
 
   Reply {
     requireNonNull(contentType, "contentType");

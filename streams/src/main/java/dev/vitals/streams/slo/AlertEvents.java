@@ -95,7 +95,7 @@ final class AlertEvents {
         + "/#/services/"
         + encode(key.tenant())
         + "/"
-        + encode(key.namespace())
+        + (key.namespace().equals("-") ? "%2D" : encode(key.namespace())) // "-" means "none"
         + "/"
         + encode(key.name());
   }

@@ -7,6 +7,7 @@ import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.otlp.OtlpResources;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,9 +65,7 @@ final class RawRouter implements Processor<byte[], byte[], byte[], Routed> {
   private void route(Record<byte[], byte[]> record, Signal signal, Message request) {
     int resources = OtlpRequests.resourceCount(request);
     ServiceKey key = keyOf(record.key());
-    if (resources == 1
-        && key != null
-        && OtlpResources.serviceKey(key.tenant(), OtlpRequests.resource(request, 0)).equals(key)) {
+    if (resources == 1 && key != null && isKeyOf(record.key(), key, request)) {
       context.forward(
           record.withValue(new Routed(Routed.Route.DIRECT, signal, record.value(), request)));
       return;
@@ -81,6 +80,16 @@ final class RawRouter implements Processor<byte[], byte[], byte[], Routed> {
               .withKey(serviceKey)
               .withValue(new Routed(Routed.Route.REKEY, signal, bytes, null)));
     }
+  }
+
+  /**
+   * True when the key is, byte for byte, the one ingest writes for the only resource. A key that
+   * names the same service in another form (a '/' in a name left unescaped by an older version) is
+   * re-keyed too, so that one service is always one key and one partition.
+   */
+  private static boolean isKeyOf(byte[] keyBytes, ServiceKey key, Message request) {
+    ServiceKey actual = OtlpResources.serviceKey(key.tenant(), OtlpRequests.resource(request, 0));
+    return actual.equals(key) && Arrays.equals(actual.toBytes(), keyBytes);
   }
 
   private static String tenant(Record<byte[], byte[]> record, ServiceKey key) {

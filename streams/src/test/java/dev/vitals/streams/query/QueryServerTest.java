@@ -157,6 +157,39 @@ class QueryServerTest {
   }
 
   @Test
+  void everyCsvTheApiServesWritesAWouldBeFormulaAsText() throws Exception {
+    ServiceKey evil = new ServiceKey("default", "@ops", "=HYPERLINK(\"http://evil.example/\")");
+    view.put(StoreNames.HEALTH, evil.toString(), Fixtures.health(evil, Health.Status.OK, "-1+A1"));
+    view.put(
+        StoreNames.ALERTS_ACTIVE,
+        "fp-evil",
+        Fixtures.alert("fp-evil", evil, "+SLOBurnFast", "critical", T0.minusSeconds(60)));
+    Fixtures.windows(evil, 1, 10, 1).entrySet().stream()
+        .findFirst()
+        .ifPresent(
+            w ->
+                view.put(
+                    StoreNames.WINDOWS_RECENT,
+                    w.getKey(),
+                    w.getValue().replace("upstream timeout, retrying", "=cmd|' /C calc'!A0")));
+
+    String services = get(port, "/api/v1/services?format=csv").body();
+    String alerts = get(port, "/api/v1/alerts?format=csv").body();
+    String detail = get(port, "/api/v1/services/" + ServiceRef.path(evil) + "?format=csv").body();
+    String windows =
+        get(port, "/api/v1/services/" + ServiceRef.path(evil) + "/windows?format=csv").body();
+
+    assertThat(services)
+        .contains(",default,'@ops,\"'=HYPERLINK(\"\"http://evil.example/\"\")\",OK,'-1+A1,");
+    assertThat(alerts).contains("fp-evil,'+SLOBurnFast,critical,default,'@ops,");
+    assertThat(detail).contains(",default,'@ops,\"'=HYPERLINK(");
+    assertThat(windows).contains(",'=cmd|' /C calc'!A0,");
+    for (String csv : List.of(services, alerts, detail, windows)) {
+      assertThat(csv.split("\r\n|,")).noneMatch(cell -> cell.matches("^\"?[=+@\t\r].*"));
+    }
+  }
+
+  @Test
   void formatParameterAsksForCsvFromABrowserLink() throws Exception {
     HttpResponse<String> response = get(port, "/api/v1/alerts?format=csv");
 
@@ -194,6 +227,40 @@ class QueryServerTest {
   }
 
   @Test
+  void servicesWhoseNamesCollideWhenJoinedBySlashesStayApartInListsUrlsAndCsv() throws Exception {
+    ServiceKey slashInNamespace = new ServiceKey("default", "coll/ide", "svc");
+    ServiceKey slashInName = new ServiceKey("default", "coll", "ide/svc");
+    view.put(
+        StoreNames.HEALTH,
+        slashInNamespace.toString(),
+        Fixtures.health(slashInNamespace, Health.Status.CRITICAL, "errors"));
+    view.put(
+        StoreNames.HEALTH, slashInName.toString(), Fixtures.health(slashInName, Health.Status.OK));
+    view.put(
+        StoreNames.SLO_LATEST,
+        slashInName + "|availability",
+        Fixtures.slo(slashInName, "availability", 0.9, BURN));
+
+    JsonNode services = json(get(port, "/api/v1/services")).path("services");
+    JsonNode a = json(get(port, "/api/v1/services/default/coll%2Fide/svc"));
+    JsonNode b = json(get(port, "/api/v1/services/default/coll/ide%2Fsvc"));
+    String csv = get(port, "/api/v1/services?format=csv").body();
+
+    assertThat(texts(services, "key")).contains("default/coll%2Fide/svc", "default/coll/ide%2Fsvc");
+    assertThat(texts(services, "namespace")).contains("coll/ide", "coll");
+    assertThat(texts(services, "service")).contains("svc", "ide/svc");
+    assertThat(a.path("health").path("status").asText()).isEqualTo("CRITICAL");
+    assertThat(a.path("health").path("namespace").asText()).isEqualTo("coll/ide");
+    assertThat(a.path("slos")).isEmpty();
+    assertThat(b.path("health").path("status").asText()).isEqualTo("OK");
+    assertThat(b.path("health").path("service").asText()).isEqualTo("ide/svc");
+    assertThat(texts(b.path("slos"), "slo")).containsExactly("availability");
+    assertThat(csv)
+        .contains("default/coll%2Fide/svc,default,coll/ide,svc,CRITICAL,")
+        .contains("default/coll/ide%2Fsvc,default,coll,ide/svc,OK,");
+  }
+
+  @Test
   void anEmptyNamespaceMayAlsoBeAnEmptySegmentAndALiteralDashIsPercentEncoded() throws Exception {
     ServiceKey dash = new ServiceKey("default", "-", "odd");
     view.put(StoreNames.HEALTH, dash.toString(), Fixtures.health(dash, Health.Status.OK));
@@ -211,8 +278,10 @@ class QueryServerTest {
     ServiceKey slashed = new ServiceKey("default", "", "api/v2");
     view.put(StoreNames.HEALTH, slashed.toString(), Fixtures.health(slashed, Health.Status.OK));
 
-    assertThat(json(get(port, "/api/v1/services/default/-/api%2Fv2")).path("key").asText())
-        .isEqualTo("default//api/v2");
+    JsonNode body = json(get(port, "/api/v1/services/default/-/api%2Fv2"));
+
+    assertThat(body.path("key").asText()).isEqualTo("default//api%2Fv2");
+    assertThat(body.path("health").path("service").asText()).isEqualTo("api/v2");
   }
 
   @Test

@@ -44,17 +44,44 @@ class StatusPageTest {
   }
 
   @Test
-  void thePageIsOneSelfContainedHtmlFile() throws Exception {
+  void thePageIsHtmlAndOneScriptFromItsOwnOriginAndNothingInlineMayRun() throws Exception {
     HttpResponse<String> page = get(server.port(), "/");
+    HttpResponse<String> script = get(server.port(), "/status.js");
 
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
-        .contains("default-src 'none'")
-        .contains("connect-src 'self'");
+    String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+    assertThat(csp)
+        .contains("default-src 'none'", "script-src 'self';", "connect-src 'self'")
+        .contains("frame-ancestors 'none'");
+    assertThat(
+            csp.substring(csp.indexOf("script-src"), csp.indexOf(';', csp.indexOf("script-src"))))
+        .doesNotContain("unsafe-inline");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(page.body())
-        .contains("<style>", "<script>", "/api/v1/services", "/api/v1/alerts", "REFRESH_MS = 10000")
-        .doesNotContain("<link", " src=", "@import", "url(");
+        .contains("<style>", "<script src=\"/status.js\"></script>")
+        .doesNotContain("<script>", "<link", "@import", "url(")
+        .doesNotContainPattern("\\son[a-z]+=");
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.headers().firstValue("Content-Type"))
+        .hasValue("text/javascript; charset=utf-8");
+    assertThat(script.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(script.body())
+        .contains("/api/v1/services", "/api/v1/alerts", "REFRESH_MS = 10000")
+        .doesNotContain("<script");
+  }
+
+  @Test
+  void everyAnswerForbidsFramingAndSniffing() throws Exception {
+    for (String path : List.of("/api/v1/services", "/api/v1/nope", "/runbooks/none.md")) {
+      HttpResponse<String> r = get(server.port(), path);
+
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+      assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow())
+          .as(path)
+          .contains("frame-ancestors 'none'");
+      assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+    }
   }
 
   @Test

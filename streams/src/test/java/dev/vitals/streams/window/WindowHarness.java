@@ -1,6 +1,7 @@
 package dev.vitals.streams.window;
 
 import com.google.protobuf.Message;
+import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.ServiceWindow;
@@ -115,7 +116,7 @@ final class WindowHarness implements AutoCloseable {
       SignalSchemas.assertValid("service-windows.v1", r.value());
       ServiceWindow w = SignalJson.read(r.value(), ServiceWindow.class);
       String key = new String(r.key(), StandardCharsets.UTF_8);
-      if (!key.equals(w.tenant() + "/" + w.namespace() + "/" + w.service())) {
+      if (!key.equals(new ServiceKey(w.tenant(), w.namespace(), w.service()).toString())) {
         throw new AssertionError("key " + key + " does not name the window's service: " + w);
       }
       out.add(w);

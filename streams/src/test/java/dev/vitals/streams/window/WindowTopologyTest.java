@@ -10,10 +10,13 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.Signal;
+import dev.vitals.schemas.otlp.OtlpResources;
 import dev.vitals.schemas.signals.ServiceWindow;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -328,6 +331,59 @@ class WindowTopologyTest {
     List<ServiceWindow> windows = h.windows();
     assertThat(only(windows, "right", null, T0_MS).requests()).isEqualTo(1);
     assertThat(windows).noneMatch(w -> w.service().equals("wrong"));
+  }
+
+  @Test
+  void aSlashInsideANamespaceOrANameNeverMergesTwoServices() {
+    WindowHarness h = start();
+    ServiceKey slashInNamespace = new ServiceKey("acme", "coll/ide", "svc");
+    ServiceKey slashInName = new ServiceKey("acme", "coll", "ide/svc");
+    // As ingest writes them (escaped keys): 2 requests, 1 failed, and 3 requests, none failed.
+    sendAs(h, slashInNamespace.toBytes(), slashInNamespace, 2, true);
+    sendAs(h, slashInName.toBytes(), slashInName, 3, false);
+    // As a version before escaping wrote them: both under "acme/coll/ide/svc".
+    byte[] unescaped = "acme/coll/ide/svc".getBytes(StandardCharsets.UTF_8);
+    sendAs(h, unescaped, slashInNamespace, 1, false);
+    sendAs(h, unescaped, slashInName, 1, false);
+
+    h.advance(ofSeconds(71));
+
+    List<ServiceWindow> windows =
+        h.windows().stream().filter(w -> w.operation() == null).collect(Collectors.toList());
+    assertThat(windows).hasSize(2);
+    ServiceWindow a = byNamespace(windows, "coll/ide");
+    ServiceWindow b = byNamespace(windows, "coll");
+    assertThat(a.service()).isEqualTo("svc");
+    assertThat(a.requests()).isEqualTo(3);
+    assertThat(a.errors()).isEqualTo(2);
+    assertThat(b.service()).isEqualTo("ide/svc");
+    assertThat(b.requests()).isEqualTo(4);
+    assertThat(b.errors()).isZero();
+  }
+
+  private static void sendAs(
+      WindowHarness h, byte[] key, ServiceKey service, int requests, boolean failing) {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      spans.add(serverSpan("/a", at(ofSeconds(5 + i)), 0.1, failing));
+    }
+    Resource resource =
+        Resource.newBuilder()
+            .addAttributes(Otlp.str(OtlpResources.SERVICE_NAMESPACE, service.namespace()))
+            .addAttributes(Otlp.str(OtlpResources.SERVICE_NAME, service.name()))
+            .build();
+    ExportTraceServiceRequest request =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(
+                ResourceSpans.newBuilder()
+                    .setResource(resource)
+                    .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(spans)))
+            .build();
+    h.send(Signal.TRACES, key, service.tenant(), request.toByteArray());
+  }
+
+  private static ServiceWindow byNamespace(List<ServiceWindow> windows, String namespace) {
+    return windows.stream().filter(w -> w.namespace().equals(namespace)).findFirst().orElseThrow();
   }
 
   private static ResourceSpans resourceSpans(String service, int n) {
