@@ -27,7 +27,13 @@ final class QueryApi implements AutoCloseable {
             .setStateView(StateView.of(streams, self))
             .setInstanceName(self.host() + ":" + self.port())
             .setRegistry(registry)
-            .setTenantTokens(q.tenantTokens());
+            .setTenantTokens(q.tenantTokens())
+            .setCatchUpAfter(
+                s.windows()
+                    .windowSize()
+                    .multipliedBy(2)
+                    .plus(s.windows().grace())
+                    .plus(s.windows().idleAfter()));
     if (q.tls() != null) {
       b.setTls(q.tls());
     }

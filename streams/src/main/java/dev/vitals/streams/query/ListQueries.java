@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.signals.SignalJson;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.HostInfo;
@@ -28,7 +30,17 @@ final class ListQueries {
   static final String UNREACHABLE_HEADER = "X-Vitals-Unreachable";
 
   static final List<String> SERVICE_COLUMNS =
-      List.of("key", "tenant", "namespace", "service", "status", "reasons", "since", "evaluatedAt");
+      List.of(
+          "key",
+          "tenant",
+          "namespace",
+          "service",
+          "status",
+          "reasons",
+          "since",
+          "evaluatedAt",
+          "behindSeconds",
+          "catchingUp");
   static final List<String> ALERT_COLUMNS =
       List.of(
           "fingerprint",
@@ -47,10 +59,34 @@ final class ListQueries {
 
   private final StateView view;
   private final Peers peers;
+  private final Lag lag;
 
-  ListQueries(StateView view, Peers peers) {
+  /**
+   * How far a service's signals are behind the wall clock: {@code behindSeconds} is the age of its
+   * latest evaluation (the end of its latest window), and it is {@code catchingUp} past {@code
+   * catchUpAfter} unless it is SILENT (a forgotten service keeps its last, silent, health).
+   */
+  record Lag(LongSupplier clockMs, Duration catchUpAfter) {
+
+    void annotate(ObjectNode item) {
+      Instant evaluated;
+      try {
+        evaluated = Instant.parse(item.path("evaluatedAt").asText(""));
+      } catch (DateTimeParseException e) {
+        return;
+      }
+      long behind = Math.max(0, clockMs.getAsLong() - evaluated.toEpochMilli()) / 1000;
+      item.put("behindSeconds", behind);
+      item.put(
+          "catchingUp",
+          behind > catchUpAfter.toSeconds() && !"SILENT".equals(item.path("status").asText()));
+    }
+  }
+
+  ListQueries(StateView view, Peers peers, Lag lag) {
     this.view = view;
     this.peers = peers;
+    this.lag = lag;
   }
 
   Reply services(Request r, Caller caller) {
@@ -62,6 +98,7 @@ final class ListQueries {
         ObjectNode item = SignalJson.MAPPER.createObjectNode();
         item.put("key", Items.serviceKey(health));
         item.setAll((ObjectNode) health);
+        lag.annotate(item);
         items.add(item);
       }
     }

@@ -30,9 +30,10 @@ final class QueryApi {
       Peers peers,
       StatusPage statusPage,
       Map<String, byte[]> runbooks,
-      String retryAfter) {
+      String retryAfter,
+      ListQueries.Lag lag) {
     this.access = access;
-    this.lists = new ListQueries(view, peers);
+    this.lists = new ListQueries(view, peers, lag);
     this.services = new ServiceQueries(view, peers, lists);
     // Only the page's own script file runs: an injected inline script or handler does not.
     this.statusPage =

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class QueryServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 8080;
   public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CATCH_UP_AFTER = Duration.ofSeconds(160);
   public static final int DEFAULT_THREADS = 8;
 
   /** The instance that answered a request (after forwarding, the owner). */
@@ -81,7 +83,15 @@ public final class QueryServer implements AutoCloseable {
       server = https;
     }
     servedBy = config.instanceName != null ? config.instanceName : config.host + ":" + port();
-    api = new QueryApi(config.view, access(), peers(), statusPage(), Runbooks.load(), retryAfter());
+    api =
+        new QueryApi(
+            config.view,
+            access(),
+            peers(),
+            statusPage(),
+            Runbooks.load(),
+            retryAfter(),
+            new ListQueries.Lag(config.clockMs, config.catchUpAfter));
     executor = Executors.newFixedThreadPool(config.threads, QueryServer::thread);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
@@ -226,6 +236,8 @@ public final class QueryServer implements AutoCloseable {
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private int threads = DEFAULT_THREADS;
     private String instanceName;
+    private Duration catchUpAfter = DEFAULT_CATCH_UP_AFTER;
+    private LongSupplier clockMs = System::currentTimeMillis;
 
     private Builder() {}
 
@@ -311,6 +323,22 @@ public final class QueryServer implements AutoCloseable {
         throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
       }
       this.threads = threads;
+      return this;
+    }
+
+    /**
+     * A service whose latest evaluation is older than this is reported {@code catchingUp} in {@code
+     * /api/v1/services}: its signals are behind real time (a backlog or a replay is being read).
+     * Streams sets it from its window settings: two windows plus grace plus idleAfter.
+     */
+    public Builder setCatchUpAfter(Duration catchUpAfter) {
+      this.catchUpAfter = catchUpAfter;
+      return this;
+    }
+
+    /** The wall clock that lag is measured against; tests set a fixed one. */
+    public Builder setClock(LongSupplier clockMs) {
+      this.clockMs = clockMs;
       return this;
     }
 

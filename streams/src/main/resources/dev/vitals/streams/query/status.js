@@ -76,7 +76,7 @@ function renderServices(services, selected) {
       <td><a href="#/services/${path}">${esc(s.service)}</a></td>
       <td>${s.namespace ? esc(s.namespace) : '<span class="muted">–</span>'}</td>
       <td>${esc(s.tenant)}</td>
-      <td>${statusBadge(s.status)}</td>
+      <td>${statusBadge(s.status)}${s.catchingUp ? ` <span class="muted" title="the latest window is ${esc(s.behindSeconds)} s old: a backlog or a replay is being read">catching up, ${esc(age(s.evaluatedAt))} behind</span>` : ""}</td>
       <td title="${esc(s.since)}">${esc(when(s.since))} <span class="muted">${esc(age(s.since))}</span></td>
       <td>${reasons ? `<ul class="reasons">${reasons}</ul>` : ""}</td></tr>`;
   }).join("") : '<tr><td colspan="6" class="muted">no services reported yet</td></tr>';

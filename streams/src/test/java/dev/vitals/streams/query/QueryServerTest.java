@@ -40,7 +40,12 @@ class QueryServerTest {
   @BeforeEach
   void fillStoresAndStart() throws Exception {
     fill(view);
-    port = start(QueryServer.builder().setStateView(view).setRegistry(registry));
+    port =
+        start(
+            QueryServer.builder()
+                .setStateView(view)
+                .setRegistry(registry)
+                .setClock(() -> Fixtures.T0.toEpochMilli() + 30_000));
   }
 
   static void fill(InMemoryStateView view) {
@@ -140,19 +145,51 @@ class QueryServerTest {
   }
 
   @Test
+  void aServiceWhoseSignalsAreBehindTheWallClockIsReportedCatchingUpUnlessSilent()
+      throws Exception {
+    view.put(
+        StoreNames.HEALTH,
+        CART.toString(),
+        Fixtures.health(CART, Health.Status.SILENT, "no data for 3 windows"));
+    int behind =
+        start(
+            QueryServer.builder()
+                .setStateView(view)
+                .setRegistry(new PrometheusRegistry())
+                .setCatchUpAfter(java.time.Duration.ofSeconds(160))
+                .setClock(() -> Fixtures.T0.toEpochMilli() + 600_000));
+
+    JsonNode services = json(get(behind, "/api/v1/services")).path("services");
+
+    JsonNode checkout = services.get(1);
+    assertThat(checkout.path("key").asText()).isEqualTo("default//checkout");
+    assertThat(checkout.path("behindSeconds").asLong()).isEqualTo(600);
+    assertThat(checkout.path("catchingUp").asBoolean()).isTrue();
+    JsonNode cart = services.get(2);
+    assertThat(cart.path("key").asText()).isEqualTo("default/shop/cart");
+    assertThat(cart.path("catchingUp").asBoolean()).as("silent: not catching up").isFalse();
+    JsonNode live = json(get(port, "/api/v1/services")).path("services").get(1);
+    assertThat(live.path("behindSeconds").asLong()).isEqualTo(30);
+    assertThat(live.path("catchingUp").isBoolean()).isTrue();
+    assertThat(live.path("catchingUp").asBoolean()).as("30 s behind is live").isFalse();
+  }
+
+  @Test
   void servicesAsCsvHaveAHeaderRowAndQuoteFieldsAsRfc4180Says() throws Exception {
     HttpResponse<String> response = get(port, "/api/v1/services", "Accept", "text/csv");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
     String[] lines = response.body().split("\r\n");
-    assertThat(lines[0]).isEqualTo("key,tenant,namespace,service,status,reasons,since,evaluatedAt");
+    assertThat(lines[0])
+        .isEqualTo(
+            "key,tenant,namespace,service,status,reasons,since,evaluatedAt,behindSeconds,catchingUp");
     assertThat(lines).hasSize(7);
     assertThat(lines[2])
         .isEqualTo(
             "default//checkout,default,,checkout,CRITICAL,"
                 + "\"budget burning, \"\"fast\"\"; error ratio 5 %\","
-                + "2025-03-01T11:50:00Z,2025-03-01T12:00:00Z");
+                + "2025-03-01T11:50:00Z,2025-03-01T12:00:00Z,30,false");
     assertThat(response.body()).endsWith("\r\n");
   }
 

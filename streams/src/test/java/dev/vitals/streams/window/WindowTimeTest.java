@@ -148,6 +148,22 @@ class WindowTimeTest {
   }
 
   @Test
+  void aPointFromAClockADayBehindIsCountedAsDroppedAndMovesNoWindow() {
+    start();
+    long live = harness.wallMs();
+    send("a", live, 1);
+    send("behind", live - 86_400_000L, 4);
+    send("a", live + 1_000, 1);
+
+    harness.advance(ofSeconds(1));
+
+    assertThat(harness.windows()).as("no window closed or re-opened by the old clock").isEmpty();
+    assertThat(harness.metric("vitals_streams_late_records_total{outcome=\"dropped\"}"))
+        .isEqualTo(4);
+    assertThat(harness.metric("vitals_streams_late_records_total{outcome=\"corrected\"}")).isZero();
+  }
+
+  @Test
   void aPointFromAClockTwoHoursAheadIsDroppedAndMovesNoWindow() {
     start();
     long live = harness.wallMs();
