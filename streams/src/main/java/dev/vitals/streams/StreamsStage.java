@@ -103,6 +103,15 @@ public final class StreamsStage implements AutoCloseable {
     return builder.build();
   }
 
+  /**
+   * How long a window task waits for a fetch from one of its raw topics' partitions that ran empty
+   * before it reads the others on: a service's metrics, spans and logs are three partitions of one
+   * task, and without the wait a fetch of one returning before another's lets its event time run
+   * ahead — by minutes of event time in a replay — closing windows whose other signals are still on
+   * their way. Kafka Streams' {@code max.task.idle.ms}; the client properties can override it.
+   */
+  public static final long DEFAULT_MAX_TASK_IDLE_MS = 2_000;
+
   /** The producer compression of changelogs and outputs unless the client properties name one. */
   public static final String DEFAULT_COMPRESSION = "lz4";
 
@@ -119,6 +128,9 @@ public final class StreamsStage implements AutoCloseable {
     if (!clientProps.containsKey(compression)
         && !clientProps.containsKey(StreamsConfig.producerPrefix(compression))) {
       p.put(StreamsConfig.producerPrefix(compression), DEFAULT_COMPRESSION);
+    }
+    if (!clientProps.containsKey(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)) {
+      p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, DEFAULT_MAX_TASK_IDLE_MS);
     }
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

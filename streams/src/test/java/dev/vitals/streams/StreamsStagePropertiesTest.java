@@ -46,4 +46,16 @@ class StreamsStagePropertiesTest {
     assertThat(new StreamsConfig(p).getProducerConfigs("client").get("compression.type"))
         .isEqualTo("zstd");
   }
+
+  @Test
+  void aTaskWaitsForAnEmptyRawPartitionSoThatItsSignalsMeetInTimestampOrder() {
+    Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1);
+
+    assertThat(new StreamsConfig(p).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+        .isEqualTo(2_000);
+    Properties own =
+        StreamsStage.properties(
+            SETTINGS, Map.of("bootstrap.servers", "k:9092", "max.task.idle.ms", "0"), 1);
+    assertThat(new StreamsConfig(own).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isZero();
+  }
 }
