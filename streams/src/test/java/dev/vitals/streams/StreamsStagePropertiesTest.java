@@ -58,4 +58,17 @@ class StreamsStagePropertiesTest {
             SETTINGS, Map.of("bootstrap.servers", "k:9092", "max.task.idle.ms", "0"), 1);
     assertThat(new StreamsConfig(own).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isZero();
   }
+
+  @Test
+  void aCrashedInstancesPartitionsMoveAfterFifteenSecondsUnlessTheClientPropertiesSayOtherwise() {
+    Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1);
+
+    assertThat(new StreamsConfig(p).getMainConsumerConfigs("g", "c", 0).get("session.timeout.ms"))
+        .isEqualTo(15_000);
+    Properties own =
+        StreamsStage.properties(
+            SETTINGS, Map.of("bootstrap.servers", "k:9092", "session.timeout.ms", "45000"), 1);
+    assertThat(new StreamsConfig(own).getMainConsumerConfigs("g", "c", 0).get("session.timeout.ms"))
+        .isEqualTo("45000");
+  }
 }
