@@ -71,18 +71,22 @@ final class EventClock {
   }
 
   /**
-   * Takes back a clock that is ahead of the wall clock by more than a window, as versions before
-   * the watermark was capped at the wall clock could store: the next open window then starts at the
-   * window open now, and the watermark is the wall clock. Returns whether it did.
+   * Takes back a clock that is ahead of the wall clock, as versions before the watermark was capped
+   * at the wall clock could store: the watermark becomes the wall clock, and a next open window
+   * more than a window ahead becomes the window open now. Returns whether it did.
    */
   boolean pullBackTo(long wallMs, long windowMs) {
-    if (nextOpenMs == UNSET || nextOpenMs <= wallMs + windowMs) {
-      return false;
+    boolean changed = false;
+    if (watermarkMs != UNSET && watermarkMs > wallMs) {
+      watermarkMs = wallMs;
+      anchorWallMs = wallMs;
+      changed = true;
     }
-    nextOpenMs = Math.floorDiv(wallMs, windowMs) * windowMs;
-    watermarkMs = Math.min(watermarkMs, wallMs);
-    anchorWallMs = wallMs;
-    return true;
+    if (nextOpenMs != UNSET && nextOpenMs > wallMs + windowMs) {
+      nextOpenMs = Math.floorDiv(wallMs, windowMs) * windowMs;
+      changed = true;
+    }
+    return changed;
   }
 
   long maxEventMs() {
