@@ -63,6 +63,8 @@ public final class ReplaySoak {
       double lateDropped,
       double lateCorrected,
       double silentWindowsOfSendingServices,
+      double taskStalls,
+      double idleSpellsDuringReplay,
       double replayMinutes,
       double catchUpMinutes) {
 
@@ -97,6 +99,13 @@ public final class ReplaySoak {
               lateDropped,
               lateCorrected,
               silentWindowsOfSendingServices));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  task stalls (> 5 s without running): %.0f; partitions gone idle during the replay:"
+                  + " %.0f%n",
+              taskStalls,
+              idleSpellsDuringReplay));
       out.append("  false alerts: ").append(falseAlerts.size()).append(falseAlerts).append('\n');
       out.append("  missed incidents: ").append(missed.size()).append(missed).append('\n');
       detections.forEach(d -> out.append("  detected: ").append(d).append('\n'));
@@ -128,16 +137,19 @@ public final class ReplaySoak {
     int services = 50;
     double days = 30;
     Path dir = null;
+    WindowSettings windows = WindowSettings.DEFAULTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--services" -> services = Integer.parseInt(args[++i]);
         case "--days" -> days = Double.parseDouble(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
+        case "--idle-after" ->
+            windows = windows.toBuilder().idleAfter(Duration.parse(args[++i])).build();
         default -> throw new IllegalArgumentException("unknown option: " + args[i]);
       }
     }
     Path work = dir != null ? dir : Files.createTempDirectory("vitals-soak");
-    Result r = run(services, Duration.ofMinutes(Math.round(days * 1440)), work);
+    Result r = run(services, Duration.ofMinutes(Math.round(days * 1440)), work, windows);
     System.out.print(r.report());
     CORRECTIONS.forEach(c -> System.out.println("  correction: " + c));
     if (dir == null) {
@@ -217,6 +229,12 @@ public final class ReplaySoak {
 
   /** Runs the soak in {@code work} and returns what it found. */
   public static Result run(int services, Duration length, Path work) throws Exception {
+    return run(services, length, work, WindowSettings.DEFAULTS);
+  }
+
+  /** Runs the soak with these window settings. */
+  static Result run(int services, Duration length, Path work, WindowSettings windows)
+      throws Exception {
     List<Incident> incidents = incidents(length);
     Scenario scenario = Scenario.parse(scenarioYaml(services, length, incidents), "soak scenario");
     Instant end = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MINUTES);
@@ -251,7 +269,7 @@ public final class ReplaySoak {
                       1,
                       0,
                       1,
-                      WindowSettings.DEFAULTS,
+                      windows,
                       SloSettings.defaults(),
                       QuerySettings.DEFAULTS.withListener("127.0.0.1", Harnesses.freePort())),
                   client,
@@ -276,6 +294,7 @@ public final class ReplaySoak {
           stats = loadgen.runUntil(end);
         }
         double replayMinutes = (System.nanoTime() - began) / 60e9;
+        double idleDuringReplay = Harnesses.counter(registry, "vitals_streams_idle_partitions");
         // Streams has caught up once every partition's clock passed the last window's close.
         long closeAll = end.toEpochMilli() + 70_000;
         while (minClock(registry) < closeAll) {
@@ -297,6 +316,7 @@ public final class ReplaySoak {
             stats,
             registry,
             silent,
+            idleDuringReplay,
             replayMinutes,
             catchUpMinutes);
       }
@@ -313,6 +333,7 @@ public final class ReplaySoak {
       Loadgen.Stats stats,
       PrometheusRegistry registry,
       long silentWindows,
+      double idleDuringReplay,
       double replayMinutes,
       double catchUpMinutes) {
     List<String> falseAlerts = new ArrayList<>();
@@ -375,6 +396,8 @@ public final class ReplaySoak {
         counter(registry, "vitals_streams_late_records", "outcome", "dropped"),
         counter(registry, "vitals_streams_late_records", "outcome", "corrected"),
         silentWindows,
+        Harnesses.counter(registry, "vitals_streams_task_stalls"),
+        idleDuringReplay,
         replayMinutes,
         catchUpMinutes);
   }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bounded version of the replay soak that CI runs: ten services of a steady shop with
- * one of each scripted incident (half a day), replayed as fast as ingest takes it through the real pipeline. The
- * full version (50 services, 30 days) runs from the command line; its numbers are in
+ * The bounded version of the replay soak that CI runs: ten services of a steady shop with one of
+ * each scripted incident (half a day), replayed as fast as ingest takes it through the real
+ * pipeline. The full version (50 services, 30 days) runs from the command line; its numbers are in
  * bench/RESULTS.md.
  */
 class ReplaySoakIT {

@@ -50,6 +50,14 @@ final class EventClock {
     return wallMs - lastInputWallMs >= idleAfterMs;
   }
 
+  /**
+   * Starts the idle timer again, as for a record: for a task that did not run for a while (a
+   * stalled thread), whose consumer may have data for it that it could not take.
+   */
+  void restartIdleTimer(long wallMs) {
+    lastInputWallMs = wallMs;
+  }
+
   /** Notes that a record arrived: the partition is not idle. */
   void input(long wallMs) {
     if (lastInputWallMs == UNSET || wallMs > lastInputWallMs) {

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
 final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowAggregator.class);
+
+  /** A task not run for longer than this (or five punctuation intervals) was stalled. */
+  static final long STALL_MS = 5_000;
+
   static final byte[] CLOCK_KEY = "clock".getBytes(StandardCharsets.UTF_8);
 
   private final WindowSettings settings;
@@ -36,6 +40,8 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
   private WindowCloser closer;
   private StateExpiry expiry;
   private boolean checkedClock;
+  private long lastRunWallMs = EventClock.UNSET;
+  private boolean wasIdle;
 
   WindowAggregator(WindowSettings settings, WindowMetrics metrics) {
     this.settings = settings;
@@ -68,7 +74,9 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     Routed routed = record.value();
     long wall = context.currentSystemTimeMs();
     checkClock(wall);
+    checkStall(wall);
     clock.input(wall);
+    wasIdle = false;
     try {
       ServiceKey key = RawRouter.keyOf(record.key());
       if (key == null) {
@@ -114,8 +122,30 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     }
   }
 
+  /**
+   * A task that did not run for longer than {@link #stallMs()} (GC, a blocked commit, a starved
+   * thread) cannot tell whether its consumer had records for it meanwhile: that time is not idle.
+   */
+  private void checkStall(long wall) {
+    if (lastRunWallMs != EventClock.UNSET && wall - lastRunWallMs > stallMs()) {
+      clock.restartIdleTimer(wall);
+      metrics.stall();
+    }
+    lastRunWallMs = wall;
+  }
+
+  private long stallMs() {
+    return Math.max(STALL_MS, 5 * settings.punctuateInterval().toMillis());
+  }
+
   private void punctuate(long wall) {
     checkClock(wall);
+    checkStall(wall);
+    boolean idle = clock.idle(wall);
+    if (idle && !wasIdle) {
+      metrics.idleSpell();
+    }
+    wasIdle = idle;
     closer.closeDueWindows(wall);
     closer.emitCorrections(wall);
     long now = clock.now(wall);

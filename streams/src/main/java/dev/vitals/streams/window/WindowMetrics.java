@@ -38,6 +38,8 @@ public final class WindowMetrics {
   private final Counter windowsEmitted;
   private final Gauge eventTimeLag;
   private final Gauge stateEntries;
+  private final Counter idleSpells;
+  private final Counter stalls;
 
   public WindowMetrics(PrometheusRegistry registry) {
     recordsIn =
@@ -96,6 +98,29 @@ public final class WindowMetrics {
             .help("Approximate number of entries in a state store, by store and partition.")
             .labelNames("store", "partition")
             .register(registry);
+    idleSpells =
+        Counter.builder()
+            .name("vitals_streams_idle_partitions_total")
+            .help(
+                "Times a partition went idle (no record for idleAfter) and the wall clock began"
+                    + " moving its window clock.")
+            .register(registry);
+    stalls =
+        Counter.builder()
+            .name("vitals_streams_task_stalls_total")
+            .help(
+                "Times a window task did not run for more than 5 s (a stalled or starved stream"
+                    + " thread): the time is not counted as idle, so a backlog that built up"
+                    + " meanwhile is still windowed by event time.")
+            .register(registry);
+  }
+
+  void idleSpell() {
+    idleSpells.inc();
+  }
+
+  void stall() {
+    stalls.inc();
   }
 
   CounterDataPoint recordsIn(Signal signal) {

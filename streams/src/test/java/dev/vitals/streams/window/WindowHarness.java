@@ -104,9 +104,18 @@ final class WindowHarness implements AutoCloseable {
     return wallMs;
   }
 
+  /**
+   * Advances the wall clock in steps of at most a second, punctuating after each as a running
+   * stream thread does (a longer gap would be a stalled task, whose time is not idle).
+   */
   void advance(Duration wall) {
-    wallMs += wall.toMillis();
-    driver.advanceWallClockTime(wall);
+    long left = wall.toMillis();
+    while (left > 0) {
+      long step = Math.min(1_000, left);
+      wallMs += step;
+      left -= step;
+      driver.advanceWallClockTime(Duration.ofMillis(step));
+    }
   }
 
   /** Every window written so far, each checked against the topic's JSON Schema. */

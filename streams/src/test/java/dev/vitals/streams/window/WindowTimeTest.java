@@ -125,6 +125,26 @@ class WindowTimeTest {
   }
 
   @Test
+  void aStalledTaskDoesNotCountTheStallAsIdleTime() {
+    start();
+    send("a", T0_MS + 5_000, 1);
+    send("a", T0_MS + 40_000, 1);
+
+    // The thread did not run for a minute (GC, a blocked commit): its consumer may hold records.
+    harness.driver.advanceWallClockTime(java.time.Duration.ofSeconds(60));
+    send("a", T0_MS + 50_000, 1);
+    harness.advance(ofSeconds(1));
+
+    assertThat(harness.windows()).as("nothing closed by the stall").isEmpty();
+    assertThat(harness.metric("vitals_streams_task_stalls_total")).isEqualTo(1);
+    assertThat(harness.metric("vitals_streams_late_records_total{outcome=\"corrected\"}")).isZero();
+    // Idle from here on: the wall clock closes the window with all three spans.
+    harness.advance(ofSeconds(40));
+    assertThat(byService(harness.windows()).get("a").get(0L).requests()).isEqualTo(3);
+    assertThat(harness.metric("vitals_streams_idle_partitions_total")).isEqualTo(1);
+  }
+
+  @Test
   void aQuietServiceOnABusyPartitionGoesSilentOnThePartitionsEventTime() {
     start();
     // Both services an hour behind the wall clock; "b" stops after minute 2, "a" goes on.
