@@ -23,7 +23,9 @@ public final class IngestMetrics {
     RECORD_TOO_LARGE,
     INVALID_SERIES,
     SHUTTING_DOWN,
-    SLOW_BODY;
+    SLOW_BODY,
+    SLOW_HEADERS,
+    HEADERS_TOO_LARGE;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -38,6 +40,7 @@ public final class IngestMetrics {
   private final Counter producedBytes;
   private final Counter kafkaErrors;
   private final Histogram duration;
+  private final Counter refusedConnections;
 
   public IngestMetrics(
       PrometheusRegistry registry, LongSupplier inFlightBytes, long inFlightLimit) {
@@ -92,6 +95,14 @@ public final class IngestMetrics {
             .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
             .labelNames("signal", "transport")
             .register(registry);
+    refusedConnections =
+        Counter.builder()
+            .name("vitals_ingest_refused_connections_total")
+            .help(
+                "Connections closed on accept because the listener held its maxConnections, by"
+                    + " transport.")
+            .labelNames("transport")
+            .register(registry);
     GaugeWithCallback.builder()
         .name("vitals_ingest_inflight_bytes")
         .help("Request bytes held now: read, or waiting for Kafka's acknowledgement.")
@@ -134,6 +145,11 @@ public final class IngestMetrics {
 
   public void rejectedItems(String signal, Reason reason, long items) {
     rejectedItems.labelValues(signal, reason.label()).inc(items);
+  }
+
+  /** Counts a connection the listener of {@code transport} closed on accept, being full. */
+  public void refusedConnection(String transport) {
+    refusedConnections.labelValues(transport).inc();
   }
 
   public void produced(String topic, int records, long bytes) {
