@@ -3,8 +3,7 @@ package dev.vitals.ingest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import dev.vitals.ingest.Mutations;
-import dev.vitals.ingest.Mutations.Mutation;
+import dev.vitals.ingest.OtlpExamples;
 import dev.vitals.ingest.metrics.IngestMetrics;
 import dev.vitals.ingest.otlp.OtlpJson;
 import dev.vitals.ingest.otlp.OtlpSignal;
@@ -18,6 +17,8 @@ import dev.vitals.schemas.remotewrite.RemoteWriteCodec;
 import dev.vitals.schemas.remotewrite.Sample;
 import dev.vitals.schemas.remotewrite.TimeSeries;
 import dev.vitals.schemas.remotewrite.WriteRequest;
+import dev.vitals.schemas.testing.Mutations;
+import dev.vitals.schemas.testing.Mutations.Mutation;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -25,7 +26,6 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +63,7 @@ class BodyParsersFuzzTest {
       @ForAll("names") String serviceName,
       @ForAll("names") String namespace,
       @ForAll("mutations") List<Mutation> mutations) {
-    Message request = withService(example(signal), serviceName, namespace);
+    Message request = withService(OtlpExamples.of(signal), serviceName, namespace);
     byte[] plain = json ? OtlpJson.print(request) : request.toByteArray();
     byte[] body = Mutations.apply(gzip ? gzip(plain) : plain, mutations);
 
@@ -178,23 +178,6 @@ class BodyParsersFuzzTest {
       b.setRepeatedField(resources, i, entry.build());
     }
     return b.build();
-  }
-
-  /** The OTLP specification's example request of the signal. */
-  static Message example(OtlpSignal signal) {
-    String name =
-        switch (signal) {
-          case METRICS -> "metrics.json";
-          case LOGS -> "logs.json";
-          case TRACES -> "trace.json";
-        };
-    try (InputStream in = BodyParsersFuzzTest.class.getResourceAsStream("/otlp-examples/" + name)) {
-      return OtlpJson.parse(in.readAllBytes(), signal.requestPrototype());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (OtlpJson.MalformedJsonException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   static byte[] gzip(byte[] plain) {

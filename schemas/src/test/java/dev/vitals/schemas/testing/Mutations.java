@@ -1,5 +1,6 @@
-package dev.vitals.ingest;
+package dev.vitals.schemas.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -33,6 +34,55 @@ public final class Mutations {
     return out;
   }
 
+  /** Tokens with a meaning to some parser: YAML anchors, tags and flow, JSON, percent codes. */
+  private static final List<String> TOKENS =
+      List.of(
+          "&a ",
+          "*a",
+          "<<: *a",
+          "!!binary ",
+          "!!java.lang.Object ",
+          "{",
+          "}",
+          "[",
+          "]",
+          ": ",
+          "- ",
+          "? ",
+          "---\n",
+          "...\n",
+          "%TAG ! x\n",
+          "\n  ",
+          "\t",
+          "\"",
+          "'",
+          "#",
+          "|",
+          ">",
+          "\\u0000",
+          "\\ud800",
+          "1e999999",
+          "-0",
+          "NaN",
+          "null",
+          "~",
+          "0x",
+          "%",
+          "%2F",
+          "%zz",
+          "%C3",
+          "/",
+          "..",
+          "\u0000",
+          "\ufffd",
+          "\ud83d\ude00");
+
+  /** The mutations applied to the UTF-8 bytes of a text, decoded back leniently. */
+  public static String applyToText(String text, List<Mutation> mutations) {
+    byte[] out = apply(text.getBytes(StandardCharsets.UTF_8), mutations);
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
   public static Arbitrary<Mutation> one() {
     Arbitrary<Double> at = Arbitraries.doubles().between(0, 1);
     return Arbitraries.oneOf(
@@ -43,7 +93,9 @@ public final class Mutations {
         Combinators.combine(at, Arbitraries.integers().between(1, 64)).as(Mutations::delete),
         Combinators.combine(at, Arbitraries.integers().between(1, 64)).as(Mutations::duplicate),
         Combinators.combine(at, Arbitraries.bytes().array(byte[].class).ofMaxSize(32))
-            .as(Mutations::insert));
+            .as(Mutations::insert),
+        Combinators.combine(at, Arbitraries.of(TOKENS))
+            .as((a, token) -> insert(a, token.getBytes(StandardCharsets.UTF_8))));
   }
 
   private static int index(double at, int length) {
