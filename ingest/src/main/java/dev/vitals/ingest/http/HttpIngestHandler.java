@@ -307,9 +307,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
 
   private static void write(
       ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-    // Nothing ingest answers is a page: a browser may neither sniff, run nor frame it.
-    response.headers().set("X-Content-Type-Options", "nosniff");
-    response.headers().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    forbidBrowsers(response);
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);
@@ -317,6 +315,12 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /** Nothing ingest answers is a page: a browser may neither sniff, run nor frame it. */
+  static void forbidBrowsers(FullHttpResponse response) {
+    response.headers().set("X-Content-Type-Options", "nosniff");
+    response.headers().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   }
 
   private String throttledMessage() {

@@ -122,6 +122,7 @@ public final class HttpIngestServer implements AutoCloseable {
                 + listener.headerTimeout().toMillis()
                 + " ms");
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    HttpIngestHandler.forbidBrowsers(response);
     // From the pipeline's tail, so the response goes through the encoder after this handler.
     ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
