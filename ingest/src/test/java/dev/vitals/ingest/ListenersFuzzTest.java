@@ -2,7 +2,6 @@ package dev.vitals.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vitals.ingest.otlp.OtlpJson;
 import dev.vitals.ingest.otlp.OtlpSignal;
 import dev.vitals.schemas.testing.Mutations;
 import dev.vitals.schemas.testing.Mutations.Mutation;
@@ -107,7 +106,7 @@ class ListenersFuzzTest {
       @ForAll("mutations") List<Mutation> mutations) {
     producer.clear();
     var example = OtlpExamples.of(signal);
-    byte[] plain = json ? OtlpJson.print(example) : example.toByteArray();
+    byte[] plain = json ? OtlpExamples.json(example) : example.toByteArray();
     byte[] body =
         Mutations.apply(encoding.equals("gzip") ? TestIngest.gzip(plain) : plain, mutations);
     HttpRequest.Builder request =
