@@ -99,6 +99,7 @@ class ListenerLimitsTest {
     assertThat(readAll(third)).isEmpty();
     assertThat(counted("vitals_ingest_refused_connections_total", "transport=\"http\""))
         .isEqualTo(1.0);
+    assertThat(counted("vitals_ingest_open_connections", "transport=\"http\"")).isEqualTo(2.0);
   }
 
   @Test

@@ -97,14 +97,14 @@ public final class GrpcIngestServer implements AutoCloseable {
               metrics.rejected(signalLabel(call), "grpc", Reason.THROTTLED);
               return handler.retryable(message);
             });
+    ConnectionLimit connections =
+        new ConnectionLimit(listener.maxConnections(), () -> metrics.refusedConnection("grpc"));
+    metrics.openConnections("grpc", connections::open);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(listener.host(), listener.port()))
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
-            .channelFactory(
-                new ConnectionLimit(
-                        listener.maxConnections(), () -> metrics.refusedConnection("grpc"))
-                    .serverChannels())
+            .channelFactory(connections.serverChannels())
             .executor(executor)
             .maxInboundMessageSize(
                 (int) Math.min(Integer.MAX_VALUE, settings.limits().maxRequestBytes()))

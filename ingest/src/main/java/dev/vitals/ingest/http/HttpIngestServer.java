@@ -58,6 +58,7 @@ public final class HttpIngestServer implements AutoCloseable {
     IngestSettings.Listener listener = settings.http();
     ConnectionLimit connections =
         new ConnectionLimit(listener.maxConnections(), () -> metrics.refusedConnection("http"));
+    metrics.openConnections("http", connections::open);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)

@@ -41,6 +41,8 @@ public final class IngestMetrics {
   private final Counter kafkaErrors;
   private final Histogram duration;
   private final Counter refusedConnections;
+  private final java.util.Map<String, java.util.function.IntSupplier> openConnections =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public IngestMetrics(
       PrometheusRegistry registry, LongSupplier inFlightBytes, long inFlightLimit) {
@@ -104,6 +106,12 @@ public final class IngestMetrics {
             .labelNames("transport")
             .register(registry);
     GaugeWithCallback.builder()
+        .name("vitals_ingest_open_connections")
+        .help("Connections open now, by transport; compare with the listener's maxConnections.")
+        .labelNames("transport")
+        .callback(cb -> openConnections.forEach((t, open) -> cb.call(open.getAsInt(), t)))
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("vitals_ingest_inflight_bytes")
         .help("Request bytes held now: read, or waiting for Kafka's acknowledgement.")
         .callback(cb -> cb.call(inFlightBytes.getAsLong()))
@@ -150,6 +158,11 @@ public final class IngestMetrics {
   /** Counts a connection the listener of {@code transport} closed on accept, being full. */
   public void refusedConnection(String transport) {
     refusedConnections.labelValues(transport).inc();
+  }
+
+  /** Reports the open connections of the listener of {@code transport} from now on. */
+  public void openConnections(String transport, java.util.function.IntSupplier open) {
+    openConnections.put(transport, open);
   }
 
   public void produced(String topic, int records, long bytes) {
