@@ -62,12 +62,87 @@ public record IngestSettings(
     return new IngestSettings(grpc, http, tls, auth, limits, topics);
   }
 
-  /** A host and port to listen on; port 0 picks a free port. */
-  public record Listener(String host, int port) {
+  /**
+   * A host and port to listen on (port 0 picks a free port), and the bounds that keep hostile or
+   * broken clients from holding its connections.
+   *
+   * @param maxConnections open connections at once; past it new ones are closed on accept and
+   *     counted as {@code vitals_ingest_refused_connections_total}
+   * @param headerTimeout how long a request's headers may take to arrive from their first byte
+   *     (HTTP: 408 and close, counted as {@code slow_headers}); on gRPC, the TLS and HTTP/2
+   *     handshake's deadline
+   * @param maxHeaderBytes largest request line plus headers (HTTP: 431 above it), or gRPC metadata
+   * @param idleTimeout a connection without traffic (HTTP) or without calls (gRPC) this long is
+   *     closed
+   * @param maxConnectionAge gRPC only: a connection this old is asked to go away (GOAWAY) once its
+   *     calls finish, so clients rebalance over instances; null for no limit
+   */
+  public record Listener(
+      String host,
+      int port,
+      int maxConnections,
+      Duration headerTimeout,
+      int maxHeaderBytes,
+      Duration idleTimeout,
+      Duration maxConnectionAge) {
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_MAX_CONNECTION_AGE = Duration.ofMinutes(30);
+
     public Listener {
       requireNonNull(host, "host");
+      requireNonNull(headerTimeout, "headerTimeout");
+      requireNonNull(idleTimeout, "idleTimeout");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException(
+            "maxConnections: " + maxConnections + " (expected: > 0)");
+      }
+      if (maxHeaderBytes < 1024) {
+        throw new IllegalArgumentException(
+            "maxHeaderBytes: " + maxHeaderBytes + " (expected: >= 1024)");
+      }
+      positive("headerTimeout", headerTimeout);
+      positive("idleTimeout", idleTimeout);
+      if (maxConnectionAge != null) {
+        positive("maxConnectionAge", maxConnectionAge);
+      }
+    }
+
+    /** The default bounds; {@link #DEFAULT_MAX_CONNECTION_AGE} applies to gRPC only. */
+    public Listener(String host, int port) {
+      this(
+          host,
+          port,
+          DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_HEADER_TIMEOUT,
+          DEFAULT_MAX_HEADER_BYTES,
+          DEFAULT_IDLE_TIMEOUT,
+          DEFAULT_MAX_CONNECTION_AGE);
+    }
+
+    public Listener withMaxConnections(int maxConnections) {
+      return new Listener(
+          host, port, maxConnections, headerTimeout, maxHeaderBytes, idleTimeout, maxConnectionAge);
+    }
+
+    public Listener withHeaderTimeout(Duration headerTimeout) {
+      return new Listener(
+          host, port, maxConnections, headerTimeout, maxHeaderBytes, idleTimeout, maxConnectionAge);
+    }
+
+    public Listener withMaxHeaderBytes(int maxHeaderBytes) {
+      return new Listener(
+          host, port, maxConnections, headerTimeout, maxHeaderBytes, idleTimeout, maxConnectionAge);
+    }
+
+    private static void positive(String name, Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
       }
     }
   }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vitals.schemas.http.JdkServerLimits;
 import dev.vitals.schemas.tls.ServerTls;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -58,6 +59,7 @@ public final class AdminServer implements AutoCloseable {
     this.bearerToken =
         b.bearerToken == null ? null : b.bearerToken.getBytes(StandardCharsets.US_ASCII);
     InetSocketAddress address = new InetSocketAddress(b.host, b.port);
+    JdkServerLimits.applyDefaults();
     if (b.tls == null) {
       this.server = HttpServer.create(address, 0);
     } else {

@@ -187,8 +187,8 @@ public final class ConfigLoader {
   }
 
   private static IngestSettings ingest(Node i, Topics topics) {
-    Listener grpc = listener(i.section("grpc"), IngestSettings.DEFAULT_GRPC_PORT);
-    Listener http = listener(i.section("http"), IngestSettings.DEFAULT_HTTP_PORT);
+    Listener grpc = listener(i.section("grpc"), IngestSettings.DEFAULT_GRPC_PORT, true);
+    Listener http = listener(i.section("http"), IngestSettings.DEFAULT_HTTP_PORT, false);
     ServerTls tls = serverTls(i.section("tls"));
     Node a = i.section("auth");
     Auth auth =
@@ -200,11 +200,24 @@ public final class ConfigLoader {
     return new IngestSettings(grpc, http, tls, auth, limits, topics);
   }
 
-  private static Listener listener(Node n, int defaultPort) {
+  /** An ingest listener; {@code maxConnectionAge} (0 for none) is a key of the gRPC one only. */
+  private static Listener listener(Node n, int defaultPort, boolean grpc) {
+    Listener d = new Listener("0.0.0.0", defaultPort);
+    String host = n.string("host", d.host());
+    int port = n.port("port", defaultPort);
+    int maxConnections = n.integer("maxConnections", d.maxConnections(), 1, 1_000_000);
+    var headerTimeout = n.duration("headerTimeout", d.headerTimeout());
+    int maxHeaderBytes =
+        (int) n.size("maxHeaderBytes", d.maxHeaderBytes(), 1024, 16L * 1024 * 1024);
+    var idleTimeout = n.duration("idleTimeout", d.idleTimeout());
+    var age = grpc ? n.duration("maxConnectionAge", d.maxConnectionAge()) : d.maxConnectionAge();
+    var maxAge = age.isZero() ? null : age;
     return build(
         n,
-        () -> new Listener(n.string("host", "0.0.0.0"), n.port("port", defaultPort)),
-        new Listener("0.0.0.0", defaultPort));
+        () ->
+            new Listener(
+                host, port, maxConnections, headerTimeout, maxHeaderBytes, idleTimeout, maxAge),
+        d);
   }
 
   /**

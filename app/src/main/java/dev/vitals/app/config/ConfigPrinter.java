@@ -76,8 +76,8 @@ final class ConfigPrinter {
 
   private static Map<String, Object> ingest(IngestSettings i) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("grpc", listener(i.grpc()));
-    m.put("http", listener(i.http()));
+    m.put("grpc", listener(i.grpc(), true));
+    m.put("http", listener(i.http(), false));
     if (i.tls() != null) {
       m.put("tls", tls(i.tls()));
     }
@@ -164,8 +164,21 @@ final class ConfigPrinter {
     return m;
   }
 
-  private static Map<String, Object> listener(Listener l) {
-    return map("host", l.host(), "port", l.port());
+  private static Map<String, Object> listener(Listener l, boolean grpc) {
+    Map<String, Object> m =
+        map(
+            "host", l.host(),
+            "port", l.port(),
+            "maxConnections", l.maxConnections(),
+            "headerTimeout", Quantities.formatDuration(l.headerTimeout()),
+            "maxHeaderBytes", Quantities.formatSize(l.maxHeaderBytes()),
+            "idleTimeout", Quantities.formatDuration(l.idleTimeout()));
+    if (grpc) {
+      m.put(
+          "maxConnectionAge",
+          l.maxConnectionAge() == null ? "0s" : Quantities.formatDuration(l.maxConnectionAge()));
+    }
+    return m;
   }
 
   private static Map<String, Object> tls(ServerTls t) {

@@ -196,6 +196,46 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void listenerBoundsAreReadPerListener() throws Exception {
+    String yaml =
+        """
+        ingest:
+          grpc: {maxConnections: 50, headerTimeout: 2s, maxHeaderBytes: 8KiB,
+                 idleTimeout: 1m, maxConnectionAge: 0s}
+          http: {maxConnections: 70, headerTimeout: 3s, maxHeaderBytes: 32KiB, idleTimeout: 2m}
+        """;
+    IngestSettings i = ConfigLoader.parse(yaml, Map.of()).ingest();
+
+    assertThat(i.grpc())
+        .isEqualTo(
+            new IngestSettings.Listener(
+                "0.0.0.0", 4317, 50, Duration.ofSeconds(2), 8192, Duration.ofMinutes(1), null));
+    assertThat(i.http())
+        .isEqualTo(
+            new IngestSettings.Listener(
+                "0.0.0.0",
+                4318,
+                70,
+                Duration.ofSeconds(3),
+                32768,
+                Duration.ofMinutes(2),
+                IngestSettings.Listener.DEFAULT_MAX_CONNECTION_AGE));
+  }
+
+  @Test
+  void listenerBoundsOutOfRangeAreErrorsAtTheirPaths() {
+    assertThat(
+            errors(
+                "ingest: {http: {maxConnections: 0, maxHeaderBytes: 100, maxConnectionAge: 1m}}",
+                Map.of()))
+        .containsExactlyInAnyOrder(
+            "ingest.http.maxConnections: \"0\" is out of range (expected an integer 1..1000000)",
+            "ingest.http.maxHeaderBytes: \"100\" is out of range (expected 1024..16777216 bytes)",
+            "ingest.http.maxConnectionAge: unknown key (expected one of host, port,"
+                + " maxConnections, headerTimeout, maxHeaderBytes, idleTimeout)");
+  }
+
+  @Test
   void aConstraintOfIngestSettingsBecomesAnErrorAtItsSection() {
     assertThat(
             errors("ingest: {limits: {maxRequestBytes: 1GiB, maxInFlightBytes: 1MiB}}", Map.of()))

@@ -55,5 +55,12 @@ class ConfigPrinterTest {
     String yaml = ConfigLoader.parse("", Map.of("VITALS_ADMIN_PORT", "9999")).toRedactedYaml();
 
     assertThat(yaml).contains("port: 9999", "maxRequestBytes: 64MiB", "kafkaTimeout: 5s");
+    assertThat(yaml)
+        .contains(
+            "maxConnections: 1000",
+            "headerTimeout: 10s",
+            "maxHeaderBytes: 16KiB",
+            "idleTimeout: 5m",
+            "maxConnectionAge: 30m");
   }
 }

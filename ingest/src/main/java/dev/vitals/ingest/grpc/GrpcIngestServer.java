@@ -11,6 +11,7 @@ import dev.vitals.ingest.auth.TenantRateLimiter;
 import dev.vitals.ingest.auth.TenantResolver;
 import dev.vitals.ingest.metrics.IngestMetrics;
 import dev.vitals.ingest.metrics.IngestMetrics.Reason;
+import dev.vitals.ingest.net.ConnectionLimit;
 import dev.vitals.ingest.otlp.OtlpSignal;
 import dev.vitals.ingest.pipeline.ExportOutcome;
 import dev.vitals.ingest.pipeline.ExportPipeline;
@@ -34,7 +35,6 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
@@ -61,6 +61,9 @@ public final class GrpcIngestServer implements AutoCloseable {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> SCOPE_ORG_ID =
       Metadata.Key.of("x-scope-orgid", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** How long calls in progress may run on a connection past its maximum age. */
+  private static final Duration MAX_CONNECTION_AGE_GRACE = Duration.ofSeconds(30);
 
   private final Server server;
 
@@ -94,18 +97,29 @@ public final class GrpcIngestServer implements AutoCloseable {
               metrics.rejected(signalLabel(call), "grpc", Reason.THROTTLED);
               return handler.retryable(message);
             });
+    ConnectionLimit connections =
+        new ConnectionLimit(listener.maxConnections(), () -> metrics.refusedConnection("grpc"));
+    metrics.openConnections("grpc", connections::open);
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(listener.host(), listener.port()))
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
-            .channelType(NioServerSocketChannel.class)
+            .channelFactory(connections.serverChannels())
             .executor(executor)
             .maxInboundMessageSize(
                 (int) Math.min(Integer.MAX_VALUE, settings.limits().maxRequestBytes()))
             .maxConcurrentCallsPerConnection(256)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
+            .handshakeTimeout(listener.headerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .maxInboundMetadataSize(listener.maxHeaderBytes())
+            .maxConnectionIdle(listener.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
             .addStreamTracerFactory(new TooLargeCounter(metrics));
+    if (listener.maxConnectionAge() != null) {
+      builder
+          .maxConnectionAge(listener.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+          .maxConnectionAgeGrace(MAX_CONNECTION_AGE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
     if (tls != null) {
       builder.sslContext(tls);
     }

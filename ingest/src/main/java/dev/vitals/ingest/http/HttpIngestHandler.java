@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -97,7 +99,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     reset();
     request = r;
     if (!r.decoderResult().isSuccess()) {
-      refuseRaw(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", true);
+      undecodable(ctx, r.decoderResult().cause());
       return;
     }
     String path = r.uri();
@@ -264,6 +266,29 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     respondEarly(ctx, route.refuse(refusal, request.headers()), close);
   }
 
+  /**
+   * A request the decoder gave up on: headers over the budget are 431, a request line over it or
+   * anything else malformed is 400; either way the connection closes, as the rest of its bytes
+   * cannot be framed.
+   */
+  private void undecodable(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongHttpHeaderException) {
+      metrics.rejected("none", "http", Reason.HEADERS_TOO_LARGE);
+      refuseRaw(
+          ctx,
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "the request headers are over the listener's maxHeaderBytes",
+          true);
+    } else {
+      metrics.rejected("none", "http", Reason.MALFORMED);
+      String what =
+          cause instanceof TooLongHttpLineException
+              ? "the request line is too long"
+              : "malformed HTTP request";
+      refuseRaw(ctx, HttpResponseStatus.BAD_REQUEST, what, true);
+    }
+  }
+
   private void refuseRaw(
       ChannelHandlerContext ctx, HttpResponseStatus status, String message, boolean close) {
     respondEarly(ctx, HttpRoutes.text(status, message), close);
@@ -282,9 +307,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
 
   private static void write(
       ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-    // Nothing ingest answers is a page: a browser may neither sniff, run nor frame it.
-    response.headers().set("X-Content-Type-Options", "nosniff");
-    response.headers().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    forbidBrowsers(response);
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);
@@ -292,6 +315,12 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /** Nothing ingest answers is a page: a browser may neither sniff, run nor frame it. */
+  static void forbidBrowsers(FullHttpResponse response) {
+    response.headers().set("X-Content-Type-Options", "nosniff");
+    response.headers().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   }
 
   private String throttledMessage() {

@@ -4,16 +4,22 @@ import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.auth.TenantRateLimiter;
 import dev.vitals.ingest.auth.TenantResolver;
 import dev.vitals.ingest.metrics.IngestMetrics;
+import dev.vitals.ingest.net.ConnectionLimit;
 import dev.vitals.ingest.otlp.OtlpSignal;
 import dev.vitals.ingest.pipeline.ExportPipeline;
 import dev.vitals.ingest.pipeline.InFlightLimiter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
@@ -26,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 /** The OTLP/HTTP listener (4318), which also takes Prometheus remote write. */
 public final class HttpIngestServer implements AutoCloseable {
 
-  private static final int IDLE_SECONDS = 300;
+  /** Longest request line: the longest path and query a client needs are far shorter. */
+  private static final int MAX_REQUEST_LINE = 8192;
 
   private final Channel channel;
 
@@ -48,10 +55,14 @@ public final class HttpIngestServer implements AutoCloseable {
     Map<String, HttpRoute> routes = routes(settings, metrics);
     TenantResolver tenants = new TenantResolver(settings.auth());
     long maxRequestBytes = settings.limits().maxRequestBytes();
+    IngestSettings.Listener listener = settings.http();
+    ConnectionLimit connections =
+        new ConnectionLimit(listener.maxConnections(), () -> metrics.refusedConnection("http"));
+    metrics.openConnections("http", connections::open);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channelFactory(connections.serverChannels())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
@@ -60,10 +71,18 @@ public final class HttpIngestServer implements AutoCloseable {
                     if (tls != null) {
                       ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                     }
+                    HeaderTimeout headers =
+                        new HeaderTimeout(
+                            listener.headerTimeout(), c -> headersTooSlow(c, listener, metrics));
                     ch.pipeline()
-                        .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
+                        .addLast(
+                            "idle",
+                            new IdleStateHandler(
+                                0, 0, listener.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                         .addLast("idle-close", new IdleCloser())
-                        .addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
+                        .addLast("header-timeout", headers)
+                        .addLast("http", codec(listener))
+                        .addLast("header-timeout-end", headers.decoded())
                         .addLast("continue", new HttpServerExpectContinueHandler())
                         .addLast(
                             "ingest",
@@ -78,10 +97,35 @@ public final class HttpIngestServer implements AutoCloseable {
                                 settings.limits().bodyTimeout()));
                   }
                 });
-    IngestSettings.Listener listener = settings.http();
     Channel channel =
         bootstrap.bind(new InetSocketAddress(listener.host(), listener.port())).sync().channel();
     return new HttpIngestServer(channel);
+  }
+
+  /**
+   * Request line and headers share the header budget: a line over it, or headers over it, make the
+   * decoder fail the request, which the handler answers 400 or 431.
+   */
+  private static HttpServerCodec codec(IngestSettings.Listener listener) {
+    return new HttpServerCodec(
+        Math.min(listener.maxHeaderBytes(), MAX_REQUEST_LINE),
+        listener.maxHeaderBytes(),
+        64 * 1024);
+  }
+
+  private static void headersTooSlow(
+      ChannelHandlerContext ctx, IngestSettings.Listener listener, IngestMetrics metrics) {
+    metrics.rejected("none", "http", IngestMetrics.Reason.SLOW_HEADERS);
+    FullHttpResponse response =
+        HttpRoutes.text(
+            HttpResponseStatus.REQUEST_TIMEOUT,
+            "the request headers did not arrive within "
+                + listener.headerTimeout().toMillis()
+                + " ms");
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    HttpIngestHandler.forbidBrowsers(response);
+    // From the pipeline's tail, so the response goes through the encoder after this handler.
+    ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   private static Map<String, HttpRoute> routes(IngestSettings settings, IngestMetrics metrics) {
@@ -109,7 +153,7 @@ public final class HttpIngestServer implements AutoCloseable {
     channel.close().syncUninterruptibly();
   }
 
-  /** Closes connections that sent nothing for {@value #IDLE_SECONDS} seconds. */
+  /** Closes connections without traffic either way for the listener's idle timeout. */
   private static final class IdleCloser extends io.netty.channel.ChannelDuplexHandler {
     @Override
     public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {

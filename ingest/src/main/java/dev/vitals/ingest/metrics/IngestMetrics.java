@@ -23,7 +23,9 @@ public final class IngestMetrics {
     RECORD_TOO_LARGE,
     INVALID_SERIES,
     SHUTTING_DOWN,
-    SLOW_BODY;
+    SLOW_BODY,
+    SLOW_HEADERS,
+    HEADERS_TOO_LARGE;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -38,6 +40,9 @@ public final class IngestMetrics {
   private final Counter producedBytes;
   private final Counter kafkaErrors;
   private final Histogram duration;
+  private final Counter refusedConnections;
+  private final java.util.Map<String, java.util.function.IntSupplier> openConnections =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public IngestMetrics(
       PrometheusRegistry registry, LongSupplier inFlightBytes, long inFlightLimit) {
@@ -92,6 +97,20 @@ public final class IngestMetrics {
             .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
             .labelNames("signal", "transport")
             .register(registry);
+    refusedConnections =
+        Counter.builder()
+            .name("vitals_ingest_refused_connections_total")
+            .help(
+                "Connections closed on accept because the listener held its maxConnections, by"
+                    + " transport.")
+            .labelNames("transport")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("vitals_ingest_open_connections")
+        .help("Connections open now, by transport; compare with the listener's maxConnections.")
+        .labelNames("transport")
+        .callback(cb -> openConnections.forEach((t, open) -> cb.call(open.getAsInt(), t)))
+        .register(registry);
     GaugeWithCallback.builder()
         .name("vitals_ingest_inflight_bytes")
         .help("Request bytes held now: read, or waiting for Kafka's acknowledgement.")
@@ -134,6 +153,16 @@ public final class IngestMetrics {
 
   public void rejectedItems(String signal, Reason reason, long items) {
     rejectedItems.labelValues(signal, reason.label()).inc(items);
+  }
+
+  /** Counts a connection the listener of {@code transport} closed on accept, being full. */
+  public void refusedConnection(String transport) {
+    refusedConnections.labelValues(transport).inc();
+  }
+
+  /** Reports the open connections of the listener of {@code transport} from now on. */
+  public void openConnections(String transport, java.util.function.IntSupplier open) {
+    openConnections.put(transport, open);
   }
 
   public void produced(String topic, int records, long bytes) {

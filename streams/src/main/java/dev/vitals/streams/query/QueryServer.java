@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vitals.schemas.http.JdkServerLimits;
 import dev.vitals.schemas.tls.ServerTls;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -74,6 +75,7 @@ public final class QueryServer implements AutoCloseable {
       return this;
     }
     InetSocketAddress address = new InetSocketAddress(config.host, config.port);
+    JdkServerLimits.applyDefaults();
     SSLContext ssl = config.tls == null ? null : config.tls.serverContext("query TLS");
     if (ssl == null) {
       server = HttpServer.create(address, 0);

@@ -87,7 +87,7 @@ final class SloFile {
     keys(root, "", Set.of("defaults", "alerting", "services"));
     JsonNode defaults = root.path("defaults");
     keys(defaults, "defaults", Set.of("period", "slos"));
-    Duration period = duration(defaults.get("period"), "defaults.period", settings.period());
+    Duration period = period(defaults.get("period"), "defaults.period", settings.period());
     List<SloSpec> defaultSlos =
         defaults.has("slos")
             ? slos(defaults.get("slos"), "defaults.slos", period)
@@ -122,7 +122,7 @@ final class SloFile {
       if (name == null) {
         errors.add(path + ".name: missing (expected: the service name)");
       }
-      Duration period = duration(s.get("period"), path + ".period", defaultPeriod);
+      Duration period = period(s.get("period"), path + ".period", defaultPeriod);
       if (!s.has("slos")) {
         errors.add(path + ".slos: missing (expected: at least one SLO)");
       }
@@ -185,7 +185,7 @@ final class SloFile {
                 kind,
                 node.get("objective").asDouble(Double.NaN),
                 threshold,
-                duration(node.get("period"), path + ".period", period)));
+                period(node.get("period"), path + ".period", period)));
   }
 
   private SloConfig.AlertPolicy alerting(JsonNode node) {
@@ -286,6 +286,18 @@ final class SloFile {
       return fallback;
     }
     return node.asLong();
+  }
+
+  /** An error-budget period: a duration of whole hours, reported at its path when not. */
+  private Duration period(JsonNode node, String path, Duration fallback) {
+    Duration d = duration(node, path, fallback);
+    try {
+      SloSpec.requirePeriod(d, path);
+      return d;
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
+      return fallback;
+    }
   }
 
   private Duration duration(JsonNode node, String path, Duration fallback) {

@@ -70,6 +70,27 @@ class SloFileTest {
         .hasMessageContaining("colour: unknown key");
   }
 
+  /** Found by SloFileFuzzTest: "period: 30" (a bare number, seconds) escaped with no path. */
+  @Test
+  void aPeriodOfPartHoursIsAnErrorAtItsPathLikeAnyOther() {
+    String yaml =
+        String.join(
+            "\n",
+            "defaults: {period: 30}",
+            "services:",
+            "  - name: checkout",
+            "    period: 90m",
+            "    slos: {availability: {objective: 0.99, period: 0s}}",
+            "colour: blue");
+    assertThatThrownBy(() -> SloFile.parse(yaml, SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("invalid SLO file: ")
+        .hasMessageContaining("defaults.period: 30s (expected: whole hours")
+        .hasMessageContaining("services[0].period: 90m (expected: whole hours")
+        .hasMessageContaining("services[0].slos.availability.period: PT0S (expected: > 0)")
+        .hasMessageContaining("colour: unknown key");
+  }
+
   @Test
   void durationsReadAsTheFileWritesThem() {
     assertThat(Durations.parse("300ms")).isEqualTo(Duration.ofMillis(300));
