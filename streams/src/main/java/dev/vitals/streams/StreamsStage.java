@@ -114,9 +114,10 @@ public final class StreamsStage implements AutoCloseable {
 
   /**
    * How long the group waits for an instance that stopped heartbeating (a crash, {@code kill -9})
-   * before its partitions move to another: Kafka's 45 s default left a crashed instance's services
-   * without windows or query answers for most of a minute. 15 s still rides out a long GC pause.
-   * {@code session.timeout.ms} in the client properties overrides it.
+   * and did not come back before its partitions move to another: Kafka's 45 s default left a
+   * crashed instance's services without windows or query answers for most of a minute. 15 s still
+   * rides out a long GC pause. (An instance that restarts takes its place at once: static
+   * membership.) {@code session.timeout.ms} in the client properties overrides it.
    */
   public static final int DEFAULT_SESSION_TIMEOUT_MS = 15_000;
 
@@ -136,6 +137,10 @@ public final class StreamsStage implements AutoCloseable {
     if (!clientProps.containsKey(compression)
         && !clientProps.containsKey(StreamsConfig.producerPrefix(compression))) {
       p.put(StreamsConfig.producerPrefix(compression), DEFAULT_COMPRESSION);
+    }
+    String instanceId = StreamsConfig.mainConsumerPrefix("group.instance.id");
+    if (!clientProps.containsKey("group.instance.id") && !clientProps.containsKey(instanceId)) {
+      p.put(instanceId, groupInstanceId(s));
     }
     String sessionTimeout = StreamsConfig.consumerPrefix("session.timeout.ms");
     if (!clientProps.containsKey("session.timeout.ms")
@@ -159,6 +164,16 @@ public final class StreamsStage implements AutoCloseable {
         StreamsConfig.APPLICATION_SERVER_CONFIG,
         s.query().advertisedHost() + ":" + s.query().advertisedPort());
     return p;
+  }
+
+  /**
+   * Static group membership: the instance's query address ({@code application.server}) is unique
+   * per instance and stable across restarts, so a restarted instance takes its member's place (and
+   * its tasks) at once instead of waiting out the session of its previous run, and an orderly stop
+   * can leave the group.
+   */
+  static String groupInstanceId(StreamsSettings s) {
+    return s.applicationId() + "-" + s.query().advertisedHost() + "-" + s.query().advertisedPort();
   }
 
   private static int replicationFactor(StreamsSettings s, Map<String, Object> clientProps)

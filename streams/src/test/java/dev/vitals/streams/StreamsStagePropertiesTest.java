@@ -71,4 +71,18 @@ class StreamsStagePropertiesTest {
     assertThat(new StreamsConfig(own).getMainConsumerConfigs("g", "c", 0).get("session.timeout.ms"))
         .isEqualTo("45000");
   }
+
+  @Test
+  void eachInstanceIsAStaticGroupMemberNamedByItsQueryAddress() {
+    Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1);
+
+    assertThat(new StreamsConfig(p).getMainConsumerConfigs("g", "c", 0).get("group.instance.id"))
+        .isEqualTo(
+            SETTINGS.applicationId()
+                + "-"
+                + SETTINGS.query().advertisedHost()
+                + "-"
+                + SETTINGS.query().advertisedPort()
+                + "-0"); // Kafka Streams appends each stream thread's index
+  }
 }

@@ -43,7 +43,8 @@ class QueryApiFuzzTest {
             peers,
             new QueryApi.StatusPage(new byte[0], new byte[0]),
             Runbooks.load(),
-            "1");
+            "1",
+            new ListQueries.Lag(System::currentTimeMillis, QueryServer.DEFAULT_CATCH_UP_AFTER));
   }
 
   @Property
