@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * OTLP/HTTP trace exports with explicit span times, each recorded in a {@link SpanLedger} by how it
@@ -43,6 +44,7 @@ final class SpanTraffic implements AutoCloseable {
           .build();
   private final List<Thread> live = new ArrayList<>();
   private volatile Instant stopAt = Instant.MAX;
+  private final AtomicLong liveAcknowledged = new AtomicLong();
 
   /** Answers that are neither 200 nor a sign of an outage (4xx but 429, partial rejections). */
   final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
@@ -65,16 +67,23 @@ final class SpanTraffic implements AutoCloseable {
 
   /** A live sender: every {@code every}, one request ending now, until {@link #stopBefore}. */
   void startLive(String service, int spans, int errors, Duration every) {
+    startLive(service, spans, errors, every, Instant.MAX);
+  }
+
+  /** A live sender that also stops at {@code until}. */
+  void startLive(String service, int spans, int errors, Duration every, Instant until) {
     Thread t =
         new Thread(
             () -> {
               long next = System.currentTimeMillis();
               while (true) {
                 Instant now = Instant.now();
-                if (!now.isBefore(stopAt)) {
+                if (!now.isBefore(stopAt) || !now.isBefore(until)) {
                   return;
                 }
-                send(service, now, spans, errors);
+                if (send(service, now, spans, errors) == SpanLedger.Outcome.ACKNOWLEDGED) {
+                  liveAcknowledged.incrementAndGet();
+                }
                 next += every.toMillis();
                 long sleep = next - System.currentTimeMillis();
                 if (sleep > 0 && !sleepQuietly(sleep)) {
@@ -86,6 +95,11 @@ final class SpanTraffic implements AutoCloseable {
     t.setDaemon(true);
     live.add(t);
     t.start();
+  }
+
+  /** Live requests answered 200 so far. */
+  long liveAcknowledged() {
+    return liveAcknowledged.get();
   }
 
   /** Live senders send nothing ending at or after {@code instant}; waits until they stopped. */

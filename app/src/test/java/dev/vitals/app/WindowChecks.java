@@ -7,7 +7,6 @@ import dev.vitals.schemas.signals.ServiceWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -168,19 +167,23 @@ final class WindowChecks {
     return out;
   }
 
-  /** Per service, the number of service-level windows and of silent ones, for failure messages. */
-  static Map<String, String> census(List<Timestamped<ServiceWindow>> windows) {
-    Map<String, long[]> n = new HashMap<>();
+  /** A service's service-level windows as emitted, for failure messages. */
+  static String timeline(String service, List<Timestamped<ServiceWindow>> windows) {
+    StringBuilder out = new StringBuilder();
     for (Timestamped<ServiceWindow> w : windows) {
-      if (w.value().operation() == null) {
-        long[] c = n.computeIfAbsent(w.value().service(), k -> new long[2]);
-        c[0]++;
-        c[1] += w.value().silent() ? 1 : 0;
+      ServiceWindow v = w.value();
+      if (v.service().equals(service) && v.operation() == null) {
+        out.append(
+            String.format(
+                "%n  [%s, %s) rev %d %s, emitted %s",
+                v.windowStart(),
+                v.windowEnd(),
+                v.revision(),
+                v.silent() ? "silent" : v.spans() + " spans",
+                w.timestamp()));
       }
     }
-    Map<String, String> out = new TreeMap<>();
-    n.forEach((k, c) -> out.put(k, c[0] + " windows, " + c[1] + " silent"));
-    return out;
+    return out.toString();
   }
 
   private static String describe(Timestamped<ServiceWindow> w) {
