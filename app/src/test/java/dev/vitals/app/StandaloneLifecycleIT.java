@@ -118,6 +118,7 @@ class StandaloneLifecycleIT {
       throws Exception {
     awaitLiveAnswersSinceReady(LIVE_REQUESTS_BEFORE_STOP);
     Map<String, Alert> before = firingAlerts();
+    assertThat(before).as("alerts firing before the stop").containsKeys(PAGE, QUIET_SILENT);
     Instant stopped = Instant.now();
     vitals.stop();
     assertThat(vitals.currentLog()).as("the first run's log").contains("shutdown complete");

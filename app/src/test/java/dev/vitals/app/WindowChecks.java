@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -109,7 +108,7 @@ final class WindowChecks {
       Instant since,
       long maxSince) {
     List<String> out = new ArrayList<>();
-    Map<Instant, Integer> starts = new TreeMap<>();
+    TreeMap<Instant, Integer> starts = new TreeMap<>();
     long emittedSince = 0;
     for (Timestamped<ServiceWindow> w : windows) {
       ServiceWindow v = w.value();
@@ -130,7 +129,7 @@ final class WindowChecks {
             out.add(service + "@" + start + ": " + n + " silent windows");
           }
         });
-    Set<Instant> missing = new TreeSet<>();
+    TreeSet<Instant> missing = new TreeSet<>();
     for (Instant s = lastDataWindow.plus(Duration.ofMinutes(1));
         !s.isAfter(mustReach);
         s = s.plus(Duration.ofMinutes(1))) {
@@ -144,11 +143,11 @@ final class WindowChecks {
               + ": no silent window for "
               + missing.size()
               + " windows the wall clock has closed, "
-              + ((TreeSet<Instant>) missing).first()
+              + missing.first()
               + " .. "
-              + ((TreeSet<Instant>) missing).last()
+              + missing.last()
               + " (latest silent window starts "
-              + (starts.isEmpty() ? "nowhere" : ((TreeMap<Instant, Integer>) starts).lastKey())
+              + (starts.isEmpty() ? "nowhere" : starts.lastKey())
               + ", expected through "
               + mustReach
               + ")");
