@@ -23,6 +23,11 @@ final class EventClock {
   private long nextOpenMs = UNSET;
   private long lastInputWallMs = UNSET;
 
+  /** Per signal (metrics, logs, traces): its newest event time, and when it last had a record. */
+  private final long[] signalWatermarkMs = {UNSET, UNSET, UNSET};
+
+  private final long[] signalInputWallMs = {UNSET, UNSET, UNSET};
+
   EventClock(long idleAfterMs) {
     this.idleAfterMs = idleAfterMs;
   }
@@ -36,7 +41,12 @@ final class EventClock {
     if (watermarkMs == UNSET) {
       return UNSET;
     }
-    return idle(wallMs) ? watermarkMs + Math.max(0, wallMs - anchorWallMs) : watermarkMs;
+    if (idle(wallMs)) {
+      settle();
+      return watermarkMs + Math.max(0, wallMs - anchorWallMs);
+    }
+    advance(wallMs);
+    return watermarkMs;
   }
 
   /**
@@ -66,14 +76,49 @@ final class EventClock {
   }
 
   /**
-   * Notes an event time seen; one newer than the watermark moves it, up to the wall clock, and
-   * restarts the count of wall-clock time.
+   * Notes an event time seen in a record of {@code signal} (its ordinal). The watermark is the
+   * smallest of the signals' own watermarks (each capped at the wall clock) among those that had a
+   * record within {@code idleAfter}: a service's metrics, spans and logs are three partitions read
+   * side by side, and when one of them is read behind the others (a slow fetch), the clock waits
+   * for it instead of closing its windows before its data arrives; a signal the partition no longer
+   * gets (a service without logs) stops counting after {@code idleAfter}, as an idle source does in
+   * Flink. A newer watermark restarts the count of wall-clock time.
    */
-  void observe(long eventMs, long wallMs) {
+  void observe(int signal, long eventMs, long wallMs) {
     input(wallMs);
     long capped = Math.min(eventMs, wallMs);
-    if (watermarkMs == UNSET || capped > watermarkMs) {
-      watermarkMs = capped;
+    if (signalWatermarkMs[signal] == UNSET || capped > signalWatermarkMs[signal]) {
+      signalWatermarkMs[signal] = capped;
+    }
+    signalInputWallMs[signal] = wallMs;
+    advance(wallMs);
+  }
+
+  /**
+   * An idle partition has everything it was sent: its watermark is the newest event time of any
+   * signal, as of the last record.
+   */
+  private void settle() {
+    long newest = UNSET;
+    for (long w : signalWatermarkMs) {
+      newest = Math.max(newest, w);
+    }
+    if (newest != UNSET && newest > watermarkMs) {
+      watermarkMs = newest;
+      anchorWallMs = lastInputWallMs;
+    }
+  }
+
+  /** Moves the watermark to the slowest signal still sending, never back. */
+  private void advance(long wallMs) {
+    long slowest = Long.MAX_VALUE;
+    for (int s = 0; s < signalWatermarkMs.length; s++) {
+      if (signalWatermarkMs[s] != UNSET && wallMs - signalInputWallMs[s] < idleAfterMs) {
+        slowest = Math.min(slowest, signalWatermarkMs[s]);
+      }
+    }
+    if (slowest != Long.MAX_VALUE && (watermarkMs == UNSET || slowest > watermarkMs)) {
+      watermarkMs = slowest;
       anchorWallMs = wallMs;
     }
   }

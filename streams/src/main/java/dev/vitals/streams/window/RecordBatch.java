@@ -233,8 +233,8 @@ final class RecordBatch {
   /** An accumulator read for this record, with its store key. */
   private record Staged(byte[] key, WindowAccumulator acc) {}
 
-  /** Writes everything staged; then moves the clock. */
-  void commit(long wallMs) {
+  /** Writes everything staged; then moves the clock with the record's {@code signal}. */
+  void commit(int signal, long wallMs) {
     for (Staged staged : accumulators.values()) {
       stores.accumulators.put(staged.key, staged.acc.encode());
     }
@@ -259,7 +259,7 @@ final class RecordBatch {
       }
     }
     if (maxEventMs != EventClock.UNSET) {
-      clock.observe(maxEventMs, wallMs);
+      clock.observe(signal, maxEventMs, wallMs);
       if (!clock.initialised()) {
         // The first window still open at the clock's start, or an earlier one this record has.
         long size = settings.windowMs();

@@ -90,7 +90,7 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
           new RecordBatch(
               stores, settings, metrics, clock, serviceCounts, key, wall, record.timestamp());
       read(request, batch);
-      batch.commit(wall);
+      batch.commit(routed.signal().ordinal(), wall);
     } catch (Exception e) {
       metrics.deadLetter();
       context.forward(DeadLetters.of(context, record, routed.signal(), routed.bytes(), e));
