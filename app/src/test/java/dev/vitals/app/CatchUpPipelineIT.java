@@ -49,19 +49,19 @@ import org.junit.jupiter.api.io.TempDir;
  * streams: every window holds exactly what ingest acknowledged (a client ledger), and data that was
  * on time when it was produced is never corrected, dropped or reported silent.
  *
- * <p>Windows are 10 s (grace 2 s, idle after 5 s) so that minutes of event time run in seconds.
+ * <p>Windows are 5 s (grace 1 s, idle after 3 s) so that minutes of event time run in seconds.
  */
 class CatchUpPipelineIT {
 
-  private static final long WINDOW_MS = 10_000;
+  private static final long WINDOW_MS = 5_000;
   private static final List<String> SERVICES = List.of("s0", "s1", "s2", "s3");
 
   private static final WindowSettings WINDOWS =
       WindowSettings.builder()
           .windowSize(Duration.ofMillis(WINDOW_MS))
-          .grace(Duration.ofSeconds(2))
+          .grace(Duration.ofSeconds(1))
           .correctionHorizon(Duration.ofSeconds(60))
-          .idleAfter(Duration.ofSeconds(5))
+          .idleAfter(Duration.ofSeconds(3))
           .punctuateInterval(Duration.ofMillis(200))
           .build();
 
@@ -130,12 +130,12 @@ class CatchUpPipelineIT {
 
   @Test
   @Timeout(240)
-  void aReplayOfHalfAnHourIsWindowedExactlyWithoutCorrectionsOrSilence() throws Exception {
+  void aReplayOfAQuarterOfAnHourIsWindowedExactlyWithoutCorrectionsOrSilence() throws Exception {
     long now = System.currentTimeMillis();
     long from = Math.floorDiv(now - Duration.ofMinutes(40).toMillis(), WINDOW_MS) * WINDOW_MS;
-    long to = from + Duration.ofMinutes(30).toMillis();
+    long to = from + Duration.ofMinutes(15).toMillis();
     // As fast as ingest answers: 180 windows of each service in a few seconds.
-    for (long t = from; t < to; t += 2_500) {
+    for (long t = from; t < to; t += 1_250) {
       for (int s = 0; s < SERVICES.size(); s++) {
         send(SERVICES.get(s), t + 100 * s, 1 + s);
       }
@@ -148,13 +148,13 @@ class CatchUpPipelineIT {
   @Timeout(240)
   void aBacklogBuiltWhileStreamsWasStoppedIsWindowedExactlyWithoutCorrectionsOrSilence()
       throws Exception {
-    sendLive(Duration.ofSeconds(15));
+    sendLive(Duration.ofSeconds(8));
     streams.close();
     streams = null;
     // Ingest goes on taking data for streams to read when it is back: a backlog of real time.
-    sendLive(Duration.ofSeconds(25));
+    sendLive(Duration.ofSeconds(15));
     startStreams();
-    sendLive(Duration.ofSeconds(10));
+    sendLive(Duration.ofSeconds(5));
 
     assertExactAndOnTime(awaitWindows());
   }
@@ -176,7 +176,7 @@ class CatchUpPipelineIT {
     for (Map.Entry<Long, List<Long>> e : heldBack.entrySet()) {
       send("s0", e.getKey(), e.getValue().stream().mapToInt(Long::intValue).sum());
     }
-    sendLive(Duration.ofSeconds(5));
+    sendLive(Duration.ofSeconds(3));
 
     Map<String, Map<Long, ServiceWindow>> windows = awaitWindows();
     assertExact(windows);
