@@ -1,17 +1,18 @@
 package dev.vitals.streams.window;
 
 /**
- * A task's clock. While records arrive it is the partition's watermark: the newest event time seen,
- * never later than the wall clock when it was seen (a producer whose clock runs ahead cannot close
- * anyone's windows early). Only once the partition is idle — no record for {@code idleAfter} of
- * wall-clock time, which also means the consumer has no backlog to hand it — does wall-clock time
- * move it on: the watermark plus the wall time elapsed since the watermark last moved, so a quiet
- * partition's windows still close and its services still get their silent windows. A backlog, a
- * replay or a catch-up after downtime is therefore windowed by its event time alone, whatever the
- * wall clock says. The watermark and the wall time it moved at survive restarts (the clock is
- * stored), so a partition still idle after a restart counts the downtime, as the wall clock says;
- * the idle timer itself starts again at the first reading after a (re)start. Also remembers the
- * first window not yet closed, which never goes back.
+ * A task's clock. While records arrive it is the partition's watermark: per signal (metrics, logs,
+ * spans: three partitions read side by side) the newest event time seen, never later than the wall
+ * clock when it was seen (a producer whose clock runs ahead cannot close anyone's windows early),
+ * and of those the smallest among the signals still sending (see {@link #observe}). Only once the
+ * partition is idle — no record for {@code idleAfter} of wall-clock time, so the consumer has no
+ * backlog to hand it — does wall-clock time move it on: the newest event time plus the wall time
+ * elapsed since, so a quiet partition's windows still close and its services still get their
+ * silent windows. A backlog, a replay or a catch-up after downtime is therefore windowed by its
+ * event time alone, whatever the wall clock says. The watermark and the wall time it moved at
+ * survive restarts (the clock is stored), so a partition still idle after a restart counts the
+ * downtime, as the wall clock says; the idle timer itself starts again at the first reading after
+ * a (re)start. Also remembers the first window not yet closed, which never goes back.
  */
 final class EventClock {
 
