@@ -5,7 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * Polls a condition until it holds or a deadline passes, and turns the outcome into a {@link Check}
- * that says how long it took. The condition answers what is still wrong, or an empty string.
+ * that says how long it took and, when it did not hold at once, what was wrong at first. The
+ * condition answers what is still wrong, or an empty string; an exception counts as wrong.
  */
 final class Awaiting {
 
@@ -17,17 +18,20 @@ final class Awaiting {
       String fault, String name, Duration deadline, Supplier<String> problem, Supplier<String> ok) {
     long started = System.nanoTime();
     long end = started + deadline.toNanos();
-    String last;
+    String firstProblem = null;
     while (true) {
+      String last;
       try {
         last = problem.get();
       } catch (RuntimeException e) {
-        last = e.toString();
+        last = e.getMessage() == null ? e.toString() : e.getMessage();
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       if (last.isEmpty()) {
-        return new Check(fault, name, true, seconds, ok.get());
+        String waited = firstProblem == null ? "" : " (at first: " + firstProblem + ")";
+        return new Check(fault, name, true, seconds, ok.get() + waited);
       }
+      firstProblem = firstProblem == null ? last : firstProblem;
       if (System.nanoTime() > end || Thread.currentThread().isInterrupted()) {
         return new Check(fault, name, false, seconds, last);
       }

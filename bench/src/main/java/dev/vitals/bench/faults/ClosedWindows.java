@@ -12,8 +12,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The service-level windows (operation null) of {@code vitals.service-windows.v1}, the latest
- * revision of each; and every window whose end lay more than one window ahead of the wall clock
- * when it was read (issue 9: "no window is ever emitted for a time later than now + one window").
+ * revision of each; windows emitted twice with the same revision but different counts (a reader
+ * cannot tell which is right); and every window whose end lay more than one window ahead of the
+ * wall clock when it was read (issue 9: "no window is ever emitted for a time later than now + one
+ * window").
  */
 final class ClosedWindows {
 
@@ -29,6 +31,7 @@ final class ClosedWindows {
   private final long windowMs;
   private final Map<Slot, Window> latest = new ConcurrentHashMap<>();
   private final List<String> future = new ArrayList<>();
+  private final List<String> conflicts = new ArrayList<>();
 
   ClosedWindows(long windowMs) {
     this.windowMs = windowMs;
@@ -60,7 +63,19 @@ final class ClosedWindows {
         future.add(w + " read at " + Instant.ofEpochMilli(now));
       }
     }
-    latest.merge(new Slot(w.service(), start), w, (a, b) -> b.revision() >= a.revision() ? b : a);
+    latest.merge(new Slot(w.service(), start), w, this::later);
+  }
+
+  /**
+   * The higher revision; the same revision twice with other counts is a conflict (the later wins).
+   */
+  private Window later(Window a, Window b) {
+    if (a.revision() == b.revision() && (a.spans() != b.spans() || a.requests() != b.requests())) {
+      synchronized (conflicts) {
+        conflicts.add(a + " then " + b);
+      }
+    }
+    return b.revision() >= a.revision() ? b : a;
   }
 
   Window latest(String service, long startMs) {
@@ -69,6 +84,13 @@ final class ClosedWindows {
 
   List<Window> all() {
     return List.copyOf(latest.values());
+  }
+
+  /** Windows emitted twice with the same revision and different counts. */
+  List<String> conflicts() {
+    synchronized (conflicts) {
+      return List.copyOf(conflicts);
+    }
   }
 
   List<String> futureWindows() {

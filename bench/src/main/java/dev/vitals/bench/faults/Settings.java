@@ -45,7 +45,7 @@ record Settings(
           Duration.ofSeconds(5),
           Duration.ofSeconds(20),
           Duration.ofSeconds(15),
-          Duration.ofSeconds(60));
+          Duration.ofSeconds(45));
 
   static final Settings FULL =
       new Settings(
