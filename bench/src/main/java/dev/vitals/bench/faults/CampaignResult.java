@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** What a campaign measured and checked, and its report for {@code bench/RESULTS.md}. */
 record CampaignResult(
@@ -14,6 +12,7 @@ record CampaignResult(
     Instant startedAt,
     Duration took,
     List<Attempt> ledger,
+    List<String> faults,
     List<Check> checks,
     List<Measurement> measurements,
     Path dir) {
@@ -57,11 +56,12 @@ record CampaignResult(
                     .replace("\n", ",")
                     .replaceAll(" +", " ")));
     b.append("| fault | measured | checks |\n|---|---|---|\n");
-    for (Map.Entry<String, List<Measurement>> e : byFault().entrySet()) {
-      String fault = e.getKey();
+    for (String fault : faults) {
       StringBuilder m = new StringBuilder();
-      for (Measurement x : e.getValue()) {
-        m.append(x.what()).append(": ").append(format(x)).append("<br>");
+      for (Measurement x : measurements) {
+        if (x.fault().equals(fault)) {
+          m.append(x.what()).append(": ").append(format(x)).append("<br>");
+        }
       }
       StringBuilder c = new StringBuilder();
       for (Check x : checks) {
@@ -88,17 +88,6 @@ record CampaignResult(
           .append("\n");
     }
     return b.toString();
-  }
-
-  private Map<String, List<Measurement>> byFault() {
-    Map<String, List<Measurement>> m = new LinkedHashMap<>();
-    for (Measurement x : measurements) {
-      m.computeIfAbsent(x.fault(), k -> new java.util.ArrayList<>()).add(x);
-    }
-    for (Check c : checks) {
-      m.computeIfAbsent(c.fault(), k -> new java.util.ArrayList<>());
-    }
-    return m;
   }
 
   private static String format(Measurement m) {

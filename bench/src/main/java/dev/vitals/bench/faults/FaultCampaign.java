@@ -35,19 +35,20 @@ public final class FaultCampaign {
   private final Settings settings;
   private final Path dir;
   private final Path jar;
-  private final List<Check> checks = new ArrayList<>();
-  private final List<Measurement> measurements = new ArrayList<>();
+  private final Journal journal = new Journal();
   private final Ledger ledger = new Ledger();
 
   private KafkaNodes kafka;
   private VitalsStages stages;
   private SpanLoad load;
   private Checks check;
+  private final ClientChecks client;
 
   FaultCampaign(Settings settings, Path dir, Path jar) {
     this.settings = settings;
     this.dir = dir;
     this.jar = jar;
+    this.client = new ClientChecks(ledger, settings, journal);
   }
 
   /** Runs the whole campaign; every check's outcome is in the result, passed or not. */
@@ -58,11 +59,11 @@ public final class FaultCampaign {
     try (Stores stores = Stores.start(dir)) {
       long t = System.nanoTime();
       kafka = KafkaNodes.start(dir, jar, JVM_OPTIONS);
-      measure("start", "three KRaft nodes in sync", seconds(t), "s");
+      journal.measure("start", "three KRaft nodes in sync", seconds(t), "s");
       t = System.nanoTime();
       stages =
           VitalsStages.start(dir, jar, JVM_OPTIONS, kafka.bootstrapServers(), stores, settings);
-      measure("start", "2 ingest + 2 streams + sinks ready", seconds(t), "s");
+      journal.measure("start", "2 ingest + 2 streams + sinks ready", seconds(t), "s");
       RawSpans raw = new RawSpans();
       ClosedWindows windows = new ClosedWindows(settings.windowMs());
       AlertLog alerts = new AlertLog();
@@ -106,8 +107,9 @@ public final class FaultCampaign {
         at,
         Duration.ofNanos(System.nanoTime() - started),
         ledger.snapshot(),
-        checks,
-        measurements,
+        journal.faults(),
+        journal.checks(),
+        journal.measurements(),
         dir);
   }
 
@@ -122,8 +124,7 @@ public final class FaultCampaign {
       step.run();
     } catch (Exception e) {
       Check c = new Check(fault, "fault carried out", false, 0, e.toString());
-      log(c.toString());
-      checks.add(c);
+      journal.check(c);
     }
   }
 
@@ -141,7 +142,7 @@ public final class FaultCampaign {
   /** Load until the failing service's page has fired and a few windows have closed. */
   private void warmUp() {
     double s = Awaiting.seconds(settings.checkDeadline().multipliedBy(2), check::alertProblem);
-    measure("warm-up", "first page alert in Alertmanager after load began", s, "s");
+    journal.measure("warm-up", "first page alert in Alertmanager after load began", s, "s");
     Pause.of(settings.warmup());
   }
 
@@ -156,14 +157,14 @@ public final class FaultCampaign {
     ManagedProcess node = kafka.node(id);
     long t0 = System.currentTimeMillis();
     node.kill();
-    log(fault + ": killed " + node.name());
+    Journal.log(fault + ": killed " + node.name());
     Pause.of(settings.brokerDown());
     long t1 = System.currentTimeMillis();
     node.start();
     Duration inSync = kafka.awaitAllInSync(Duration.ofSeconds(180));
-    measure(fault, "restart to every replica in sync", inSync.toMillis() / 1000.0, "s");
-    clientView(fault, t0, System.currentTimeMillis());
-    measure(fault, "broker down", (t1 - t0) / 1000.0, "s");
+    journal.measure(fault, "restart to every replica in sync", inSync.toMillis() / 1000.0, "s");
+    client.measure(fault, t0, System.currentTimeMillis());
+    journal.measure(fault, "broker down", (t1 - t0) / 1000.0, "s");
     checkpoint(fault, true);
   }
 
@@ -172,19 +173,19 @@ public final class FaultCampaign {
     ManagedProcess victim = stages.streams().get(0);
     long t0 = System.currentTimeMillis();
     victim.kill();
-    log(fault + ": killed");
+    Journal.log(fault + ": killed");
     double failover =
         Awaiting.seconds(settings.checkDeadline(), () -> check.queryProblem(List.of(1)));
-    measure(fault, "streams-2 answers the query API for every service", failover, "s");
+    journal.measure(fault, "streams-2 answers the query API for every service", failover, "s");
     long nextWindow =
         Math.floorDiv(t0, settings.windowMs()) * settings.windowMs() + settings.windowMs();
     double windowsBack = Awaiting.seconds(settings.checkDeadline(), () -> windowsAfter(nextWindow));
-    measure(
+    journal.measure(
         fault,
         "kill to every service's next window closed",
         windowsBack < 0 ? -1 : (System.currentTimeMillis() - t0) / 1000.0,
         "s");
-    measure(
+    journal.measure(
         fault,
         "of which the window itself (end + grace after the kill)",
         (nextWindow + settings.windowMs() + settings.grace().toMillis() - t0) / 1000.0,
@@ -192,10 +193,10 @@ public final class FaultCampaign {
     long t1 = System.nanoTime();
     victim.start();
     victim.awaitReady(VitalsStages.readyTimeout());
-    measure(fault, "restart to /readyz 200", seconds(t1), "s");
+    journal.measure(fault, "restart to /readyz 200", seconds(t1), "s");
     double answering =
         Awaiting.seconds(settings.checkDeadline(), () -> check.queryProblem(List.of(0)));
-    measure(
+    journal.measure(
         fault,
         "restart to streams-1 answering for every service",
         answering < 0 ? -1 : seconds(t1),
@@ -220,13 +221,13 @@ public final class FaultCampaign {
     ManagedProcess victim = stages.ingest().get(0);
     long t0 = System.currentTimeMillis();
     victim.kill();
-    log(fault + ": killed");
+    Journal.log(fault + ": killed");
     Pause.of(settings.ingestDown());
-    clientView(fault, t0, System.currentTimeMillis());
+    client.measure(fault, t0, System.currentTimeMillis());
     long t1 = System.nanoTime();
     victim.start();
     victim.awaitReady(VitalsStages.readyTimeout());
-    measure(fault, "restart to /readyz 200", seconds(t1), "s");
+    journal.measure(fault, "restart to /readyz 200", seconds(t1), "s");
     checkpoint(fault, false);
   }
 
@@ -234,11 +235,11 @@ public final class FaultCampaign {
     String fault = "SIGTERM + restart sinks";
     ManagedProcess sinks = stages.sinks();
     Duration stop = sinks.terminate(Duration.ofSeconds(60));
-    measure(fault, "SIGTERM to exit", stop.toMillis() / 1000.0, "s");
+    journal.measure(fault, "SIGTERM to exit", stop.toMillis() / 1000.0, "s");
     long t1 = System.nanoTime();
     sinks.start();
     sinks.awaitReady(VitalsStages.readyTimeout());
-    measure(fault, "restart to /readyz 200", seconds(t1), "s");
+    journal.measure(fault, "restart to /readyz 200", seconds(t1), "s");
     checkpoint(fault, false);
   }
 
@@ -246,7 +247,7 @@ public final class FaultCampaign {
     String fault =
         "VictoriaMetrics + Alertmanager down " + settings.storeOutage().toSeconds() + " s";
     stores.stopBoth();
-    log(fault + ": stopped");
+    Journal.log(fault + ": stopped");
     Pause.of(settings.storeOutage());
     stores.startBoth();
     // Alertmanager keeps alerts in memory: the page is back with the sink's next re-send (1 min).
@@ -257,20 +258,20 @@ public final class FaultCampaign {
     String fault = "whole Kafka down " + settings.kafkaOutage().toSeconds() + " s";
     long t0 = System.currentTimeMillis();
     kafka.nodes().forEach(ManagedProcess::kill);
-    log(fault + ": killed all three nodes");
+    Journal.log(fault + ": killed all three nodes");
     Pause.of(settings.kafkaOutage());
     long t1 = System.currentTimeMillis();
     for (ManagedProcess n : kafka.nodes()) {
       n.start();
     }
     Duration inSync = kafka.awaitAllInSync(Duration.ofSeconds(180));
-    measure(fault, "restart to every replica in sync", inSync.toMillis() / 1000.0, "s");
-    Awaiting.seconds(settings.checkDeadline(), () -> firstAckAfter(t1) < 0 ? "no ack" : "");
-    long firstAck = firstAckAfter(t1);
-    Check answers = outageAnswers(fault, t0, firstAck < 0 ? System.currentTimeMillis() : firstAck);
-    log(answers.toString());
-    checks.add(answers);
-    measure(
+    journal.measure(fault, "restart to every replica in sync", inSync.toMillis() / 1000.0, "s");
+    Awaiting.seconds(settings.checkDeadline(), () -> client.firstAckAfter(t1) < 0 ? "no ack" : "");
+    long firstAck = client.firstAckAfter(t1);
+    Check answers =
+        client.outageAnswers(fault, t0, firstAck < 0 ? System.currentTimeMillis() : firstAck);
+    journal.check(answers);
+    journal.measure(
         fault,
         "restart to first acknowledged request",
         firstAck < 0 ? -1 : (firstAck - t1) / 1000.0,
@@ -281,76 +282,12 @@ public final class FaultCampaign {
         p.awaitReady(settings.checkDeadline());
       } catch (IOException e) {
         Check c = new Check(fault, p.name() + " ready again", false, seconds(t2), e.getMessage());
-        log(c.toString());
-        checks.add(c);
+        journal.check(c);
       }
     }
-    measure(fault, "then every Vitals process /readyz 200", seconds(t2), "s");
-    clientView(fault, t0, System.currentTimeMillis());
+    journal.measure(fault, "then every Vitals process /readyz 200", seconds(t2), "s");
+    client.measure(fault, t0, System.currentTimeMillis());
     checkpoint(fault, true);
-  }
-
-  /** When the first request sent after {@code fromMs} was acknowledged; -1 when none yet. */
-  private long firstAckAfter(long fromMs) {
-    return ledger.sentBetween(fromMs, Long.MAX_VALUE).stream()
-        .filter(Attempt::acknowledged)
-        .mapToLong(Attempt::answeredAtMs)
-        .min()
-        .orElse(-1);
-  }
-
-  /**
-   * From the outage until the first acknowledgement after Kafka's restart, ingest answers every
-   * request within {@code kafkaTimeout} (plus 3 s), and every refusal is a retryable 503 carrying
-   * {@code Retry-After}: it never hangs.
-   */
-  private Check outageAnswers(String fault, long fromMs, long toMs) {
-    long limit = settings.kafkaTimeout().toMillis() + 3000;
-    List<Attempt> during = ledger.sentBetween(fromMs, toMs);
-    List<String> wrong = new ArrayList<>();
-    for (Attempt a : during) {
-      boolean refusedRight = a.status() == 503 && a.retryAfter();
-      if (!(a.acknowledged() || refusedRight) || a.latencyMs() > limit) {
-        wrong.add(
-            "request "
-                + a.id()
-                + ": "
-                + (a.failure() != null ? a.failure() : a.status())
-                + (a.retryAfter() ? " with" : " without")
-                + " Retry-After after "
-                + a.latencyMs()
-                + " ms");
-      }
-    }
-    long slowest = during.stream().mapToLong(Attempt::latencyMs).max().orElse(0);
-    return new Check(
-        fault,
-        "ingest answers 503 + Retry-After, never hangs",
-        !during.isEmpty() && wrong.isEmpty(),
-        0,
-        wrong.isEmpty()
-            ? during.size()
-                + " requests during the outage, all 503 with Retry-After, slowest "
-                + slowest
-                + " ms"
-            : wrong.size()
-                + " of "
-                + during.size()
-                + " wrong: "
-                + String.join("; ", wrong.subList(0, Math.min(5, wrong.size()))));
-  }
-
-  /** What the load client saw of a fault: its longest time without an acknowledgement. */
-  private void clientView(String fault, long fromMs, long toMs) {
-    List<Attempt> sent = ledger.sentBetween(fromMs, toMs);
-    long failed = sent.stream().filter(a -> !a.acknowledged()).count();
-    measure(
-        fault,
-        "longest time a client went without an acknowledgement",
-        ledger.longestGapMs(fromMs, toMs, load.senders()) / 1000.0,
-        "s");
-    measure(fault, "requests not acknowledged", failed, "of " + sent.size());
-    measure(fault, "slowest answer", ledger.slowestAnswerMs(fromMs, toMs) / 1000.0, "s");
   }
 
   private void checkpoint(String fault, boolean withAlertmanager) {
@@ -365,23 +302,11 @@ public final class FaultCampaign {
     if (withAlertmanager) {
       now.add(check.alerts(fault));
     }
-    now.forEach(c -> log(c.toString()));
-    checks.addAll(now);
-  }
-
-  private void measure(String fault, String what, double value, String unit) {
-    Measurement m = new Measurement(fault, what, value, unit);
-    log(m.toString());
-    measurements.add(m);
+    now.forEach(journal::check);
   }
 
   private static double seconds(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1e9;
-  }
-
-  static void log(String message) {
-    System.out.println(Instant.now() + " [faults] " + message);
-    System.out.flush();
   }
 
   /** The vitals jar: {@code -Dvitals.jar}, else {@code app/target/vitals.jar} above the folder. */

@@ -20,14 +20,14 @@ public final class FaultCampaignMain {
     boolean full = args.length > 0 && args[0].equals("--full");
     Settings settings = full ? Settings.FULL : Settings.BOUNDED;
     Path dir = Files.createTempDirectory("vitals-faults-");
-    FaultCampaign.log("campaign " + settings.name() + " in " + dir);
+    Journal.log("campaign " + settings.name() + " in " + dir);
     CampaignResult result = new FaultCampaign(settings, dir, FaultCampaign.vitalsJar()).run();
     String section = result.markdown(Machine.describe());
     Path results = Path.of(System.getProperty("results", "bench/RESULTS.md"));
     String heading = "## Fault campaign (" + settings.name() + ")";
     Files.writeString(results, IngestLoadHarness.replaceSection(results, heading, section));
-    FaultCampaign.log("written to " + results.toAbsolutePath() + "; logs in " + dir);
-    result.failed().forEach(c -> FaultCampaign.log(c.toString()));
+    Journal.log("written to " + results.toAbsolutePath() + "; logs in " + dir);
+    result.failed().forEach(c -> Journal.log(c.toString()));
     System.exit(result.failed().isEmpty() ? 0 : 1);
   }
 }
