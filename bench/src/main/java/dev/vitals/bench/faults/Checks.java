@@ -114,6 +114,22 @@ final class Checks {
     return query.problem(instances);
   }
 
+  /**
+   * Seconds until every window closed by now holds exactly what the ledger says (the backlog is
+   * drained), or -1 after the deadline.
+   */
+  double windowsDrained() {
+    long closedBefore = closedBefore();
+    return Awaiting.seconds(settings.checkDeadline(), () -> ledger.windowProblem(closedBefore));
+  }
+
+  /** Seconds until the store has every window closed by now, or -1 after the deadline. */
+  double storeDrained() {
+    long closedBefore = closedBefore();
+    return Awaiting.seconds(
+        settings.checkDeadline(), () -> stores.storeProblem(ledger.closedWindows(closedBefore)));
+  }
+
   String alertProblem() {
     return stores.alertProblem();
   }

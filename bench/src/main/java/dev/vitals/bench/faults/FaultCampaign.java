@@ -240,6 +240,8 @@ public final class FaultCampaign {
     sinks.start();
     sinks.awaitReady(VitalsStages.readyTimeout());
     journal.measure(fault, "restart to /readyz 200", seconds(t1), "s");
+    journal.measure(
+        fault, "then every closed window in VictoriaMetrics", check.storeDrained(), "s");
     checkpoint(fault, false);
   }
 
@@ -250,6 +252,8 @@ public final class FaultCampaign {
     Journal.log(fault + ": stopped");
     Pause.of(settings.storeOutage());
     stores.startBoth();
+    journal.measure(
+        fault, "back to every closed window in VictoriaMetrics", check.storeDrained(), "s");
     // Alertmanager keeps alerts in memory: the page is back with the sink's next re-send (1 min).
     checkpoint(fault, false);
   }
@@ -287,6 +291,8 @@ public final class FaultCampaign {
     }
     journal.measure(fault, "then every Vitals process /readyz 200", seconds(t2), "s");
     client.measure(fault, t0, System.currentTimeMillis());
+    journal.measure(
+        fault, "then closed windows exact (backlog drained)", check.windowsDrained(), "s");
     checkpoint(fault, true);
   }
 
