@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +27,15 @@ final class ManagedProcess {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** Every process still running, killed when the harness's JVM ends however it ends. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "faults-reaper"));
+  }
 
   private final String name;
   private final List<String> command;
@@ -70,6 +81,7 @@ final class ManagedProcess {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+    RUNNING.add(process);
   }
 
   /** Waits until {@link #readyUrl} answers 200; fails early when the process exits. */
@@ -121,6 +133,7 @@ final class ManagedProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    RUNNING.remove(process);
     process = null;
   }
 
