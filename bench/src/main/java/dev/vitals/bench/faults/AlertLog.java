@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** The lifecycle events of {@code vitals.alerts.v1}: what streams decided, before any sink. */
@@ -12,7 +16,19 @@ final class AlertLog {
 
   /** One firing or resolved event. */
   record Event(
-      String fingerprint, String status, String alertname, String service, String startsAt) {
+      String fingerprint,
+      String status,
+      String alertname,
+      String service,
+      String severity,
+      String slo,
+      String startsAt) {
+
+    /** What tells one alert from another in Alertmanager: the labels the campaign varies. */
+    String labels() {
+      return alertname + "{service=" + service + ",severity=" + severity + ",slo=" + slo + "}";
+    }
+
     @Override
     public String toString() {
       return status
@@ -39,6 +55,8 @@ final class AlertLog {
               n.path("status").asText(),
               n.path("labels").path("alertname").asText(),
               n.path("labels").path("service").asText(),
+              n.path("labels").path("severity").asText(),
+              n.path("labels").path("slo").asText(),
               n.path("startsAt").asText());
       synchronized (events) {
         events.add(e);
@@ -52,6 +70,17 @@ final class AlertLog {
     synchronized (events) {
       return List.copyOf(events);
     }
+  }
+
+  /** The label sets whose latest event is {@code firing}. */
+  Set<String> firing() {
+    Map<String, Event> latest = new HashMap<>();
+    events().forEach(e -> latest.put(e.fingerprint(), e));
+    Set<String> firing = new TreeSet<>();
+    latest.values().stream()
+        .filter(e -> e.status().equals("firing"))
+        .forEach(e -> firing.add(e.labels()));
+    return firing;
   }
 
   /** The events of one alert of one service. */

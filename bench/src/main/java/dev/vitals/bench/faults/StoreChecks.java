@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What reached the stores: VictoriaMetrics has every closed window's {@code vitals_window_requests}
- * sample with its latest count (no gap), and Alertmanager has the failing service's page as one
- * alert per label set with the {@code startsAt} it first had, while {@code vitals.alerts.v1} never
- * resolved it.
+ * sample with its latest count (no gap); Alertmanager has exactly the alerts firing in {@code
+ * vitals.alerts.v1}, the failing service's page among them as one alert per label set with the
+ * {@code startsAt} it first had, and the topic never resolved that page.
  */
 final class StoreChecks {
 
@@ -106,19 +107,17 @@ final class StoreChecks {
   }
 
   private List<String> alertmanagerProblems() {
-    String filter =
-        URLEncoder.encode(
-            "service=\"" + SpanRequests.FAILING_SERVICE + "\"", StandardCharsets.UTF_8);
-    JsonNode am = Fetch.json(Fetch.get(stores.alertmanagerUrl("/api/v2/alerts?filter=" + filter)));
+    JsonNode am = Fetch.json(Fetch.get(stores.alertmanagerUrl("/api/v2/alerts?active=true")));
+    List<String> wrong = firingMismatch(am);
     Map<String, List<JsonNode>> byIncident = new TreeMap<>();
     for (JsonNode a : am) {
       JsonNode l = a.path("labels");
-      if (l.path("alertname").asText().equals(BURN)) {
+      if (l.path("alertname").asText().equals(BURN)
+          && l.path("service").asText().equals(SpanRequests.FAILING_SERVICE)) {
         String incident = l.path("severity").asText() + "/" + l.path("slo").asText();
         byIncident.computeIfAbsent(incident, k -> new ArrayList<>()).add(a);
       }
     }
-    List<String> wrong = new ArrayList<>();
     if (!byIncident.containsKey("page/availability")) {
       wrong.add("alertmanager: no firing page among " + byIncident.keySet());
     }
@@ -137,6 +136,39 @@ final class StoreChecks {
     return wrong;
   }
 
+  /**
+   * Every alert whose latest event in {@code vitals.alerts.v1} is firing is active in Alertmanager,
+   * and no other alert is.
+   */
+  private List<String> firingMismatch(JsonNode am) {
+    Set<String> active = new TreeSet<>();
+    for (JsonNode a : am) {
+      JsonNode l = a.path("labels");
+      active.add(
+          l.path("alertname").asText()
+              + "{service="
+              + l.path("service").asText()
+              + ",severity="
+              + l.path("severity").asText()
+              + ",slo="
+              + l.path("slo").asText()
+              + "}");
+    }
+    Set<String> firing = alerts.firing();
+    List<String> wrong = new ArrayList<>();
+    for (String f : firing) {
+      if (!active.contains(f)) {
+        wrong.add("alertmanager lacks firing " + f);
+      }
+    }
+    for (String a : active) {
+      if (!firing.contains(a)) {
+        wrong.add("alertmanager has " + a + ", not firing in vitals.alerts.v1");
+      }
+    }
+    return wrong;
+  }
+
   String alertSummary() {
     List<AlertLog.Event> burn = alerts.of(BURN, SpanRequests.FAILING_SERVICE);
     Map<String, Integer> others = new TreeMap<>();
@@ -147,11 +179,13 @@ final class StoreChecks {
     }
     return String.format(
         "%s of %s firing in Alertmanager, one alert each, startsAt unchanged; topic: %d events of"
-            + " %d fingerprints, none resolved; other alert events: %s",
+            + " %d fingerprints, none resolved; Alertmanager has exactly the %d alerts firing in"
+            + " the topic; other alert events: %s",
         firstStartsAt.keySet(),
         SpanRequests.FAILING_SERVICE,
         burn.size(),
         burn.stream().map(AlertLog.Event::fingerprint).distinct().count(),
+        alerts.firing().size(),
         others.isEmpty() ? "none" : others);
   }
 }
