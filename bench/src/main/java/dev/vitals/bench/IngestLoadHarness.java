@@ -238,7 +238,7 @@ public final class IngestLoadHarness {
    * heading) replaced by {@code section}, or appended when the file has none; other benchmarks'
    * sections stay as they are.
    */
-  static String replaceSection(Path file, String heading, String section)
+  public static String replaceSection(Path file, String heading, String section)
       throws java.io.IOException {
     String text = Files.exists(file) ? Files.readString(file) : "# Benchmark results\n";
     int start = text.indexOf(heading + "\n");

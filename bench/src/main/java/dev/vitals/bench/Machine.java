@@ -7,11 +7,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** A description of where the numbers were taken, for the results file. */
-final class Machine {
+public final class Machine {
 
   private Machine() {}
 
-  static String describe() {
+  public static String describe() {
     return String.join(
         "\n",
         "- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS),

@@ -78,15 +78,21 @@ final class AlertEvents {
     return event(silentLabels(key), a, at);
   }
 
-  /** The resolved step of a firing alert: same labels and annotations, ended at {@code at}. */
+  /**
+   * The resolved step of a firing alert: same labels and annotations, ended at {@code at}, or at
+   * its start when {@code at} is earlier. That happens when a late correction of a window older
+   * than the alert resolves it (a silence that was only delayed data); Alertmanager refuses an
+   * alert that ends before it starts, and would keep the firing one until it expires.
+   */
   static AlertEvent resolved(AlertEvent firing, Instant at) {
+    Instant endsAt = at.isBefore(firing.startsAt()) ? firing.startsAt() : at;
     return new AlertEvent(
         firing.fingerprint(),
         AlertEvent.Status.resolved,
         firing.labels(),
         firing.annotations(),
         firing.startsAt(),
-        at,
+        endsAt,
         firing.generatorUrl());
   }
 

@@ -204,6 +204,34 @@ class SloTopologyTest {
   }
 
   @Test
+  void aLateCorrectionThatEndsASilenceResolvesTheAlertNoEarlierThanItStarted() {
+    // After a Kafka outage the windows of the gap close silent on the wall clock, the alert
+    // fires, and the delayed data then arrives as corrections of those older windows.
+    Duration tenSeconds = Duration.ofSeconds(10);
+    try (SloHarness h = new SloHarness(SloSettings.defaults())) {
+      Instant t = T0;
+      for (int i = 0; i < 30; i++, t = t.plus(tenSeconds)) {
+        h.send(Windows.of("cart", t, tenSeconds, 100, 0));
+      }
+      Instant gapStart = t;
+      for (int i = 0; i < 3; i++, t = t.plus(tenSeconds)) {
+        h.send(Windows.silent("cart", t, tenSeconds));
+      }
+      AlertEvent silent = onlyFiring(h, "page");
+
+      h.send(Windows.revised(Windows.of("cart", gapStart, tenSeconds, 0, 0), 1, 100, 0));
+
+      assertThat(h.resolved())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.fingerprint()).isEqualTo(silent.fingerprint());
+                assertThat(r.endsAt()).isAfterOrEqualTo(r.startsAt());
+              });
+    }
+  }
+
+  @Test
   void oneFailureOutOfThreeRequestsInAnHourPagesNobody() {
     try (SloHarness h = new SloHarness(SloSettings.defaults())) {
       for (int m = 0; m < 120; m++) {
