@@ -7,12 +7,12 @@ package dev.vitals.streams.window;
  * and of those the smallest among the signals still sending (see {@link #observe}). Only once the
  * partition is idle — no record for {@code idleAfter} of wall-clock time, so the consumer has no
  * backlog to hand it — does wall-clock time move it on: the newest event time plus the wall time
- * elapsed since, so a quiet partition's windows still close and its services still get their
- * silent windows. A backlog, a replay or a catch-up after downtime is therefore windowed by its
- * event time alone, whatever the wall clock says. The watermark and the wall time it moved at
- * survive restarts (the clock is stored), so a partition still idle after a restart counts the
- * downtime, as the wall clock says; the idle timer itself starts again at the first reading after
- * a (re)start. Also remembers the first window not yet closed, which never goes back.
+ * elapsed since, so a quiet partition's windows still close and its services still get their silent
+ * windows. A backlog, a replay or a catch-up after downtime is therefore windowed by its event time
+ * alone, whatever the wall clock says. The watermark and the wall time it moved at survive restarts
+ * (the clock is stored), so a partition still idle after a restart counts the downtime, as the wall
+ * clock says; the idle timer itself starts again at the first reading after a (re)start. Also
+ * remembers the first window not yet closed, which never goes back.
  */
 final class EventClock {
 
