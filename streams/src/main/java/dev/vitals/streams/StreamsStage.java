@@ -5,7 +5,10 @@ import dev.vitals.streams.slo.SloTopology;
 import dev.vitals.streams.window.WindowMetrics;
 import dev.vitals.streams.window.WindowTopology;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -170,10 +173,20 @@ public final class StreamsStage implements AutoCloseable {
    * Static group membership: the instance's query address ({@code application.server}) is unique
    * per instance and stable across restarts, so a restarted instance takes its member's place (and
    * its tasks) at once instead of waiting out the session of its previous run, and an orderly stop
-   * can leave the group.
+   * can leave the group. A loopback address (the default {@code localhost}) is replaced by the
+   * machine's name, so that two machines left on the default never share an id (Kafka would fence
+   * one of them).
    */
   static String groupInstanceId(StreamsSettings s) {
-    return s.applicationId() + "-" + s.query().advertisedHost() + "-" + s.query().advertisedPort();
+    String host = s.query().advertisedHost();
+    if (List.of("localhost", "127.0.0.1", "::1").contains(host)) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        log.warn("no host name for the group instance id; using {} error={}", host, e.toString());
+      }
+    }
+    return s.applicationId() + "-" + host + "-" + s.query().advertisedPort();
   }
 
   private static int replicationFactor(StreamsSettings s, Map<String, Object> clientProps)

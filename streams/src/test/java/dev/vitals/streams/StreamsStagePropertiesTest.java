@@ -73,16 +73,19 @@ class StreamsStagePropertiesTest {
   }
 
   @Test
-  void eachInstanceIsAStaticGroupMemberNamedByItsQueryAddress() {
+  void eachInstanceIsAStaticGroupMemberNamedByItsQueryAddress() throws Exception {
     Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1);
 
     assertThat(new StreamsConfig(p).getMainConsumerConfigs("g", "c", 0).get("group.instance.id"))
         .isEqualTo(
             SETTINGS.applicationId()
                 + "-"
-                + SETTINGS.query().advertisedHost()
+                + java.net.InetAddress.getLocalHost().getHostName()
                 + "-"
                 + SETTINGS.query().advertisedPort()
                 + "-0"); // Kafka Streams appends each stream thread's index
+    assertThat(SETTINGS.query().advertisedHost())
+        .as("the default, replaced by the machine's name")
+        .isEqualTo("localhost");
   }
 }
