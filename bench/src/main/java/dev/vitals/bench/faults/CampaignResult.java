@@ -49,7 +49,7 @@ record CampaignResult(
             settings.grace().toSeconds(),
             settings.kafkaTimeout().toSeconds(),
             settings.streamsClientProperties().isEmpty()
-                ? "Kafka's defaults (session.timeout.ms 45 s)"
+                ? "the stage's defaults (session.timeout.ms 15 s, static membership)"
                 : settings
                     .streamsClientProperties()
                     .strip()
