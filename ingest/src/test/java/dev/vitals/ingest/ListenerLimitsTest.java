@@ -97,8 +97,12 @@ class ListenerLimitsTest {
     Socket third = connect(server.httpPort());
 
     assertThat(readAll(third)).isEmpty();
-    assertThat(counted("vitals_ingest_refused_connections_total", "transport=\"http\""))
-        .isEqualTo(1.0);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(counted("vitals_ingest_refused_connections_total", "transport=\"http\""))
+                    .isEqualTo(1.0));
     assertThat(counted("vitals_ingest_open_connections", "transport=\"http\"")).isEqualTo(2.0);
   }
 
@@ -109,8 +113,12 @@ class ListenerLimitsTest {
     Socket third = connect(server.grpcPort());
 
     assertThat(readAll(third)).isEmpty();
-    assertThat(counted("vitals_ingest_refused_connections_total", "transport=\"grpc\""))
-        .isEqualTo(1.0);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(counted("vitals_ingest_refused_connections_total", "transport=\"grpc\""))
+                    .isEqualTo(1.0));
   }
 
   @Test

@@ -41,8 +41,9 @@ public final class ConnectionLimit {
   private boolean admit(Channel child) {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
-      child.unsafe().closeForcibly();
+      // Counted before the close, so that a client that sees the close also sees the count.
       onRefused.run();
+      child.unsafe().closeForcibly();
       return false;
     }
     child.closeFuture().addListener(f -> open.decrementAndGet());
