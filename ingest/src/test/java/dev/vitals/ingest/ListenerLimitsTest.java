@@ -72,8 +72,13 @@ class ListenerLimitsTest {
     assertThat(cutOff || answer.startsWith("HTTP/1.1 408")).isTrue();
     assertThat(tookMs).isLessThan(HEADER_TIMEOUT.toMillis() + 2_000);
     assertThat(answer).startsWith("HTTP/1.1 408");
-    assertThat(counted("vitals_ingest_rejected_requests_total", "reason=\"slow_headers\""))
-        .isEqualTo(1.0);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        counted("vitals_ingest_rejected_requests_total", "reason=\"slow_headers\""))
+                    .isEqualTo(1.0));
   }
 
   @Test
@@ -150,8 +155,15 @@ class ListenerLimitsTest {
                 .getBytes(StandardCharsets.US_ASCII));
 
     assertThat(readAll(socket)).startsWith("HTTP/1.1 431");
-    assertThat(counted("vitals_ingest_rejected_requests_total", "reason=\"headers_too_large\""))
-        .isEqualTo(1.0);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        counted(
+                            "vitals_ingest_rejected_requests_total",
+                            "reason=\"headers_too_large\""))
+                    .isEqualTo(1.0));
   }
 
   @Test
