@@ -23,7 +23,9 @@ public final class KafkaProbe implements AutoCloseable {
 
   private final Admin admin;
   private final ScheduledExecutorService executor;
-  private volatile String problem = "not checked yet";
+  private static final String NOT_CHECKED = "not checked yet";
+
+  private volatile String problem = NOT_CHECKED;
 
   private KafkaProbe(Map<String, Object> clientProps) {
     Map<String, Object> props = new java.util.HashMap<>(clientProps);
@@ -70,9 +72,9 @@ public final class KafkaProbe implements AutoCloseable {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       problem = "cannot reach Kafka: " + cause;
     }
-    if (problem != null && !problem.equals(was) && !"not checked yet".equals(was)) {
+    if (problem != null && !problem.equals(was) && !NOT_CHECKED.equals(was)) {
       log.warn("{}", problem);
-    } else if (problem == null && was != null && !"not checked yet".equals(was)) {
+    } else if (problem == null && was != null && !NOT_CHECKED.equals(was)) {
       log.info("Kafka reachable again");
     }
   }
