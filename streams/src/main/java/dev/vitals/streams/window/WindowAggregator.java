@@ -57,6 +57,8 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     // processor's system time only while it processes (it can read 0 in init).
     this.clock = EventClock.decode(stores.clock.get(CLOCK_KEY), settings.idleAfter().toMillis());
     checkedClock = false;
+    lastRunWallMs = EventClock.UNSET;
+    wasIdle = false;
     serviceCounts.clear();
     try (KeyValueIterator<byte[], byte[]> it = stores.services.all()) {
       while (it.hasNext()) {
