@@ -1,0 +1,448 @@
+package dev.vitals.app.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vitals.schemas.Signal;
+import dev.vitals.schemas.Topics;
+import dev.vitals.schemas.testing.FreePorts;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Vitals image as users run it, with podman ({@code docker/ci/}): built from {@code
+ * docker/Dockerfile} on Debian-built bases, then run alone ({@code standalone}) and as the
+ * deployment {@code docker/compose.yaml} describes, one container per stage on one network with a
+ * Kafka broker and the stores. Fails on CI without podman; skipped elsewhere.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContainersIT {
+
+  static final String IMAGE = "localhost/vitals:ci";
+  static final String STORES = "localhost/vitals-stores:bookworm";
+  static final String NETWORK = "vitals-it";
+  static final Path DOCKER = Podman.REPO.resolve("docker");
+
+  /** podman stop's grace before SIGKILL, as compose's default stop_grace_period is 10 s. */
+  static final int STOP_TIMEOUT_S = 30;
+
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void buildImages() throws Exception {
+    Podman.require();
+    Podman.removeAll();
+    Podman.script(
+        "images.sh", Path.of("target", "containers", "images.log"), Duration.ofMinutes(25));
+  }
+
+  @AfterAll
+  static void removeContainers() throws Exception {
+    if (Files.isExecutable(Path.of("/usr/bin/podman"))) {
+      Podman.removeAll();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theImagesStandaloneAnswersOnEveryPortPagesAndStopsCleanly() throws Exception {
+    int grpc = FreePorts.next();
+    int otlpHttp = FreePorts.next();
+    int query = FreePorts.next();
+    int admin = FreePorts.next();
+    String name = "vitals-it-standalone";
+    Podman.ok(
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--label",
+        Podman.LABEL,
+        "-p",
+        "127.0.0.1:" + grpc + ":4317",
+        "-p",
+        "127.0.0.1:" + otlpHttp + ":4318",
+        "-p",
+        "127.0.0.1:" + query + ":8080",
+        "-p",
+        "127.0.0.1:" + admin + ":8888",
+        IMAGE,
+        "standalone");
+    awaitReady(name, admin);
+
+    // The image's own health check, and who it runs as.
+    assertThat(Podman.run(Duration.ofSeconds(30), "healthcheck", "run", name).exit())
+        .as("podman healthcheck run")
+        .isZero();
+    assertThat(Podman.ok("exec", name, "id", "-un")).isEqualTo("vitals");
+
+    // OTLP on both transports, with the SDK's own exporters; counted below, on the query API.
+    assertThat(
+            sendSpans(
+                OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + grpc).build(),
+                "grpc-probe"))
+        .as("OTLP/gRPC export")
+        .isTrue();
+    assertThat(
+            sendSpans(
+                OtlpHttpSpanExporter.builder()
+                    .setEndpoint("http://127.0.0.1:" + otlpHttp + "/v1/traces")
+                    .build(),
+                "http-probe"))
+        .as("OTLP/HTTP export")
+        .isTrue();
+
+    HttpResponse<String> statusPage = get(query, "/");
+    assertThat(statusPage.statusCode()).isEqualTo(200);
+    assertThat(statusPage.body()).contains("<title>Vitals status</title>");
+
+    // The demo's checkout service pages within minutes, as the README promises; both probes' spans
+    // made their services known.
+    awaitOrDump(
+        name,
+        Duration.ofMinutes(5),
+        () -> {
+          assertThat(get(query, "/api/v1/alerts").body())
+              .contains("VitalsErrorBudgetBurn", "\"service\":\"checkout\"", "page");
+          assertThat(get(query, "/api/v1/services").body()).contains("grpc-probe", "http-probe");
+        });
+
+    stopCleanly(name, true);
+  }
+
+  @Test
+  @Order(2)
+  void theComposeDeploymentCarriesDataToPrometheusAndAlertmanagerAndStopsCleanly()
+      throws Exception {
+    Map<String, Map<String, Object>> compose = composeServices();
+    Podman.ok("network", "create", "--label", Podman.LABEL, NETWORK);
+
+    // Kafka as compose configures it, plus a listener the test reaches from the host.
+    int kafkaPort = FreePorts.next();
+    Map<String, String> kafkaEnv = new LinkedHashMap<>();
+    ((Map<?, ?>) compose.get("kafka").get("environment"))
+        .forEach((k, v) -> kafkaEnv.put(k.toString(), v.toString()));
+    kafkaEnv.put("KAFKA_LISTENERS", kafkaEnv.get("KAFKA_LISTENERS") + ",HOST://:29092");
+    kafkaEnv.put(
+        "KAFKA_ADVERTISED_LISTENERS",
+        kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS") + ",HOST://127.0.0.1:" + kafkaPort);
+    kafkaEnv.put(
+        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+        kafkaEnv.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP") + ",HOST:PLAINTEXT");
+    List<String> kafka = new ArrayList<>(List.of("-p", "127.0.0.1:" + kafkaPort + ":29092"));
+    kafkaEnv.forEach((k, v) -> kafka.addAll(List.of("-e", k + "=" + v)));
+    kafka.addAll(List.of("-v", volume("kafka-data") + ":/var/lib/kafka/data"));
+    String kafkaImage = "localhost/vitals-kafka:" + kafkaVersion();
+    start("kafka", kafka, kafkaImage, List.of());
+
+    // The three stages at once, without waiting for Kafka (podman-compose ignores depends_on
+    // conditions): each must wait for the broker by itself.
+    int ingestHttp = FreePorts.next();
+    int ingestAdmin = FreePorts.next();
+    int query = FreePorts.next();
+    int streamsAdmin = FreePorts.next();
+    int sinksAdmin = FreePorts.next();
+    String config = DOCKER.resolve("vitals.yaml") + ":/etc/vitals/vitals.yaml:ro";
+    start(
+        "ingest",
+        List.of(
+            "-v", config,
+            "-p", "127.0.0.1:" + ingestHttp + ":4318",
+            "-p", "127.0.0.1:" + ingestAdmin + ":8888"),
+        IMAGE,
+        command(compose, "ingest"));
+    start(
+        "streams",
+        List.of(
+            "-v", config,
+            "-v", volume("streams-state") + ":/var/lib/vitals",
+            "-p", "127.0.0.1:" + query + ":8080",
+            "-p", "127.0.0.1:" + streamsAdmin + ":8888"),
+        IMAGE,
+        command(compose, "streams"));
+    start(
+        "sinks",
+        List.of("-v", config, "-p", "127.0.0.1:" + sinksAdmin + ":8888"),
+        IMAGE,
+        command(compose, "sinks"));
+
+    // The stores, from Debian's packages, with compose's flags and configuration files.
+    int prometheus = FreePorts.next();
+    int alertmanager = FreePorts.next();
+    start(
+        "prometheus",
+        List.of(
+            "--entrypoint", "/usr/bin/prometheus",
+            "-v",
+                DOCKER.resolve("prometheus/prometheus.yml") + ":/etc/prometheus/prometheus.yml:ro",
+            "-p", "127.0.0.1:" + prometheus + ":9090"),
+        STORES,
+        command(compose, "prometheus"));
+    start(
+        "alertmanager",
+        List.of(
+            "--entrypoint",
+            "/usr/bin/prometheus-alertmanager",
+            "-v",
+            DOCKER.resolve("alertmanager/alertmanager.yml")
+                + ":/etc/alertmanager/alertmanager.yml:ro",
+            "-p",
+            "127.0.0.1:" + alertmanager + ":9093"),
+        STORES,
+        command(compose, "alertmanager"));
+    start(
+        "victoriametrics",
+        List.of("--entrypoint", "/usr/bin/victoria-metrics"),
+        STORES,
+        command(compose, "victoriametrics"));
+
+    awaitReady("vitals-it-ingest", ingestAdmin);
+    awaitReady("vitals-it-streams", streamsAdmin);
+    awaitReady("vitals-it-sinks", sinksAdmin);
+    start("loadgen", List.of("--no-healthcheck"), IMAGE, command(compose, "loadgen"));
+
+    // The demo's data comes out of the stores: service signals written by the sinks, the
+    // stages' own metrics scraped, and checkout's page in Alertmanager.
+    awaitOrDump(
+        "vitals-it-sinks",
+        Duration.ofMinutes(5),
+        () -> {
+          assertThat(promQuery(prometheus, "vitals_requests_per_second{service=\"checkout\"}"))
+              .as("checkout's request rate in Prometheus")
+              .contains("\"service\":\"checkout\"");
+          assertThat(promQuery(prometheus, "vitals_ingest_produced_records_total"))
+              .as("ingest's own metrics, scraped")
+              .contains("\"job\":\"vitals-ingest\"");
+          assertThat(get(alertmanager, "/api/v2/alerts").body())
+              .as("Alertmanager's alerts")
+              .contains("\"alertname\":\"VitalsErrorBudgetBurn\"", "\"service\":\"checkout\"");
+        });
+
+    // Nothing acknowledged is lost: with the traffic stopped, every record ingest counts as
+    // acknowledged by Kafka is in the raw topics, and still is after Kafka's own stop and start.
+    stopCleanly("vitals-it-loadgen", false);
+    long acknowledged = producedRecords(ingestAdmin);
+    assertThat(acknowledged).isPositive();
+    assertThat(rawRecords(kafkaPort)).as("records in the raw topics").isEqualTo(acknowledged);
+
+    for (String stage : List.of("ingest", "sinks", "streams")) {
+      stopCleanly("vitals-it-" + stage, true);
+    }
+    for (String store : List.of("prometheus", "alertmanager", "victoriametrics", "kafka")) {
+      stopCleanly("vitals-it-" + store, false);
+    }
+    Podman.ok("start", "vitals-it-kafka");
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(rawRecords(kafkaPort)).isEqualTo(acknowledged));
+  }
+
+  // --- containers ---
+
+  private static Map<String, Map<String, Object>> composeServices() throws Exception {
+    Map<String, Object> compose;
+    try (Reader in = Files.newBufferedReader(DOCKER.resolve("compose.yaml"))) {
+      compose = new Yaml().load(in);
+    }
+    @SuppressWarnings("unchecked") // the compose file's services, as SnakeYAML reads them
+    Map<String, Map<String, Object>> services =
+        (Map<String, Map<String, Object>>) compose.get("services");
+    return services;
+  }
+
+  private static List<String> command(Map<String, Map<String, Object>> compose, String service) {
+    List<String> command = new ArrayList<>();
+    for (Object part : (List<?>) compose.get(service).get("command")) {
+      command.add(part.toString());
+    }
+    return command;
+  }
+
+  private static String kafkaVersion() throws Exception {
+    Matcher m =
+        Pattern.compile("<kafka.version>([^<]+)</kafka.version>")
+            .matcher(Files.readString(Podman.REPO.resolve("pom.xml")));
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  private static String volume(String name) throws Exception {
+    String volume = "vitals-it-" + name;
+    Podman.ok("volume", "create", "--label", Podman.LABEL, volume);
+    return volume;
+  }
+
+  /** Starts the compose service as container vitals-it-NAME, reachable on the network as NAME. */
+  private static void start(String service, List<String> options, String image, List<String> args)
+      throws Exception {
+    List<String> run = new ArrayList<>(List.of("run", "-d", "--name", "vitals-it-" + service));
+    run.addAll(List.of("--label", Podman.LABEL, "--network", NETWORK));
+    run.addAll(List.of("--network-alias", service, "--hostname", service));
+    run.addAll(options);
+    run.add(image);
+    run.addAll(args);
+    Podman.ok(run.toArray(String[]::new));
+  }
+
+  /**
+   * podman stop within the timeout (no SIGKILL); the JVM's exit code after SIGTERM is 143 (128 +
+   * 15) when it ran its shutdown hooks, 0 when the process ended by itself.
+   */
+  private static void stopCleanly(String container, boolean vitals) throws Exception {
+    Podman.Result stop =
+        Podman.run(
+            Duration.ofSeconds(STOP_TIMEOUT_S + 30),
+            "stop",
+            "-t",
+            Integer.toString(STOP_TIMEOUT_S),
+            container);
+    assertThat(stop.exit()).as("podman stop " + container + ": " + stop.output()).isZero();
+    assertThat(stop.took())
+        .as(container + " stopped before the SIGKILL; its log:\n" + Podman.logs(container))
+        .isLessThan(Duration.ofSeconds(STOP_TIMEOUT_S));
+    assertThat(Podman.exitCode(container))
+        .as(container + " exit code; its log:\n" + Podman.logs(container))
+        .isIn(0, 143);
+    if (vitals) {
+      assertThat(Podman.logs(container)).contains("shutdown complete");
+    }
+  }
+
+  // --- probes ---
+
+  private void awaitReady(String container, int adminPort) {
+    awaitOrDump(
+        container,
+        Duration.ofMinutes(3),
+        () -> assertThat(get(adminPort, "/readyz").statusCode()).isEqualTo(200));
+  }
+
+  private static void awaitOrDump(
+      String container, Duration atMost, org.awaitility.core.ThrowingRunnable check) {
+    try {
+      await()
+          .atMost(atMost)
+          .pollInterval(Duration.ofSeconds(3))
+          .ignoreExceptions()
+          .untilAsserted(check);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(container + "'s log:\n" + Podman.logs(container), e);
+    }
+  }
+
+  /** One server span of the service, exported synchronously; whether the export succeeded. */
+  private static boolean sendSpans(SpanExporter exporter, String service) {
+    SdkTracerProvider tracing =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.getDefault()
+                    .merge(
+                        Resource.create(
+                            Attributes.of(AttributeKey.stringKey("service.name"), service))))
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    tracing
+        .get("containers-it")
+        .spanBuilder("GET /probe")
+        .setSpanKind(SpanKind.SERVER)
+        .setAttribute(AttributeKey.longKey("http.response.status_code"), 200L)
+        .startSpan()
+        .end();
+    CompletableResultCode flushed = tracing.forceFlush().join(30, TimeUnit.SECONDS);
+    tracing.close();
+    return flushed.isSuccess();
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String promQuery(int port, String promql) throws Exception {
+    return get(port, "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+        .body();
+  }
+
+  /** vitals_ingest_produced_records_total of the ingest container, over all topics. */
+  private long producedRecords(int adminPort) throws Exception {
+    long sum = 0;
+    for (String line : get(adminPort, "/metrics").body().split("\n")) {
+      if (line.startsWith("vitals_ingest_produced_records_total{")) {
+        sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /** Records in the raw topics: their end offsets (ingest's producer is not transactional). */
+  private static long rawRecords(int kafkaPort) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                "bootstrap.servers", "127.0.0.1:" + kafkaPort,
+                "request.timeout.ms", "5000",
+                "default.api.timeout.ms", "10000"))) {
+      List<String> topics = new ArrayList<>();
+      for (Signal signal : Signal.values()) {
+        topics.add(Topics.DEFAULT.raw(signal));
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get(10, TimeUnit.SECONDS)
+          .forEach(
+              (topic, d) ->
+                  d.partitions()
+                      .forEach(
+                          p ->
+                              latest.put(
+                                  new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+      return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+          .mapToLong(o -> o.offset())
+          .sum();
+    }
+  }
+}
