@@ -47,14 +47,18 @@ class GrafanaDashboardsTest {
       for (JsonNode v : dashboard.path("templating").path("list")) {
         variables.add(v.path("name").asText());
         if ("datasource".equals(v.path("type").asText())) {
-          assertThat(v.path("query").asText()).as(file + " data source variable").isEqualTo("prometheus");
+          assertThat(v.path("query").asText())
+              .as(file + " data source variable")
+              .isEqualTo("prometheus");
           assertThat(sources).contains(v.path("current").path("value").asText());
         }
       }
       for (JsonNode ds : dataSourceRefs(dashboard)) {
         String uid = ds.path("uid").asText();
         if (uid.startsWith("${")) {
-          assertThat(variables).as(file + " data source " + uid).contains(uid.substring(2, uid.length() - 1));
+          assertThat(variables)
+              .as(file + " data source " + uid)
+              .contains(uid.substring(2, uid.length() - 1));
         } else {
           assertThat(sources).as(file + " data source uid").contains(uid);
         }
@@ -106,7 +110,10 @@ class GrafanaDashboardsTest {
               .replace("$__interval", "1m")
               .replaceAll("\\$\\{?[a-z_]+}?", "x");
       rules.append("      - record: dashboard_query_").append(i++).append('\n');
-      rules.append("        expr: ").append(new ObjectMapper().writeValueAsString(promql)).append('\n');
+      rules
+          .append("        expr: ")
+          .append(new ObjectMapper().writeValueAsString(promql))
+          .append('\n');
     }
     Path file = dir.resolve("queries.yml");
     Files.writeString(file, rules);
@@ -148,7 +155,10 @@ class GrafanaDashboardsTest {
       collect(dashboard.path("panels"), "expr", out);
       for (JsonNode v : dashboard.path("templating").path("list")) {
         if ("query".equals(v.path("type").asText())) {
-          String q = v.path("query").isTextual() ? v.path("query").asText() : v.path("query").path("query").asText();
+          String q =
+              v.path("query").isTextual()
+                  ? v.path("query").asText()
+                  : v.path("query").path("query").asText();
           // label_values(metric{...}, label) is Grafana's, not PromQL: keep its selector.
           Matcher m = Pattern.compile("label_values\\((.*),\\s*[a-z_]+\\)").matcher(q);
           out.add(m.matches() ? m.group(1) : q);

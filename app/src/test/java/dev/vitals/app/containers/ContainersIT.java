@@ -16,7 +16,6 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.Reader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,8 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -43,7 +40,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Vitals image as users run it, with podman ({@code docker/ci/}): built from {@code
@@ -55,9 +51,9 @@ import org.yaml.snakeyaml.Yaml;
 class ContainersIT {
 
   static final String IMAGE = "localhost/vitals:ci";
-  static final String STORES = "localhost/vitals-stores:bookworm";
   static final String NETWORK = "vitals-it";
   static final Path DOCKER = Podman.REPO.resolve("docker");
+  static final Path CI = DOCKER.resolve("ci");
 
   /** podman stop's grace before SIGKILL, as compose's default stop_grace_period is 10 s. */
   static final int STOP_TIMEOUT_S = 30;
@@ -150,92 +146,42 @@ class ContainersIT {
   @Order(2)
   void theComposeDeploymentCarriesDataToPrometheusAndAlertmanagerAndStopsCleanly()
       throws Exception {
-    Map<String, Map<String, Object>> compose = composeServices();
+    Compose compose = Compose.load(DOCKER.resolve("compose.yaml"), CI.resolve("local.env"));
     Podman.ok("network", "create", "--label", Podman.LABEL, NETWORK);
 
     // Kafka as compose configures it, plus a listener the test reaches from the host.
     int kafkaPort = FreePorts.next();
-    Map<String, String> kafkaEnv = new LinkedHashMap<>();
-    ((Map<?, ?>) compose.get("kafka").get("environment"))
-        .forEach((k, v) -> kafkaEnv.put(k.toString(), v.toString()));
-    kafkaEnv.put("KAFKA_LISTENERS", kafkaEnv.get("KAFKA_LISTENERS") + ",HOST://:29092");
-    kafkaEnv.put(
-        "KAFKA_ADVERTISED_LISTENERS",
-        kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS") + ",HOST://127.0.0.1:" + kafkaPort);
-    kafkaEnv.put(
-        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-        kafkaEnv.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP") + ",HOST:PLAINTEXT");
-    List<String> kafka = new ArrayList<>(List.of("-p", "127.0.0.1:" + kafkaPort + ":29092"));
-    kafkaEnv.forEach((k, v) -> kafka.addAll(List.of("-e", k + "=" + v)));
-    kafka.addAll(List.of("-v", volume("kafka-data") + ":/var/lib/kafka/data"));
-    String kafkaImage = "localhost/vitals-kafka:" + kafkaVersion();
-    start("kafka", kafka, kafkaImage, List.of());
+    Map<String, String> kafkaEnv = compose.environment("kafka");
+    Map<String, String> hostListener =
+        Map.of(
+            "KAFKA_LISTENERS", kafkaEnv.get("KAFKA_LISTENERS") + ",HOST://:29092",
+            "KAFKA_ADVERTISED_LISTENERS",
+                kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS") + ",HOST://127.0.0.1:" + kafkaPort,
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                kafkaEnv.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP") + ",HOST:PLAINTEXT");
+    start(compose, "kafka", Map.of(29092, kafkaPort), hostListener);
 
-    // The three stages at once, without waiting for Kafka (podman-compose ignores depends_on
-    // conditions): each must wait for the broker by itself.
-    int ingestHttp = FreePorts.next();
+    // Everything else at once, without waiting for Kafka (podman-compose ignores depends_on
+    // conditions): each stage must wait for the broker by itself. The admin ports (8888) are
+    // published for the test only.
     int ingestAdmin = FreePorts.next();
     int query = FreePorts.next();
     int streamsAdmin = FreePorts.next();
     int sinksAdmin = FreePorts.next();
-    String config = DOCKER.resolve("vitals.yaml") + ":/etc/vitals/vitals.yaml:ro";
-    start(
-        "ingest",
-        List.of(
-            "-v", config,
-            "-p", "127.0.0.1:" + ingestHttp + ":4318",
-            "-p", "127.0.0.1:" + ingestAdmin + ":8888"),
-        IMAGE,
-        command(compose, "ingest"));
-    start(
-        "streams",
-        List.of(
-            "-v", config,
-            "-v", volume("streams-state") + ":/var/lib/vitals",
-            "-p", "127.0.0.1:" + query + ":8080",
-            "-p", "127.0.0.1:" + streamsAdmin + ":8888"),
-        IMAGE,
-        command(compose, "streams"));
-    start(
-        "sinks",
-        List.of("-v", config, "-p", "127.0.0.1:" + sinksAdmin + ":8888"),
-        IMAGE,
-        command(compose, "sinks"));
-
-    // The stores, from Debian's packages, with compose's flags and configuration files.
     int prometheus = FreePorts.next();
     int alertmanager = FreePorts.next();
-    start(
-        "prometheus",
-        List.of(
-            "--entrypoint", "/usr/bin/prometheus",
-            "-v",
-                DOCKER.resolve("prometheus/prometheus.yml") + ":/etc/prometheus/prometheus.yml:ro",
-            "-p", "127.0.0.1:" + prometheus + ":9090"),
-        STORES,
-        command(compose, "prometheus"));
-    start(
-        "alertmanager",
-        List.of(
-            "--entrypoint",
-            "/usr/bin/prometheus-alertmanager",
-            "-v",
-            DOCKER.resolve("alertmanager/alertmanager.yml")
-                + ":/etc/alertmanager/alertmanager.yml:ro",
-            "-p",
-            "127.0.0.1:" + alertmanager + ":9093"),
-        STORES,
-        command(compose, "alertmanager"));
-    start(
-        "victoriametrics",
-        List.of("--entrypoint", "/usr/bin/victoria-metrics"),
-        STORES,
-        command(compose, "victoriametrics"));
+    start(compose, "ingest", Map.of(4318, FreePorts.next(), 8888, ingestAdmin), Map.of());
+    start(compose, "streams", Map.of(8080, query, 8888, streamsAdmin), Map.of());
+    start(compose, "sinks", Map.of(8888, sinksAdmin), Map.of());
+    start(compose, "prometheus", Map.of(9090, prometheus), Map.of());
+    start(compose, "alertmanager", Map.of(9093, alertmanager), Map.of());
+    start(compose, "victoriametrics", Map.of(), Map.of());
+    // loadgen too, as podman-compose starts it: it retries until ingest answers.
+    start(compose, "loadgen", Map.of(), Map.of());
 
     awaitReady("vitals-it-ingest", ingestAdmin);
     awaitReady("vitals-it-streams", streamsAdmin);
     awaitReady("vitals-it-sinks", sinksAdmin);
-    start("loadgen", List.of("--no-healthcheck"), IMAGE, command(compose, "loadgen"));
 
     // The demo's data comes out of the stores: service signals written by the sinks, the
     // stages' own metrics scraped, and checkout's page in Alertmanager.
@@ -277,49 +223,42 @@ class ContainersIT {
 
   // --- containers ---
 
-  private static Map<String, Map<String, Object>> composeServices() throws Exception {
-    Map<String, Object> compose;
-    try (Reader in = Files.newBufferedReader(DOCKER.resolve("compose.yaml"))) {
-      compose = new Yaml().load(in);
-    }
-    @SuppressWarnings("unchecked") // the compose file's services, as SnakeYAML reads them
-    Map<String, Map<String, Object>> services =
-        (Map<String, Map<String, Object>>) compose.get("services");
-    return services;
-  }
-
-  private static List<String> command(Map<String, Map<String, Object>> compose, String service) {
-    List<String> command = new ArrayList<>();
-    for (Object part : (List<?>) compose.get(service).get("command")) {
-      command.add(part.toString());
-    }
-    return command;
-  }
-
-  private static String kafkaVersion() throws Exception {
-    Matcher m =
-        Pattern.compile("<kafka.version>([^<]+)</kafka.version>")
-            .matcher(Files.readString(Podman.REPO.resolve("pom.xml")));
-    assertThat(m.find()).isTrue();
-    return m.group(1);
-  }
-
-  private static String volume(String name) throws Exception {
-    String volume = "vitals-it-" + name;
-    Podman.ok("volume", "create", "--label", Podman.LABEL, volume);
-    return volume;
-  }
-
-  /** Starts the compose service as container vitals-it-NAME, reachable on the network as NAME. */
-  private static void start(String service, List<String> options, String image, List<String> args)
+  /**
+   * Starts the compose service as container vitals-it-SERVICE, reachable on the test network by the
+   * service's name: compose's image, entrypoint, environment (plus {@code env}), volumes (named
+   * ones as labelled test volumes), health check setting and command; container ports published on
+   * 127.0.0.1 as {@code publish} maps them, instead of compose's fixed host ports.
+   */
+  private static void start(
+      Compose compose, String service, Map<Integer, Integer> publish, Map<String, String> env)
       throws Exception {
     List<String> run = new ArrayList<>(List.of("run", "-d", "--name", "vitals-it-" + service));
     run.addAll(List.of("--label", Podman.LABEL, "--network", NETWORK));
     run.addAll(List.of("--network-alias", service, "--hostname", service));
-    run.addAll(options);
-    run.add(image);
-    run.addAll(args);
+    compose.entrypoint(service).ifPresent(e -> run.addAll(List.of("--entrypoint", e)));
+    Map<String, String> environment = new LinkedHashMap<>(compose.environment(service));
+    environment.putAll(env);
+    environment.forEach((k, v) -> run.addAll(List.of("-e", k + "=" + v)));
+    for (Compose.Mount mount : compose.volumes(service)) {
+      String source = mount.named() ? volume(mount.source()) : mount.source();
+      run.addAll(List.of("-v", source + ":" + mount.target() + mount.options()));
+    }
+    if (!compose.healthcheck(service)) {
+      run.add("--no-healthcheck");
+    }
+    publish.forEach(
+        (inside, host) -> run.addAll(List.of("-p", "127.0.0.1:" + host + ":" + inside)));
+    run.add(compose.image(service));
+    run.addAll(compose.command(service));
     Podman.ok(run.toArray(String[]::new));
+  }
+
+  private static String volume(String name) throws Exception {
+    String volume = "vitals-it-" + name;
+    if (Podman.run(Duration.ofSeconds(30), "volume", "exists", volume).exit() != 0) {
+      Podman.ok("volume", "create", "--label", Podman.LABEL, volume);
+    }
+    return volume;
   }
 
   /**
