@@ -98,9 +98,10 @@ class ContainersIT {
         "127.0.0.1:" + query + ":8080",
         "-p",
         "127.0.0.1:" + admin + ":8888",
-        IMAGE,
-        "standalone");
+        IMAGE); // no command: the image's default, standalone
     awaitReady(name, admin);
+    assertThat(Podman.ok("run", "--rm", "--no-healthcheck", IMAGE, "version"))
+        .startsWith("vitals ");
 
     // The image's own health check, and who it runs as.
     assertThat(Podman.run(Duration.ofSeconds(30), "healthcheck", "run", name).exit())
