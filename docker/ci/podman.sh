@@ -12,8 +12,9 @@ dir="${VITALS_CONTAINERS_DIR:-/var/tmp/vitals-containers}"
 # Run state (locks, mounts) belongs on a tmpfs that a reboot clears, not with the cached images.
 run="${XDG_RUNTIME_DIR:-/run}/vitals-containers"
 mkdir -p "$dir" "$run"
-if [ ! -f "$dir/containers.conf" ]; then
-  cat > "$dir/containers.conf" <<CONF
+# Written on every call (atomically: calls run concurrently), so a change here takes effect.
+conf="$(mktemp "$dir/.containers.conf.XXXXXX")"
+cat > "$conf" <<CONF
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 [engine]
@@ -21,15 +22,15 @@ runtime = "runc"
 [network]
 network_backend = "netavark"
 CONF
-fi
-if [ ! -f "$dir/storage.conf" ]; then
-  cat > "$dir/storage.conf" <<CONF
+mv -f "$conf" "$dir/containers.conf"
+conf="$(mktemp "$dir/.storage.conf.XXXXXX")"
+cat > "$conf" <<CONF
 [storage]
 driver = "overlay"
 graphroot = "$dir/storage"
 runroot = "$run"
 CONF
-fi
+mv -f "$conf" "$dir/storage.conf"
 export CONTAINERS_CONF="$dir/containers.conf"
 export CONTAINERS_STORAGE_CONF="$dir/storage.conf"
 exec podman "$@"
