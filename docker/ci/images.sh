@@ -82,9 +82,10 @@ fi
 # Kafka: the broker's jars from the local Maven repository (the build resolved them for the
 # embedded broker), at the version the project builds against.
 kafka_version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$root/pom.xml" | head -1)"
+slf4j_version="$(sed -n 's:.*<slf4j.version>\(.*\)</slf4j.version>.*:\1:p' "$root/pom.xml" | head -1)"
 kafka_image="localhost/vitals-kafka:$kafka_version"
 kafka_hash="$(inputs_hash "$here"/kafka/pom.xml "$here"/kafka/Containerfile "$here"/kafka/*.sh \
-  "$here"/kafka/bin/* <(echo "$kafka_version") \
+  "$here"/kafka/bin/* <(echo "$kafka_version $slf4j_version") \
   <(podman image inspect --format '{{.Id}}' localhost/vitals-base-jre:bookworm))"
 if cached "$kafka_image" "$kafka_hash"; then
   log "$kafka_image: cached"
@@ -93,7 +94,7 @@ else
   context="$(mktemp -d)"
   trap 'rm -rf "$context"' EXIT
   (cd "$root" && ./mvnw -B -q -f docker/ci/kafka/pom.xml dependency:copy-dependencies \
-    -Dkafka.version="$kafka_version" -DoutputDirectory="$context/libs" -DincludeScope=runtime)
+    -Dkafka.version="$kafka_version" -Dslf4j.version="$slf4j_version" -DoutputDirectory="$context/libs" -DincludeScope=runtime)
   cp -r "$here/kafka/entrypoint.sh" "$here/kafka/Containerfile" "$here/kafka/bin" "$context/"
   podman build --quiet --format docker --build-arg RUNTIME_IMAGE=localhost/vitals-base-jre:bookworm \
     --label "dev.vitals.inputs=$kafka_hash" -t "$kafka_image" -f "$context/Containerfile" "$context" >/dev/null

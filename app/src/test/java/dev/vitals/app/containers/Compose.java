@@ -110,6 +110,17 @@ final class Compose {
         && Boolean.TRUE.equals(h.get("disable")));
   }
 
+  /** The shell command of a {@code CMD-SHELL} health check, if the service declares one. */
+  Optional<String> healthcheckShell(String service) {
+    if (service(service).get("healthcheck") instanceof Map<?, ?> h
+        && h.get("test") instanceof List<?> test
+        && test.size() == 2
+        && "CMD-SHELL".equals(test.get(0))) {
+      return Optional.of(substitute(test.get(1).toString()));
+    }
+    return Optional.empty();
+  }
+
   private Map<String, Object> service(String name) {
     Map<String, Object> service = services.get(name);
     if (service == null) {
