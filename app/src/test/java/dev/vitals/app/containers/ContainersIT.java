@@ -185,12 +185,15 @@ class ContainersIT {
     awaitReady("vitals-it-sinks", sinksAdmin);
     // The health checks compose relies on: the stages' image HEALTHCHECK, Kafka's compose test.
     for (String stage : List.of("ingest", "streams", "sinks")) {
-      assertThat(Podman.run(Duration.ofSeconds(30), "healthcheck", "run", "vitals-it-" + stage).exit())
+      assertThat(
+              Podman.run(Duration.ofSeconds(30), "healthcheck", "run", "vitals-it-" + stage).exit())
           .as(stage + " health check")
           .isZero();
     }
     String kafkaCheck = compose.healthcheckShell("kafka").orElseThrow();
-    assertThat(Podman.run(Duration.ofSeconds(60), "exec", "vitals-it-kafka", "sh", "-c", kafkaCheck).exit())
+    assertThat(
+            Podman.run(Duration.ofSeconds(60), "exec", "vitals-it-kafka", "sh", "-c", kafkaCheck)
+                .exit())
         .as("Kafka's compose health check: " + kafkaCheck)
         .isZero();
 
