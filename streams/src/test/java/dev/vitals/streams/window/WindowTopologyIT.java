@@ -106,15 +106,23 @@ class WindowTopologyIT {
     return SERVICES * (MINUTES * 2 + 1);
   }
 
+  /**
+   * Every window has its exact counts, and its running totals are exactly the requests of its
+   * service (or operation) up to and including it: a restart neither loses nor doubles them.
+   */
   private void assertExact(List<ServiceWindow> windows) {
     Map<String, Integer> seen = new HashMap<>();
     for (ServiceWindow w : windows) {
       long minute = (w.windowStart().toEpochMilli() - base) / 60_000;
+      int service = Integer.parseInt(w.service().substring(1));
+      assertThat(w.totals().since().toEpochMilli()).as("%s", w).isEqualTo(base);
+      assertThat(w.totals().requests())
+          .as("%s", w)
+          .isEqualTo(requestsUpTo(Math.min(minute, MINUTES - 1), service));
       if (minute >= MINUTES) {
         assertThat(w.silent()).as("%s", w).isTrue();
         continue;
       }
-      int service = Integer.parseInt(w.service().substring(1));
       assertThat(w.revision()).as("%s", w).isZero();
       assertThat(w.requests()).as("%s", w).isEqualTo(minute + 1 + service + 1);
       assertThat(w.spans()).as("%s", w).isEqualTo(1);
@@ -122,6 +130,15 @@ class WindowTopologyIT {
     }
     assertThat(seen).hasSize(SERVICES * MINUTES * 2);
     assertThat(seen.values()).allMatch(n -> n == 1);
+  }
+
+  /** Requests of service i in minutes 0 to m: the sum of (k + 1 + i + 1). */
+  private static long requestsUpTo(long m, int i) {
+    long sum = 0;
+    for (long k = 0; k <= m; k++) {
+      sum += k + 1 + i + 1;
+    }
+    return sum;
   }
 
   private Topics createTopics(String prefix) throws Exception {
