@@ -119,7 +119,7 @@ public final class RemoteWriteSinkHarness {
 
   /** The samples of one window of each service (a service window and one operation window). */
   private static List<List<Sample>> templates(int services) {
-    SeriesMapper mapper = new SeriesMapper(Topics.DEFAULT);
+    SeriesMapper mapper = new SeriesMapper(Topics.DEFAULT, SinkSettings.Corrections.ONCE);
     Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     List<List<Sample>> out = new ArrayList<>(services);
     for (int i = 0; i < services; i++) {

@@ -3,6 +3,7 @@ package dev.vitals.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
 import dev.vitals.sinks.SinkSettings.Kind;
 import java.net.URI;
@@ -72,6 +73,46 @@ class SinksConfigTest {
     assertThat(otlp.maxBatchSamples()).isEqualTo(2000);
     assertThat(otlp.auth()).isNull();
     assertThat(otlp.tls()).isNull();
+  }
+
+  @Test
+  void correctionsAreWrittenOnceToRemoteWriteAndOtlpAndOverwriteInfluxUnlessSet() throws Exception {
+    var s =
+        ConfigLoader.parse(
+                """
+                sinks:
+                  remoteWrite:
+                    - url: http://prometheus:9090/api/v1/write
+                    - {name: vm, url: http://vm:8428/api/v1/write, corrections: overwrite}
+                  influx:
+                    - url: http://influx:8086/write
+                    - {name: vm-influx, url: http://vm:8428/write, corrections: once}
+                  otlp:
+                    - url: http://collector:4318/v1/metrics
+                """,
+                Map.of())
+            .sinks();
+
+    assertThat(s.destinations())
+        .extracting(Destination::corrections)
+        .containsExactly(
+            SinkSettings.Corrections.ONCE,
+            SinkSettings.Corrections.OVERWRITE,
+            SinkSettings.Corrections.OVERWRITE,
+            SinkSettings.Corrections.ONCE,
+            SinkSettings.Corrections.ONCE);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    """
+                    sinks:
+                      remoteWrite:
+                        - {url: http://p:9090/api/v1/write, corrections: sometimes}
+                    """,
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("corrections")
+        .hasMessageContaining("once|overwrite");
   }
 
   @Test

@@ -72,7 +72,7 @@ public final class StoreSink implements AutoCloseable {
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     this.deadLetters = new DeadLetters(kafka, topics.deadLetter(), destination.name(), clock);
-    this.mapper = new SeriesMapper(topics);
+    this.mapper = new SeriesMapper(topics, destination.corrections());
     this.sender =
         new Sender(
             destination.name(),

@@ -173,6 +173,31 @@ public abstract class StoreSinkContract {
         false);
   }
 
+  /** {@code w} as revision {@code revision}, with running totals of {@code requests}. */
+  protected ServiceWindow totalled(
+      ServiceWindow w, int revision, Instant since, Instant sampledAt, long requests) {
+    return new ServiceWindow(
+            w.tenant(),
+            w.namespace(),
+            w.service(),
+            w.operation(),
+            w.windowStart(),
+            w.windowEnd(),
+            revision,
+            w.requests(),
+            w.errors(),
+            w.latency(),
+            w.logs(),
+            w.spans(),
+            w.errorSpans(),
+            w.sampleErrors(),
+            w.exemplarTraceIds(),
+            w.silent())
+        .withTotals(
+            new ServiceWindow.Totals(
+                since, sampledAt, requests, requests / 20, requests, requests / 20, Map.of()));
+  }
+
   protected RecordMetadata produce(String topic, String key, Object record, String schema)
       throws Exception {
     byte[] value = SignalJson.write(record);
@@ -392,9 +417,45 @@ public abstract class StoreSinkContract {
     assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isEqualTo(1);
     assertThat(metric("vitals_sink_samples_dead_lettered", null, null))
         .isEqualTo(
-            new SeriesMapper(topics)
+            new SeriesMapper(topics, destination(sinkName).corrections())
                 .samples(topics.serviceWindows(), SignalJson.write(refused))
                 .size());
+  }
+
+  /**
+   * A late correction (revision 1 of an earlier window, after a later window) reaches the store
+   * through the counters, stamped just after the newest sample, and is never dead-lettered; the
+   * per-window series are written once ({@link SinkSettings.Corrections#ONCE}, the rule for every
+   * store under test here).
+   */
+  @Test
+  void aLateCorrectionRaisesTheCountersAndIsNeverDeadLettered() throws Exception {
+    startSink();
+    Instant since = t.minus(Duration.ofMinutes(3));
+    Instant w0 = t.minus(Duration.ofMinutes(2));
+    Instant w1 = t.minus(Duration.ofMinutes(1));
+    Instant corrected = w1.plusMillis(1);
+    produceWindow(totalled(window("late", null, w0, 40), 0, since, w0, 40));
+    produceWindow(totalled(window("late", null, w1, 42), 0, since, w1, 82));
+    produceWindow(totalled(window("late", null, w0, 45), 1, since, corrected, 87));
+    produceWindow(totalled(window("late", null, t, 43), 0, since, t, 130));
+
+    Map<String, String> late = labels("service", "late");
+    awaitPoints(
+        "vitals_requests_total",
+        late,
+        point(w0, 40),
+        point(w1, 82),
+        point(corrected, 87),
+        point(t, 130));
+    awaitPoints(
+        "vitals_errors_total", late, point(w0, 2), point(w1, 4), point(corrected, 4), point(t, 6));
+    // written once: the window keeps its first revision's value, the counters carry the rest
+    awaitPoints("vitals_window_requests", late, point(w0, 40), point(w1, 42), point(t, 43));
+    awaitEverythingCommitted();
+    assertThat(deadLetters()).isEmpty();
+    assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isZero();
+    assertThat(metric("vitals_sink_write_attempts", "outcome", "4xx")).isZero();
   }
 
   @Test

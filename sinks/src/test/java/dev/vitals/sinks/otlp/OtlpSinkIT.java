@@ -87,10 +87,16 @@ class OtlpSinkIT extends StoreSinkContract {
         }
         for (ScopeMetrics sm : rm.getScopeMetricsList()) {
           for (Metric m : sm.getMetricsList()) {
-            if (!m.getName().equals(name)) {
+            // counters leave as cumulative monotonic sums named without _total
+            boolean counter = m.hasSum() && name.equals(m.getName() + "_total");
+            if (!m.getName().equals(name) && !counter) {
               continue;
             }
-            for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+            if (counter) {
+              assertThat(m.getSum().getIsMonotonic()).isTrue();
+            }
+            for (NumberDataPoint p :
+                counter ? m.getSum().getDataPointsList() : m.getGauge().getDataPointsList()) {
               Map<String, String> labels = new HashMap<>(resource);
               p.getAttributesList()
                   .forEach(kv -> labels.put(kv.getKey(), kv.getValue().getStringValue()));
