@@ -144,6 +144,7 @@ public record ServiceWindow(
    *     previous sample's time when that is later (a correction), so it grows strictly from record
    *     to record of one service (or operation)
    * @param logs log records by severity class, every class present
+   * @param latency the latency of all {@code requests}, in seconds; null when there was none
    */
   public record Totals(
       Instant since,
@@ -152,12 +153,31 @@ public record ServiceWindow(
       long errors,
       long spans,
       long errorSpans,
-      Map<String, Long> logs) {
+      Map<String, Long> logs,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Histogram latency) {
 
     public Totals {
       requireNonNull(since, "since");
       requireNonNull(sampledAt, "sampledAt");
       logs = logs == null ? Map.of() : Map.copyOf(logs);
+    }
+  }
+
+  /**
+   * A base-2 exponential histogram of positive values, OpenTelemetry's layout (and Prometheus'
+   * native histograms'): bucket {@code i} covers {@code (2^(i/2^scale), 2^((i+1)/2^scale)]}, so
+   * {@code bucketCounts[k]} counts the values of bucket {@code offset + k}.
+   *
+   * @param scale 2^scale buckets per power of two
+   * @param count all values, {@code zeroCount} and the buckets'
+   * @param sum the sum of the values
+   * @param zeroCount values at or below zero
+   */
+  public record Histogram(
+      int scale, long count, double sum, long zeroCount, int offset, List<Long> bucketCounts) {
+
+    public Histogram {
+      bucketCounts = bucketCounts == null ? List.of() : List.copyOf(bucketCounts);
     }
   }
 }

@@ -48,7 +48,14 @@ class SignalRecordsTest {
                 "acme", "", "cart", null, START, END, 2, 5, 1, null, null, 5, 1, null, null, false)
             .withTotals(
                 new ServiceWindow.Totals(
-                    START.minusSeconds(3600), END, 905, 21, 905, 21, Map.of("ERROR", 4L)));
+                    START.minusSeconds(3600),
+                    END,
+                    905,
+                    21,
+                    905,
+                    21,
+                    Map.of("ERROR", 4L),
+                    new ServiceWindow.Histogram(6, 905, 81.5, 0, -220, List.of(3L, 0L, 902L))));
     byte[] json = SignalJson.write(w);
     SignalSchemas.assertValid("service-windows.v1", json);
     assertThat(SignalJson.read(json, ServiceWindow.class)).isEqualTo(w);

@@ -195,7 +195,14 @@ public abstract class StoreSinkContract {
             w.silent())
         .withTotals(
             new ServiceWindow.Totals(
-                since, sampledAt, requests, requests / 20, requests, requests / 20, Map.of()));
+                since,
+                sampledAt,
+                requests,
+                requests / 20,
+                requests,
+                requests / 20,
+                Map.of(),
+                null));
   }
 
   protected RecordMetadata produce(String topic, String key, Object record, String schema)

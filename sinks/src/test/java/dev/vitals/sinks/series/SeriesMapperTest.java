@@ -60,7 +60,8 @@ class SeriesMapperTest {
                 30,
                 915,
                 31,
-                Map.of("ERROR", 7L, "INFO", 100L)));
+                Map.of("ERROR", 7L, "INFO", 100L),
+                null));
   }
 
   private static Map<String, Sample> byName(List<Sample> samples) {

@@ -1,6 +1,7 @@
 package dev.vitals.streams.window;
 
 import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.streams.sketch.LatencySketch;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,11 +13,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The running totals of one service or one of its operations (requests, errors, spans, error spans,
- * log records by severity), kept in the {@link WindowStores#TOTALS} store and so exactly once
- * across restarts and failovers. Every emitted window raises them by what it reports beyond what
- * its earlier revisions reported: a late correction raises them when it is processed, and a window
- * is never counted twice. A count that a correction lowers (late metrics replacing spans as the
- * source of requests) does not lower the totals: they only grow.
+ * log records by severity, and the latency sketch of all requests), kept in the {@link
+ * WindowStores#TOTALS} store and so exactly once across restarts and failovers. Every emitted
+ * window raises them by what it reports beyond what its earlier revisions reported: a late
+ * correction raises them when it is processed, and a window is never counted twice. A count that a
+ * correction lowers (late metrics replacing spans as the source of requests) does not lower the
+ * totals: they only grow.
  *
  * <p>The totals of a service (and of its operations) are deleted when the service, or the
  * operation, is forgotten; when it comes back they start again from zero with a new {@code since}:
@@ -32,11 +34,13 @@ final class RunningTotals {
   private final long sinceMs;
   private long sampledAtMs;
   private final long[] values;
+  private LatencySketch latency;
 
-  private RunningTotals(long sinceMs, long sampledAtMs, long[] values) {
+  private RunningTotals(long sinceMs, long sampledAtMs, long[] values, LatencySketch latency) {
     this.sinceMs = sinceMs;
     this.sampledAtMs = sampledAtMs;
     this.values = values;
+    this.latency = latency;
   }
 
   /**
@@ -49,7 +53,7 @@ final class RunningTotals {
     long endMs = w.windowEnd().toEpochMilli();
     RunningTotals totals = read(store.get(key));
     if (totals == null) {
-      totals = new RunningTotals(startMs, endMs - 1, new long[FIELDS]);
+      totals = new RunningTotals(startMs, endMs - 1, new long[FIELDS], null);
     }
     long[] now = countsOf(w);
     for (int i = 0; i < FIELDS; i++) {
@@ -58,10 +62,26 @@ final class RunningTotals {
       }
       acc.counted[i] = Math.max(acc.counted[i], now[i]);
     }
+    totals.raiseLatency(acc, w.latency() == null ? null : w.latency().sketch());
     acc.countedUnknown = false;
     totals.sampledAtMs = Math.max(endMs, totals.sampledAtMs + 1);
     store.put(key, totals.encode());
     return totals.toRecord();
+  }
+
+  /** Adds what the window's sketch holds beyond the one counted before, and notes it as counted. */
+  private void raiseLatency(WindowAccumulator acc, String sketch) {
+    if (sketch == null) {
+      return;
+    }
+    LatencySketch now = LatencySketch.fromBase64(sketch);
+    if (!acc.countedUnknown) {
+      if (latency == null) {
+        latency = new LatencySketch();
+      }
+      latency.merge(now.minus(acc.countedLatency));
+    }
+    acc.countedLatency = now;
   }
 
   /** The key of a service's totals ({@code operation} null) or of one of its operations'. */
@@ -114,7 +134,25 @@ final class RunningTotals {
         values[1],
         values[2],
         values[3],
-        logs);
+        logs,
+        histogram(latency));
+  }
+
+  private static ServiceWindow.Histogram histogram(LatencySketch sketch) {
+    if (sketch == null || sketch.count() == 0) {
+      return null;
+    }
+    List<Long> counts = new ArrayList<>();
+    for (long n : sketch.bucketCounts()) {
+      counts.add(n);
+    }
+    return new ServiceWindow.Histogram(
+        sketch.scale(),
+        sketch.count(),
+        sketch.sum(),
+        sketch.zeroCount(),
+        sketch.firstBucket(),
+        counts);
   }
 
   private byte[] encode() {
@@ -123,6 +161,7 @@ final class RunningTotals {
     for (long v : values) {
       out.putVarLong(v);
     }
+    out.putBytes(latency == null ? new byte[0] : latency.toBytes());
     return out.toBytes();
   }
 
@@ -155,6 +194,8 @@ final class RunningTotals {
         values[i] = v;
       }
     }
-    return new RunningTotals(since, sampledAt, values);
+    byte[] sketch = in.hasMore() ? in.getBytes() : new byte[0];
+    return new RunningTotals(
+        since, sampledAt, values, sketch.length == 0 ? null : LatencySketch.fromBytes(sketch));
   }
 }

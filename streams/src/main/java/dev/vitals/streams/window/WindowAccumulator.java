@@ -44,6 +44,9 @@ final class WindowAccumulator {
    */
   boolean countedUnknown;
 
+  /** The latency sketch the emitted revisions added to the {@link RunningTotals}; null if none. */
+  LatencySketch countedLatency;
+
   long metricRequests;
   long metricErrors;
   LatencySketch metricLatency;
@@ -187,6 +190,7 @@ final class WindowAccumulator {
     for (long n : counted) {
       out.putVarLong(n);
     }
+    putSketch(out, countedLatency);
     return out.toBytes();
   }
 
@@ -228,6 +232,7 @@ final class WindowAccumulator {
           a.counted[i] = v;
         }
       }
+      a.countedLatency = getSketch(in);
     } else {
       a.countedUnknown = a.emittedRevision >= 0;
     }

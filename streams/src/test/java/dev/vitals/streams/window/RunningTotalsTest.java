@@ -9,6 +9,7 @@ import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.signals.ServiceWindow;
@@ -115,6 +116,42 @@ class RunningTotalsTest {
     assertThat(correction.windowEnd()).isEqualTo(T0.plusSeconds(60));
     assertThat(correction.totals().sampledAt()).isEqualTo(T0.plusMillis(120_001));
     assertThat(correction.totals().requests()).isEqualTo(4);
+  }
+
+  @Test
+  void theLatencyOfAllRequestsIsAHistogramThatALateCorrectionRaisesByExactlyItsOwnValues() {
+    harness = new WindowHarness(WindowSettings.DEFAULTS, stateDir);
+    List<Span> fast = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      fast.add(serverSpan("/a", at(ofSeconds(30)), 0.1, false));
+    }
+    harness.send(Signal.TRACES, "acme", "api", spans("api", fast));
+    harness.send(
+        Signal.TRACES,
+        "acme",
+        "api",
+        spans("api", List.of(serverSpan("/a", at(ofSeconds(75)), 0.1, false))));
+    ServiceWindow.Histogram before = of(harness.windows(), "api", null).get(0).totals().latency();
+    assertThat(before.count()).isEqualTo(10);
+
+    List<Span> slow = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      slow.add(serverSpan("/a", at(ofSeconds(40)), 3.0, false));
+    }
+    harness.send(Signal.TRACES, "acme", "api", spans("api", slow));
+    harness.advance(ofSeconds(1));
+
+    ServiceWindow.Histogram after = of(harness.windows(), "api", null).get(0).totals().latency();
+    assertThat(after.count()).isEqualTo(13);
+    assertThat(after.sum()).isCloseTo(10 * 0.1 + 3 * 3.0, within(1e-9));
+    assertThat(after.scale()).isEqualTo(before.scale());
+    // the ten fast requests in one bucket, the three slow ones in another, nothing else
+    assertThat(after.bucketCounts().stream().filter(n -> n > 0)).containsExactly(10L, 3L);
+    assertThat(after.offset()).isEqualTo(before.offset());
+    double width = Math.pow(2, Math.pow(2, -after.scale()));
+    int slowIndex = after.offset() + after.bucketCounts().size() - 1;
+    assertThat(Math.pow(width, slowIndex)).isLessThan(3.0);
+    assertThat(Math.pow(width, slowIndex + 1)).isGreaterThanOrEqualTo(3.0);
   }
 
   @Test
