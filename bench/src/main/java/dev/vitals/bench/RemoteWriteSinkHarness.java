@@ -119,7 +119,9 @@ public final class RemoteWriteSinkHarness {
 
   /** The samples of one window of each service (a service window and one operation window). */
   private static List<List<Sample>> templates(int services) {
-    SeriesMapper mapper = new SeriesMapper(Topics.DEFAULT, SinkSettings.Corrections.ONCE);
+    SeriesMapper mapper =
+        new SeriesMapper(
+            Topics.DEFAULT, SinkSettings.Corrections.ONCE, SinkSettings.Histograms.NATIVE);
     Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     List<List<Sample>> out = new ArrayList<>(services);
     for (int i = 0; i < services; i++) {
@@ -163,7 +165,9 @@ public final class RemoteWriteSinkHarness {
       List<Sample> batch = new ArrayList<>(batchSamples);
       for (List<Sample> service : templates) {
         for (Sample s : service) {
-          batch.add(new Sample(s.name(), s.labels(), s.value(), ts));
+          batch.add(
+              new Sample(
+                  s.name(), s.labels(), s.value(), ts, s.type(), s.startMs(), s.histogram()));
           if (batch.size() == batchSamples) {
             out.add(batch);
             batch = new ArrayList<>(batchSamples);

@@ -63,6 +63,23 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
   }
 
   /**
+   * How the latency histograms leave for a store. OTLP destinations always get exponential
+   * histograms; Alertmanager none.
+   */
+  public enum Histograms {
+    /**
+     * Prometheus native histograms over remote write, the sketch's own schema and buckets
+     * (Prometheus needs {@code --enable-feature=native-histograms}; Mimir takes them).
+     */
+    NATIVE,
+    /**
+     * Classic {@code _bucket} series with an {@code le} label (and {@code _count}, {@code _sum}):
+     * any store sums them. The bounds are fixed, 4 per power of two from 1/1024 s to 64 s.
+     */
+    CLASSIC
+  }
+
+  /**
    * One store or Alertmanager.
    *
    * @param name unique; names the consumer group ({@code vitals-sink-<name>}) and metric labels
@@ -78,6 +95,7 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
    * @param shards parallel requests, by series hash; each series stays in one shard, in order
    * @param maxBatchSamples samples per request at most
    * @param corrections what a late correction writes; null: {@link Corrections#defaultFor} the kind
+   * @param histograms how latency histograms are written; null: {@link Histograms#CLASSIC}
    */
   public record Destination(
       String name,
@@ -90,9 +108,11 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
       Duration timeout,
       int shards,
       int maxBatchSamples,
-      Corrections corrections) {
+      Corrections corrections,
+      Histograms histograms) {
 
     public Destination {
+      histograms = histograms == null ? Histograms.CLASSIC : histograms;
       corrections =
           corrections == null && kind != null ? Corrections.defaultFor(kind) : corrections;
       requireNonNull(name, "name");
@@ -117,7 +137,7 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
       }
     }
 
-    /** A destination whose corrections follow {@link Corrections#defaultFor} its kind. */
+    /** A destination with the default corrections and histograms. */
     public Destination(
         String name,
         Kind kind,
@@ -140,6 +160,7 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
           timeout,
           shards,
           maxBatchSamples,
+          null,
           null);
     }
 
@@ -162,7 +183,25 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
           timeout,
           shards,
           maxBatchSamples,
-          corrections);
+          corrections,
+          histograms);
+    }
+
+    /** This destination with {@code histograms}. */
+    public Destination withHistograms(Histograms histograms) {
+      return new Destination(
+          name,
+          kind,
+          url,
+          headers,
+          tenantHeader,
+          auth,
+          tls,
+          timeout,
+          shards,
+          maxBatchSamples,
+          corrections,
+          histograms);
     }
 
     /** The URL as it may be printed: user info and query values redacted. */

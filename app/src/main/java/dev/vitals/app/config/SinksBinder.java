@@ -70,6 +70,10 @@ final class SinksBinder {
                 "corrections",
                 SinkSettings.Corrections.defaultFor(kind),
                 SinkSettings.Corrections.class);
+    SinkSettings.Histograms histograms =
+        kind == Kind.REMOTE_WRITE
+            ? n.choice("histograms", SinkSettings.Histograms.CLASSIC, SinkSettings.Histograms.class)
+            : null;
     if (url == null || url.isBlank()) {
       n.error("url", "missing (expected the destination's http or https URL)");
       return null;
@@ -96,7 +100,8 @@ final class SinksBinder {
                 timeout,
                 shards,
                 maxBatch,
-                corrections),
+                corrections,
+                histograms),
         null);
   }
 

@@ -1,6 +1,7 @@
 package dev.vitals.sinks.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.sinks.delivery.StoreWriter;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;
@@ -11,6 +12,8 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -71,7 +74,9 @@ public final class OtlpWriter implements StoreWriter {
           byResource
               .computeIfAbsent(resource, r -> new LinkedHashMap<>())
               .computeIfAbsent(s.name(), n -> metric(s));
-      if (s.type() == Sample.Type.COUNTER) {
+      if (s.type() == Sample.Type.HISTOGRAM) {
+        metric.getExponentialHistogramBuilder().addDataPoints(exponential(s));
+      } else if (s.type() == Sample.Type.COUNTER) {
         metric.getSumBuilder().addDataPoints(point(s));
       } else {
         metric.getGaugeBuilder().addDataPoints(point(s));
@@ -84,6 +89,15 @@ public final class OtlpWriter implements StoreWriter {
   }
 
   private static Metric.Builder metric(Sample s) {
+    if (s.type() == Sample.Type.HISTOGRAM) {
+      return Metric.newBuilder()
+          .setName(s.name())
+          .setUnit(s.name().endsWith("_seconds") ? "s" : "")
+          .setExponentialHistogram(
+              ExponentialHistogram.newBuilder()
+                  .setAggregationTemporality(
+                      AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE));
+    }
     if (s.type() != Sample.Type.COUNTER) {
       return Metric.newBuilder().setName(s.name()).setGauge(Gauge.newBuilder());
     }
@@ -124,6 +138,31 @@ public final class OtlpWriter implements StoreWriter {
     if (s.type() == Sample.Type.COUNTER) {
       p.setStartTimeUnixNano(s.startMs() * 1_000_000L);
     }
+    s.labels()
+        .forEach(
+            (k, v) -> {
+              if (!RESOURCE_LABELS.contains(k)) {
+                p.addAttributes(attribute(k, v));
+              }
+            });
+    return p.build();
+  }
+
+  /** A cumulative exponential histogram point: the sketch's own scale and buckets. */
+  private static ExponentialHistogramDataPoint exponential(Sample s) {
+    ServiceWindow.Histogram h = s.histogram();
+    ExponentialHistogramDataPoint.Builder p =
+        ExponentialHistogramDataPoint.newBuilder()
+            .setStartTimeUnixNano(s.startMs() * 1_000_000L)
+            .setTimeUnixNano(s.timestampMs() * 1_000_000L)
+            .setCount(h.count())
+            .setSum(h.sum())
+            .setScale(h.scale())
+            .setZeroCount(h.zeroCount())
+            .setPositive(
+                ExponentialHistogramDataPoint.Buckets.newBuilder()
+                    .setOffset(h.offset())
+                    .addAllBucketCounts(h.bucketCounts()));
     s.labels()
         .forEach(
             (k, v) -> {

@@ -30,12 +30,22 @@ public final class SeriesMapper {
   public static final List<String> SEVERITIES =
       List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
 
+  /** The latency histogram of all requests: cumulative, counted since the totals' start. */
+  public static final String DURATION = "vitals_request_duration_seconds";
+
   private final Topics topics;
   private final SinkSettings.Corrections corrections;
+  private final SinkSettings.Histograms histograms;
 
-  public SeriesMapper(Topics topics, SinkSettings.Corrections corrections) {
+  /**
+   * @param histograms {@code NATIVE}: histogram samples ({@link Sample.Type#HISTOGRAM}), {@code
+   *     CLASSIC}: {@code _bucket}/{@code _count}/{@code _sum} counters (see {@link ClassicBuckets})
+   */
+  public SeriesMapper(
+      Topics topics, SinkSettings.Corrections corrections, SinkSettings.Histograms histograms) {
     this.topics = topics;
     this.corrections = corrections;
+    this.histograms = histograms;
   }
 
   /**
@@ -46,7 +56,7 @@ public final class SeriesMapper {
    */
   public List<Sample> samples(String topic, byte[] value) {
     if (topic.equals(topics.serviceWindows())) {
-      return windowSamples(SignalJson.read(value, ServiceWindow.class), corrections);
+      return windowSamples(SignalJson.read(value, ServiceWindow.class), corrections, histograms);
     }
     if (topic.equals(topics.slo())) {
       return sloSamples(SignalJson.read(value, SloEvaluation.class));
@@ -57,7 +67,8 @@ public final class SeriesMapper {
     return List.of();
   }
 
-  static List<Sample> windowSamples(ServiceWindow w, SinkSettings.Corrections corrections) {
+  static List<Sample> windowSamples(
+      ServiceWindow w, SinkSettings.Corrections corrections, SinkSettings.Histograms histograms) {
     Map<String, String> labels = labels(w.tenant(), w.namespace(), w.service());
     if (w.operation() != null) {
       labels.put("operation", w.operation());
@@ -68,6 +79,16 @@ public final class SeriesMapper {
     }
     if (w.totals() != null) {
       totals(w.totals(), labels, out);
+      ServiceWindow.Histogram latency = w.totals().latency();
+      if (latency != null) {
+        long t = w.totals().sampledAt().toEpochMilli();
+        long start = w.totals().since().toEpochMilli();
+        if (histograms == SinkSettings.Histograms.NATIVE) {
+          out.add(Sample.histogram(DURATION, labels, latency, t, start));
+        } else {
+          ClassicBuckets.add(DURATION, labels, latency, t, start, out);
+        }
+      }
     }
     return out;
   }

@@ -424,7 +424,12 @@ public abstract class StoreSinkContract {
     assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isEqualTo(1);
     assertThat(metric("vitals_sink_samples_dead_lettered", null, null))
         .isEqualTo(
-            new SeriesMapper(topics, destination(sinkName).corrections())
+            new SeriesMapper(
+                    topics,
+                    destination(sinkName).corrections(),
+                    destination(sinkName).kind() == SinkSettings.Kind.OTLP
+                        ? SinkSettings.Histograms.NATIVE
+                        : destination(sinkName).histograms())
                 .samples(topics.serviceWindows(), SignalJson.write(refused))
                 .size());
   }

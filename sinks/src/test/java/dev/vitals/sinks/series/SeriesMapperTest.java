@@ -75,7 +75,9 @@ class SeriesMapperTest {
   @Test
   void runningTotalsBecomeCountersStampedWithTheirOwnSampleTimeAndStart() {
     Map<String, Sample> samples =
-        byName(SeriesMapper.windowSamples(correction(0), SinkSettings.Corrections.ONCE));
+        byName(
+            SeriesMapper.windowSamples(
+                correction(0), SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC));
 
     Sample requests = samples.get("vitals_requests_total");
     assertThat(requests.type()).isEqualTo(Sample.Type.COUNTER);
@@ -98,9 +100,12 @@ class SeriesMapperTest {
   @Test
   void
       aCorrectionWritesOnlyTheCountersToAStoreThatTakesASampleOnceAndEverythingToOneThatOverwrites() {
-    List<Sample> once = SeriesMapper.windowSamples(correction(1), SinkSettings.Corrections.ONCE);
+    List<Sample> once =
+        SeriesMapper.windowSamples(
+            correction(1), SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC);
     List<Sample> overwrite =
-        SeriesMapper.windowSamples(correction(1), SinkSettings.Corrections.OVERWRITE);
+        SeriesMapper.windowSamples(
+            correction(1), SinkSettings.Corrections.OVERWRITE, SinkSettings.Histograms.CLASSIC);
 
     assertThat(once).isNotEmpty().allMatch(s -> s.type() == Sample.Type.COUNTER);
     assertThat(overwrite).containsAll(once);
@@ -109,7 +114,11 @@ class SeriesMapperTest {
 
   @Test
   void aWindowWithoutTotalsHasNoCounters() {
-    assertThat(SeriesMapper.windowSamples(window("shop", "cart"), SinkSettings.Corrections.ONCE))
+    assertThat(
+            SeriesMapper.windowSamples(
+                window("shop", "cart"),
+                SinkSettings.Corrections.ONCE,
+                SinkSettings.Histograms.CLASSIC))
         .isNotEmpty()
         .allMatch(s -> s.type() == Sample.Type.GAUGE);
   }
@@ -117,9 +126,17 @@ class SeriesMapperTest {
   @Test
   void servicesWhoseNamesCollideWhenJoinedBySlashesAreDifferentSeries() {
     Sample slashInNamespace =
-        SeriesMapper.windowSamples(window("coll/ide", "svc"), SinkSettings.Corrections.ONCE).get(0);
+        SeriesMapper.windowSamples(
+                window("coll/ide", "svc"),
+                SinkSettings.Corrections.ONCE,
+                SinkSettings.Histograms.CLASSIC)
+            .get(0);
     Sample slashInName =
-        SeriesMapper.windowSamples(window("coll", "ide/svc"), SinkSettings.Corrections.ONCE).get(0);
+        SeriesMapper.windowSamples(
+                window("coll", "ide/svc"),
+                SinkSettings.Corrections.ONCE,
+                SinkSettings.Histograms.CLASSIC)
+            .get(0);
 
     assertThat(slashInNamespace.labels())
         .containsEntry("namespace", "coll/ide")

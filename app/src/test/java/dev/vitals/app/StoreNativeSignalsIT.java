@@ -3,6 +3,7 @@ package dev.vitals.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.vitals.app.kafka.TopicCatalog;
 import dev.vitals.schemas.Signal;
@@ -51,14 +52,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Late data from raw spans to real Prometheus and VictoriaMetrics through the streams and sinks
- * stages: a window's worth of requests, the window closes, the streams stage restarts on empty
- * local state (restored from its changelogs), a late batch for the closed window arrives within the
- * correction horizon, then more on time. In both stores the requests counter ends at exactly the
- * number of requests sent and never falls, the per-window series keep their first revision (the
- * documented rule for these stores), and nothing is dead-lettered.
+ * Store-native signals from raw spans through the streams and sinks stages into real Prometheus
+ * (native histograms on) and VictoriaMetrics (classic buckets).
+ *
+ * <p>Late data: a window's worth of requests, the window closes, the streams stage restarts on
+ * empty local state (restored from its changelogs), a late batch for the closed window arrives
+ * within the correction horizon, then more on time. In both stores the requests counter ends at
+ * exactly the number of requests sent and never falls, the per-window series keep their first
+ * revision (the documented rule for these stores), and nothing is dead-lettered.
+ *
+ * <p>Aggregation: two services with different latency distributions; each store's {@code
+ * histogram_quantile(0.99, sum(...))} over both is compared with the exact p99 of the union.
  */
-class LateDataStoresIT {
+class StoreNativeSignalsIT {
 
   private static final long WINDOW_MS = 2_000;
   private static final String TENANT = "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -77,7 +83,9 @@ class LateDataStoresIT {
 
   @BeforeAll
   static void start() throws Exception {
-    prometheus = LocalStore.prometheus(Files.createDirectories(dir.resolve("prometheus")));
+    prometheus =
+        LocalStore.prometheusWithNativeHistograms(
+            Files.createDirectories(dir.resolve("prometheus")));
     vm = LocalStore.victoriaMetrics(Files.createDirectories(dir.resolve("vm")));
     kafka = KafkaTestCluster.start();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
@@ -92,9 +100,10 @@ class LateDataStoresIT {
             new SinkSettings(
                 List.of(
                     SinkSettings.Destination.of(
-                        "prometheus",
-                        SinkSettings.Kind.REMOTE_WRITE,
-                        prometheus.url("/api/v1/write")),
+                            "prometheus",
+                            SinkSettings.Kind.REMOTE_WRITE,
+                            prometheus.url("/api/v1/write"))
+                        .withHistograms(SinkSettings.Histograms.NATIVE),
                     SinkSettings.Destination.of(
                         "vm", SinkSettings.Kind.REMOTE_WRITE, vm.url("/api/v1/write"))),
                 new SinkSettings.Delivery(Duration.ofMillis(50), Duration.ofSeconds(1)),
@@ -191,6 +200,89 @@ class LateDataStoresIT {
         .isEmpty();
   }
 
+  @Test
+  void eachStoresP99OverTwoServicesIsWithinABucketOfTheExactP99OfTheirUnion() throws Exception {
+    String tenant = "agg-" + UUID.randomUUID().toString().substring(0, 8);
+    double[] fast = lognormal(3_000, 0.05, 0.5, 1);
+    double[] slow = lognormal(1_000, 0.8, 0.6, 2);
+    long end = (System.currentTimeMillis() / WINDOW_MS + 1) * WINDOW_MS;
+    sendSpans(tenant, "fast", fast, end - 500, 0);
+    sendSpans(tenant, "slow", slow, end - 400, 0);
+    double[] union = new double[fast.length + slow.length];
+    System.arraycopy(fast, 0, union, 0, fast.length);
+    System.arraycopy(slow, 0, union, fast.length, slow.length);
+    java.util.Arrays.sort(union);
+    double exact = union[(int) Math.ceil(0.99 * union.length) - 1];
+
+    String selector = "{tenant=\"" + tenant + "\", operation=\"\"}";
+    // native: the sketch's own buckets at scale 6, so the answer is inside the exact value's bucket
+    double nativeP99 =
+        awaitScalar(
+            prometheus,
+            "histogram_quantile(0.99, sum(vitals_request_duration_seconds" + selector + "))");
+    double bucket = Math.pow(2, Math.pow(2, -6)) - 1;
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "p99 exact %.5f s, Prometheus native %.5f s (%.3f %%)%n",
+        exact,
+        nativeP99,
+        100 * (nativeP99 / exact - 1));
+    assertThat(nativeP99)
+        .isCloseTo(exact, org.assertj.core.data.Percentage.withPercentage(100 * bucket));
+    // classic: four buckets per power of two, interpolated linearly inside the one that holds it
+    double classicP99 =
+        awaitScalar(
+            vm,
+            "histogram_quantile(0.99, sum by (le) (vitals_request_duration_seconds_bucket"
+                + selector
+                + "))");
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "p99 exact %.5f s, VictoriaMetrics classic %.5f s (%.3f %%)%n",
+        exact,
+        classicP99,
+        100 * (classicP99 / exact - 1));
+    assertThat(classicP99)
+        .isCloseTo(
+            exact, org.assertj.core.data.Percentage.withPercentage(100 * (Math.pow(2, 0.25) - 1)));
+  }
+
+  /** The value of an instant query that returns one series, once the store has it. */
+  private static double awaitScalar(LocalStore store, String query) {
+    double[] value = new double[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              JsonNode result =
+                  SignalJson.MAPPER
+                      .readTree(
+                          store.query(
+                              "/api/v1/query?query="
+                                  + java.net.URLEncoder.encode(query, StandardCharsets.UTF_8)))
+                      .path("data")
+                      .path("result");
+              assertThat(result).as(query).hasSize(1);
+              value[0] = Double.parseDouble(result.get(0).path("value").get(1).asText());
+              assertThat(value[0]).as(query).isFinite();
+            });
+    return value[0];
+  }
+
+  /** {@code n} latencies, lognormal around {@code median} seconds. */
+  private static double[] lognormal(int n, double median, double sigma, long seed) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      double u1 = random.nextDouble();
+      double u2 = random.nextDouble();
+      double z = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+      out[i] = median * Math.exp(sigma * z);
+    }
+    return out;
+  }
+
   /** The points of the service-level series (no operation), in time order. */
   private static List<Point> serviceLevel(String store, String name) throws Exception {
     List<StoredSeries> series =
@@ -234,14 +326,24 @@ class LateDataStoresIT {
 
   /** {@code n} server spans of {@link #SERVICE} ending at {@code endMs}, the first few failed. */
   private static void sendSpans(int n, long endMs, int errors) throws Exception {
+    double[] seconds = new double[n];
+    java.util.Arrays.fill(seconds, 0.02);
+    sendSpans(TENANT, SERVICE, seconds, endMs, errors);
+  }
+
+  /**
+   * A server span per latency, of {@code service}, ending at {@code endMs}; the first few failed.
+   */
+  private static void sendSpans(
+      String tenant, String service, double[] seconds, long endMs, int errors) throws Exception {
     List<Span> spans = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < seconds.length; i++) {
       Span.Builder s =
           Span.newBuilder()
               .setName("GET /pay")
               .setKind(Span.SpanKind.SPAN_KIND_SERVER)
               .setTraceId(TRACE_ID)
-              .setStartTimeUnixNano((endMs - 20) * 1_000_000)
+              .setStartTimeUnixNano(endMs * 1_000_000 - Math.round(seconds[i] * 1e9))
               .setEndTimeUnixNano(endMs * 1_000_000)
               .addAttributes(OtlpResources.stringKeyValue("http.route", "/pay"));
       if (i < errors) {
@@ -256,7 +358,7 @@ class LateDataStoresIT {
                     .setResource(
                         Resource.newBuilder()
                             .addAttributes(
-                                OtlpResources.stringKeyValue(OtlpResources.SERVICE_NAME, SERVICE)))
+                                OtlpResources.stringKeyValue(OtlpResources.SERVICE_NAME, service)))
                     .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(spans)))
             .build();
     ProducerRecord<byte[], byte[]> r =
@@ -264,9 +366,9 @@ class LateDataStoresIT {
             Topics.DEFAULT.raw(Signal.TRACES),
             null,
             endMs,
-            (TENANT + "//" + SERVICE).getBytes(StandardCharsets.UTF_8),
+            (tenant + "//" + service).getBytes(StandardCharsets.UTF_8),
             request.toByteArray());
-    r.headers().add(Topics.HEADER_TENANT, TENANT.getBytes(StandardCharsets.UTF_8));
+    r.headers().add(Topics.HEADER_TENANT, tenant.getBytes(StandardCharsets.UTF_8));
     producer.send(r).get();
   }
 }
