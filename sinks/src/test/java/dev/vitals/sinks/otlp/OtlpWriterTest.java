@@ -2,9 +2,11 @@ package dev.vitals.sinks.otlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.sinks.series.Sample;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.util.List;
@@ -40,5 +42,34 @@ class OtlpWriterTest {
     assertThat(p.getTimeUnixNano()).isEqualTo(1_800_000_060_000L * 1_000_000);
     assertThat(p.getAttributesList()).extracting(kv -> kv.getKey()).containsExactly("operation");
     assertThat(metrics.get(1).hasGauge()).isTrue();
+  }
+
+  @Test
+  void aHistogramIsACumulativeExponentialHistogramWithTheSketchsOwnScaleAndBuckets() {
+    ServiceWindow.Histogram h =
+        new ServiceWindow.Histogram(6, 9, 2.5, 1, -200, List.of(3L, 0L, 5L));
+    ExportMetricsServiceRequest request =
+        OtlpWriter.request(
+            List.of(
+                Sample.histogram(
+                    "vitals_request_duration_seconds",
+                    LABELS,
+                    h,
+                    1_800_000_060_000L,
+                    1_800_000_000_000L)));
+
+    Metric metric = request.getResourceMetrics(0).getScopeMetrics(0).getMetrics(0);
+    assertThat(metric.getName()).isEqualTo("vitals_request_duration_seconds");
+    assertThat(metric.getUnit()).isEqualTo("s");
+    assertThat(metric.getExponentialHistogram().getAggregationTemporality())
+        .isEqualTo(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+    ExponentialHistogramDataPoint p = metric.getExponentialHistogram().getDataPoints(0);
+    assertThat(p.getScale()).isEqualTo(6);
+    assertThat(p.getCount()).isEqualTo(9);
+    assertThat(p.getSum()).isEqualTo(2.5);
+    assertThat(p.getZeroCount()).isEqualTo(1);
+    assertThat(p.getPositive().getOffset()).isEqualTo(-200);
+    assertThat(p.getPositive().getBucketCountsList()).containsExactly(3L, 0L, 5L);
+    assertThat(p.getStartTimeUnixNano()).isEqualTo(1_800_000_000_000L * 1_000_000);
   }
 }
