@@ -169,6 +169,36 @@ class SinksConfigTest {
   }
 
   @Test
+  void remoteWriteHistogramsAreClassicUnlessSetToNativeAndOtherSinksHaveNoSuchKey()
+      throws Exception {
+    var s =
+        ConfigLoader.parse(
+                """
+                sinks:
+                  remoteWrite:
+                    - url: http://vm:8428/api/v1/write
+                    - {name: prom, url: http://prometheus:9090/api/v1/write, histograms: native}
+                """,
+                Map.of())
+            .sinks();
+
+    assertThat(s.destinations())
+        .extracting(Destination::histograms)
+        .containsExactly(SinkSettings.Histograms.CLASSIC, SinkSettings.Histograms.NATIVE);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    """
+                    sinks:
+                      influx:
+                        - {url: http://influx:8086/write, histograms: native}
+                    """,
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("histograms");
+  }
+
+  @Test
   void sinkListsCannotComeFromTheEnvironment() {
     assertThatThrownBy(
             () -> ConfigLoader.parse("", Map.of("VITALS_SINKS_ALERTMANAGER", "http://am:9093")))
