@@ -215,6 +215,12 @@ class StoreNativeSignalsIT {
     double exact = union[(int) Math.ceil(0.99 * union.length) - 1];
 
     String selector = "{tenant=\"" + tenant + "\", operation=\"\"}";
+    // both services' histograms are in each store before it is asked for their p99
+    awaitValue(
+        prometheus,
+        "histogram_count(sum(vitals_request_duration_seconds" + selector + "))",
+        union.length);
+    awaitValue(vm, "sum(vitals_request_duration_seconds_count" + selector + ")", union.length);
     // native: the sketch's own buckets at scale 6, so the answer is inside the exact value's bucket
     double nativeP99 =
         awaitScalar(
@@ -245,6 +251,13 @@ class StoreNativeSignalsIT {
     assertThat(classicP99)
         .isCloseTo(
             exact, org.assertj.core.data.Percentage.withPercentage(100 * (Math.pow(2, 0.25) - 1)));
+  }
+
+  private static void awaitValue(LocalStore store, String query, double expected) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> awaitScalar(store, query) == expected);
   }
 
   /** The value of an instant query that returns one series, once the store has it. */
