@@ -7,9 +7,11 @@ import java.util.List;
 
 /**
  * The protobuf bytes of a Prometheus native histogram ({@code prompb.Histogram}) of a cumulative
- * base-2 exponential histogram: integer counts, the sketch's scale as the schema (lowered, exactly,
- * to -4 if coarser), one positive span, its buckets as deltas, reset hint UNKNOWN (a counter
- * histogram: Prometheus sees a reset when the count falls).
+ * base-2 exponential histogram: integer counts, the sketch's scale as the schema, one positive
+ * span, its buckets as deltas, reset hint UNKNOWN (a counter histogram: Prometheus sees a reset
+ * when the count falls). Prometheus takes schemas -4 to 8: a finer scale is merged down to 8
+ * exactly (the sketch keeps at most 6); a coarser one than -4 (only from a coarse OTLP input) has
+ * each bucket's count put in the schema -4 bucket that shares its upper end.
  */
 final class NativeHistogram {
 
@@ -30,17 +32,29 @@ final class NativeHistogram {
     for (int k = 0; k < buckets.length; k++) {
       buckets[k] = counts.get(k);
     }
-    if (schema > MAX_SCHEMA || schema < MIN_SCHEMA) {
-      int by = schema - (schema > MAX_SCHEMA ? MAX_SCHEMA : MIN_SCHEMA);
+    if (schema > MAX_SCHEMA) {
+      // finer than Prometheus takes: merge 2^by buckets into one, exactly
+      int by = schema - MAX_SCHEMA;
       int first = offset >> by;
-      int last = (offset + buckets.length - 1) >> by;
-      long[] coarse = new long[buckets.length == 0 ? 0 : last - first + 1];
+      long[] coarse =
+          new long[buckets.length == 0 ? 0 : ((offset + buckets.length - 1) >> by) - first + 1];
       for (int k = 0; k < buckets.length; k++) {
         coarse[((offset + k) >> by) - first] += buckets[k];
       }
       buckets = coarse;
       offset = first;
-      schema -= by;
+      schema = MAX_SCHEMA;
+    } else if (schema < MIN_SCHEMA) {
+      // coarser than Prometheus takes: each bucket's count goes to the finest bucket that shares
+      // its upper end (its values are then read as being in the top part of their range)
+      int f = 1 << (MIN_SCHEMA - schema);
+      long[] fine = new long[buckets.length == 0 ? 0 : (buckets.length - 1) * f + 1];
+      for (int k = 0; k < buckets.length; k++) {
+        fine[k * f] = buckets[k];
+      }
+      buckets = fine;
+      offset = (offset + 1) * f - 1;
+      schema = MIN_SCHEMA;
     }
     Writer out = new Writer();
     out.tag(1, 0).varint(h.count()); // count_int

@@ -205,6 +205,37 @@ class RunningTotalsTest {
         .isAfter(before.get(before.size() - 1).totals().sampledAt());
   }
 
+  @Test
+  void anOperationForgottenWhileItsServiceGoesOnComesBackCountingFromZero() {
+    harness =
+        new WindowHarness(WindowSettings.builder().forgetAfter(ofMinutes(3)).build(), stateDir);
+    harness.send(
+        Signal.TRACES,
+        "acme",
+        "api",
+        spans("api", List.of(serverSpan("/old", at(ofSeconds(10)), 0.1, false))));
+    for (int m = 0; m < 7; m++) {
+      harness.send(
+          Signal.TRACES,
+          "acme",
+          "api",
+          spans("api", List.of(serverSpan("/busy", at(ofSeconds(60 * m + 20)), 0.1, false))));
+    }
+    harness.send(
+        Signal.TRACES,
+        "acme",
+        "api",
+        spans("api", List.of(serverSpan("/old", at(ofSeconds(7 * 60 + 30)), 0.1, false))));
+    harness.advance(ofMinutes(2));
+
+    List<ServiceWindow> old = of(harness.windows(), "api", "/old");
+    assertThat(old).hasSize(2);
+    assertThat(old.get(0).totals().requests()).isEqualTo(1);
+    ServiceWindow back = old.get(1);
+    assertThat(back.totals().requests()).isEqualTo(1);
+    assertThat(back.totals().since()).isEqualTo(Instant.ofEpochMilli(at(ofMinutes(7))));
+  }
+
   private static void assertIncreasingSampleTimes(List<ServiceWindow> windows) {
     for (int i = 1; i < windows.size(); i++) {
       assertThat(windows.get(i).totals().sampledAt())
