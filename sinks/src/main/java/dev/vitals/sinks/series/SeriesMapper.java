@@ -78,26 +78,24 @@ public final class SeriesMapper {
       perWindow(w, labels, out);
     }
     if (w.totals() != null) {
-      totals(w.totals(), labels, out);
-      ServiceWindow.Histogram latency = w.totals().latency();
-      if (latency != null) {
-        long t = w.totals().sampledAt().toEpochMilli();
-        long start = w.totals().since().toEpochMilli();
-        if (histograms == SinkSettings.Histograms.NATIVE) {
-          out.add(Sample.histogram(DURATION, labels, latency, t, start));
-        } else {
-          ClassicBuckets.add(DURATION, labels, latency, t, start, out);
-        }
-      }
+      totals(w.totals(), labels, histograms, out);
     }
     return out;
   }
 
-  /** The running totals as counters. */
+  /** The running totals: counters, and the latency histogram in the store's form. */
   private static void totals(
-      ServiceWindow.Totals totals, Map<String, String> labels, List<Sample> out) {
+      ServiceWindow.Totals totals,
+      Map<String, String> labels,
+      SinkSettings.Histograms histograms,
+      List<Sample> out) {
     long t = totals.sampledAt().toEpochMilli();
     long start = totals.since().toEpochMilli();
+    if (totals.latency() != null && histograms == SinkSettings.Histograms.NATIVE) {
+      out.add(Sample.histogram(DURATION, labels, totals.latency(), t, start));
+    } else if (totals.latency() != null) {
+      ClassicBuckets.add(DURATION, labels, totals.latency(), t, start, out);
+    }
     out.add(Sample.counter("vitals_requests_total", labels, totals.requests(), t, start));
     out.add(Sample.counter("vitals_errors_total", labels, totals.errors(), t, start));
     out.add(Sample.counter("vitals_spans_total", labels, totals.spans(), t, start));
