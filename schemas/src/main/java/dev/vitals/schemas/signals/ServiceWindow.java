@@ -178,6 +178,18 @@ public record ServiceWindow(
 
     public Histogram {
       bucketCounts = bucketCounts == null ? List.of() : List.copyOf(bucketCounts);
+      if (scale < -10 || scale > 20) {
+        throw new IllegalArgumentException("scale: " + scale + " (expected: -10..20)");
+      }
+      for (long n : bucketCounts) {
+        if (n < 0) {
+          throw new IllegalArgumentException("bucketCounts: " + bucketCounts + " (expected: >= 0)");
+        }
+      }
+      if (count < 0 || zeroCount < 0) {
+        throw new IllegalArgumentException(
+            "count, zeroCount: " + count + ", " + zeroCount + " (expected: >= 0)");
+      }
     }
   }
 }

@@ -142,17 +142,15 @@ final class RunningTotals {
     if (sketch == null || sketch.count() == 0) {
       return null;
     }
+    // the count as its buckets add up (stores check that the buckets hold every observation)
+    long count = sketch.zeroCount();
     List<Long> counts = new ArrayList<>();
     for (long n : sketch.bucketCounts()) {
       counts.add(n);
+      count += n;
     }
     return new ServiceWindow.Histogram(
-        sketch.scale(),
-        sketch.count(),
-        sketch.sum(),
-        sketch.zeroCount(),
-        sketch.firstBucket(),
-        counts);
+        sketch.scale(), count, sketch.sum(), sketch.zeroCount(), sketch.firstBucket(), counts);
   }
 
   private byte[] encode() {
