@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The window topology on a real broker with exactly-once: raw records produced the way ingest
- * writes them come back as windows with exact counts, also across a restart that loses all local
- * state.
+ * writes them come back as windows with exact counts and running totals, also across a restart that
+ * loses all local state and a failover to another instance.
  *
  * <p>Each stage's records are on the broker, stamped with their event time, before an instance
  * starts: Kafka Streams then reads a task's metrics, spans and logs partitions in timestamp order.
@@ -98,6 +98,23 @@ class WindowTopologyIT {
       try (KafkaStreams second = start("windows-restart", topics, stateDir.resolve("a"))) {
         assertExact(read(topics, expectedRecords()));
       }
+    }
+  }
+
+  @Test
+  void aFailoverToTheOtherInstanceNeitherLosesNorDoubleCounts() throws Exception {
+    Topics topics = createTopics("failover-");
+    try (KafkaProducer<byte[], byte[]> producer = producer();
+        KafkaStreams survivor = start("windows-failover", topics, stateDir.resolve("b"))) {
+      produceMinutes(producer, topics, 0, 3);
+      try (KafkaStreams first = start("windows-failover", topics, stateDir.resolve("a"))) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> read(topics, 0).size() >= 2 * SERVICES);
+        first.close(
+            new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+      }
+      produceMinutes(producer, topics, 3, MINUTES);
+      produceTicks(producer, topics);
+      assertExact(read(topics, expectedRecords()));
     }
   }
 
