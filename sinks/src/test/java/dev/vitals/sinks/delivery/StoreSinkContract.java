@@ -92,6 +92,14 @@ public abstract class StoreSinkContract {
     throw new UnsupportedOperationException();
   }
 
+  /**
+   * The points of the latency histogram's count for the series with exactly {@code labels}: the
+   * classic {@code _count} series where the store gets classic buckets.
+   */
+  protected Set<Point> histogramCounts(Map<String, String> labels) throws Exception {
+    return points(SeriesMapper.DURATION + "_count", labels);
+  }
+
   /** Words the store's answer to the refused record contains. */
   protected String refusalReason() {
     return "";
@@ -468,6 +476,43 @@ public abstract class StoreSinkContract {
     assertThat(deadLetters()).isEmpty();
     assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isZero();
     assertThat(metric("vitals_sink_write_attempts", "outcome", "4xx")).isZero();
+  }
+
+  /** The latency histogram of all requests reaches the store in its form, counting only up. */
+  @Test
+  void theLatencyHistogramOfAllRequestsReachesTheStore() throws Exception {
+    startSink();
+    Instant since = t.minus(Duration.ofMinutes(2));
+    Instant w0 = t.minus(Duration.ofMinutes(1));
+    ServiceWindow first = totalled(window("timed", null, w0, 3), 0, since, w0, 3);
+    ServiceWindow second = totalled(window("timed", null, t, 4), 0, since, t, 7);
+    produceWindow(withLatency(first, List.of(1L, 0L, 2L)));
+    produceWindow(withLatency(second, List.of(3L, 0L, 4L)));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(histogramCounts(labels("service", "timed")))
+                    .containsExactlyInAnyOrder(point(w0, 3), point(t, 7)));
+    awaitEverythingCommitted();
+    assertThat(deadLetters()).isEmpty();
+  }
+
+  private static ServiceWindow withLatency(ServiceWindow w, List<Long> buckets) {
+    ServiceWindow.Totals t = w.totals();
+    long count = buckets.stream().mapToLong(Long::longValue).sum();
+    return w.withTotals(
+        new ServiceWindow.Totals(
+            t.since(),
+            t.sampledAt(),
+            t.requests(),
+            t.errors(),
+            t.spans(),
+            t.errorSpans(),
+            t.logs(),
+            new ServiceWindow.Histogram(6, count, 0.1 * count, 0, -200, buckets)));
   }
 
   @Test
