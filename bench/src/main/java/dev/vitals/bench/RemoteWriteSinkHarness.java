@@ -9,6 +9,7 @@ import dev.vitals.sinks.http.DestinationClient;
 import dev.vitals.sinks.remotewrite.RemoteWriteWriter;
 import dev.vitals.sinks.series.Sample;
 import dev.vitals.sinks.series.SeriesMapper;
+import dev.vitals.streams.sketch.LatencySketch;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -37,11 +38,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * VictoriaMetrics' CPU-seconds per million samples from {@code /proc/<pid>/stat}. The samples are
  * built before the clock starts (see {@link #RING_ROUNDS}).
  *
- * <p>Arguments: {@code [seconds=30] [services=1000] [batchSamples=2000] [shards=4]}.
+ * <p>Arguments: {@code [seconds=30] [services=1000] [batchSamples=2000] [shards=4] [mix=gauges]
+ * [store=vm]}. {@code mix=store-native} adds to every window its running totals: the counters and
+ * the latency histogram of all requests (a sketch of 1,000 lognormal latencies); {@code store=vm}
+ * gets that histogram as classic {@code le} buckets, {@code store=prometheus} (started with {@code
+ * --enable-feature=native-histograms}) as a native histogram. Prometheus refuses a sample older
+ * than the newest of its series, so for it every batch is stamped afresh as it is sent (the copying
+ * is counted in the sink's CPU), instead of cycling through the ring's timestamps.
  */
 public final class RemoteWriteSinkHarness {
 
   private static final Path VICTORIA_METRICS = Path.of("/usr/bin/victoria-metrics");
+  private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   private static final long CLK_TCK = 100;
 
   /**
@@ -59,36 +67,39 @@ public final class RemoteWriteSinkHarness {
     int services = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     int batchSamples = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
     int shards = args.length > 3 ? Integer.parseInt(args[3]) : 4;
-    if (!Files.isExecutable(VICTORIA_METRICS)) {
-      throw new IllegalStateException(VICTORIA_METRICS + " is not installed");
+    boolean storeNative = args.length > 4 && args[4].equals("store-native");
+    boolean prometheus = args.length > 5 && args[5].equals("prometheus");
+    Path binary = prometheus ? PROMETHEUS : VICTORIA_METRICS;
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(binary + " is not installed");
     }
-    Path data = Files.createTempDirectory("vitals-bench-vm");
+    Path data = Files.createTempDirectory("vitals-bench-store");
     int port = Harnesses.freePort();
-    Process vm =
-        new ProcessBuilder(
-                VICTORIA_METRICS.toString(),
-                "-storageDataPath=" + data,
-                "-httpListenAddr=127.0.0.1:" + port,
-                "-retentionPeriod=100y",
-                "-loggerLevel=ERROR")
-            .redirectErrorStream(true)
-            .redirectOutput(data.resolve("vm.log").toFile())
-            .start();
+    Process vm = startStore(prometheus, data, port);
     try {
-      awaitReady(URI.create("http://127.0.0.1:" + port + "/health"));
+      awaitReady(URI.create("http://127.0.0.1:" + port + (prometheus ? "/-/ready" : "/health")));
       URI write = URI.create("http://127.0.0.1:" + port + "/api/v1/write");
       SinkSettings.Destination destination =
           SinkSettings.Destination.of("bench", SinkSettings.Kind.REMOTE_WRITE, write);
       RemoteWriteWriter writer = new RemoteWriteWriter(new DestinationClient(destination));
-      List<List<Sample>> ring = ring(templates(services), RING_ROUNDS, batchSamples);
+      SinkSettings.Histograms histograms =
+          prometheus ? SinkSettings.Histograms.NATIVE : SinkSettings.Histograms.CLASSIC;
+      List<List<Sample>> ring =
+          ring(templates(services, storeNative, histograms), RING_ROUNDS, batchSamples);
+      System.out.printf(
+          Locale.ROOT,
+          "store=%s mix=%s samples_per_round=%d%n",
+          prometheus ? "prometheus" : "victoria-metrics",
+          storeNative ? "store-native" : "gauges",
+          ring.stream().mapToInt(List::size).sum() / RING_ROUNDS);
 
-      run(writer, ring, 5, shards); // warm-up: JIT, connections
+      run(writer, ring, 5, shards, prometheus); // warm-up: JIT, connections
       System.gc();
       Thread.sleep(2000);
       long vmBefore = cpuTicks(vm.pid());
       long jvmBefore = jvmCpuNanos();
       long start = System.nanoTime();
-      long samples = run(writer, ring, seconds, shards);
+      long samples = run(writer, ring, seconds, shards, prometheus);
       double wall = (System.nanoTime() - start) / 1e9;
       long jvmAfter = jvmCpuNanos();
       Thread.sleep(3000); // let the store finish what it buffered
@@ -117,9 +128,71 @@ public final class RemoteWriteSinkHarness {
     }
   }
 
+  private static Process startStore(boolean prometheus, Path data, int port) throws IOException {
+    List<String> command;
+    if (prometheus) {
+      Path config = data.resolve("prometheus.yml");
+      Files.writeString(config, "global:\n  scrape_interval: 1m\nscrape_configs: []\n");
+      command =
+          List.of(
+              PROMETHEUS.toString(),
+              "--config.file=" + config,
+              "--storage.tsdb.path=" + data.resolve("tsdb"),
+              "--web.listen-address=127.0.0.1:" + port,
+              "--web.enable-remote-write-receiver",
+              "--enable-feature=native-histograms",
+              "--log.level=error");
+    } else {
+      command =
+          List.of(
+              VICTORIA_METRICS.toString(),
+              "-storageDataPath=" + data,
+              "-httpListenAddr=127.0.0.1:" + port,
+              "-retentionPeriod=100y",
+              "-loggerLevel=ERROR");
+    }
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(data.resolve("store.log").toFile())
+        .start();
+  }
+
+  /** The running totals of a window: counters and a latency histogram of 1,000 requests. */
+  private static ServiceWindow.Totals totals(Instant since, Instant at, int i) {
+    LatencySketch sketch = new LatencySketch();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(i);
+    for (int k = 0; k < 1000; k++) {
+      double z =
+          Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+              * Math.cos(2 * Math.PI * random.nextDouble());
+      sketch.record(0.05 * Math.exp(0.8 * z));
+    }
+    List<Long> counts = new ArrayList<>();
+    for (long n : sketch.bucketCounts()) {
+      counts.add(n);
+    }
+    return new ServiceWindow.Totals(
+        since,
+        at,
+        100_000L + i,
+        1_000L + i,
+        100_000L + i,
+        1_000L + i,
+        Map.of("INFO", 30_000L, "ERROR", 400L),
+        new ServiceWindow.Histogram(
+            sketch.scale(),
+            sketch.count(),
+            sketch.sum(),
+            sketch.zeroCount(),
+            sketch.firstBucket(),
+            counts));
+  }
+
   /** The samples of one window of each service (a service window and one operation window). */
-  private static List<List<Sample>> templates(int services) {
-    SeriesMapper mapper = new SeriesMapper(Topics.DEFAULT);
+  private static List<List<Sample>> templates(
+      int services, boolean storeNative, SinkSettings.Histograms histograms) {
+    SeriesMapper mapper =
+        new SeriesMapper(Topics.DEFAULT, SinkSettings.Corrections.ONCE, histograms);
     Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     List<List<Sample>> out = new ArrayList<>(services);
     for (int i = 0; i < services; i++) {
@@ -143,6 +216,9 @@ public final class RemoteWriteSinkHarness {
                 List.of(),
                 List.of(),
                 false);
+        if (storeNative) {
+          w = w.withTotals(totals(end.minus(Duration.ofHours(1)), end, i));
+        }
         samples.addAll(mapper.samples(Topics.DEFAULT.serviceWindows(), SignalJson.write(w)));
       }
       out.add(samples);
@@ -163,7 +239,9 @@ public final class RemoteWriteSinkHarness {
       List<Sample> batch = new ArrayList<>(batchSamples);
       for (List<Sample> service : templates) {
         for (Sample s : service) {
-          batch.add(new Sample(s.name(), s.labels(), s.value(), ts));
+          batch.add(
+              new Sample(
+                  s.name(), s.labels(), s.value(), ts, s.type(), s.startMs(), s.histogram()));
           if (batch.size() == batchSamples) {
             out.add(batch);
             batch = new ArrayList<>(batchSamples);
@@ -177,16 +255,30 @@ public final class RemoteWriteSinkHarness {
     return out;
   }
 
-  /** Sends the ring's batches over and over for {@code seconds}; returns samples acknowledged. */
+  /**
+   * Sends the ring's batches over and over for {@code seconds}; returns samples acknowledged. With
+   * {@code restamp}, each batch is stamped a millisecond after the previous one.
+   */
   private static long run(
-      RemoteWriteWriter writer, List<List<Sample>> ring, int seconds, int shards)
+      RemoteWriteWriter writer, List<List<Sample>> ring, int seconds, int shards, boolean restamp)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(shards);
     AtomicLong acknowledged = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     for (int i = 0; System.nanoTime() < deadline; i = (i + 1) % ring.size()) {
-      send(writer, ring.get(i), inFlight, acknowledged, failed);
+      List<Sample> batch = ring.get(i);
+      if (restamp) {
+        long ts = nextStamp();
+        List<Sample> stamped = new ArrayList<>(batch.size());
+        for (Sample s : batch) {
+          stamped.add(
+              new Sample(
+                  s.name(), s.labels(), s.value(), ts, s.type(), s.startMs(), s.histogram()));
+        }
+        batch = stamped;
+      }
+      send(writer, batch, inFlight, acknowledged, failed);
     }
     inFlight.acquire(shards);
     inFlight.release(shards);
@@ -194,6 +286,16 @@ public final class RemoteWriteSinkHarness {
       throw new IllegalStateException(failed.get() + " requests failed");
     }
     return acknowledged.get();
+  }
+
+  private static long stamp = Instant.now().minus(Duration.ofMinutes(30)).toEpochMilli();
+
+  /**
+   * A millisecond after the previous batch's time. A series' next sample is a round (many batches)
+   * later, long after its previous one was answered with only {@code shards} requests in flight.
+   */
+  private static long nextStamp() {
+    return ++stamp;
   }
 
   private static void send(
@@ -243,6 +345,6 @@ public final class RemoteWriteSinkHarness {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("VictoriaMetrics not ready at " + health);
+    throw new IllegalStateException("store not ready at " + health);
   }
 }

@@ -38,6 +38,48 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
   }
 
   /**
+   * What a store gets when a late correction re-emits a window ({@code revision > 0}). The running
+   * totals (counters) are written in both cases: they absorb late data in any store.
+   */
+  public enum Corrections {
+    /**
+     * The per-window series are written once, for revision 0; a correction writes only the
+     * counters. For stores that refuse a second value at a timestamp they have (Prometheus, Mimir,
+     * Thanos, most OTLP backends) and for VictoriaMetrics, which keeps both values and answers
+     * queries with either (1.79: the smaller, whichever came first).
+     */
+    ONCE,
+    /**
+     * A correction writes the per-window series again at the window's end, where the store replaces
+     * the earlier value: InfluxDB (same measurement, tags and time are one point; new field values
+     * win).
+     */
+    OVERWRITE;
+
+    /** ONCE for remote write and OTLP, OVERWRITE for InfluxDB line protocol. */
+    public static Corrections defaultFor(Kind kind) {
+      return kind == Kind.INFLUX ? OVERWRITE : ONCE;
+    }
+  }
+
+  /**
+   * How the latency histograms leave for a store. OTLP destinations always get exponential
+   * histograms; Alertmanager none.
+   */
+  public enum Histograms {
+    /**
+     * Prometheus native histograms over remote write, the sketch's own schema and buckets
+     * (Prometheus needs {@code --enable-feature=native-histograms}; Mimir takes them).
+     */
+    NATIVE,
+    /**
+     * Classic {@code _bucket} series with an {@code le} label (and {@code _count}, {@code _sum}):
+     * any store sums them. The bounds are fixed, 4 per power of two from 1/1024 s to 64 s.
+     */
+    CLASSIC
+  }
+
+  /**
    * One store or Alertmanager.
    *
    * @param name unique; names the consumer group ({@code vitals-sink-<name>}) and metric labels
@@ -52,6 +94,8 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
    * @param timeout per request
    * @param shards parallel requests, by series hash; each series stays in one shard, in order
    * @param maxBatchSamples samples per request at most
+   * @param corrections what a late correction writes; null: {@link Corrections#defaultFor} the kind
+   * @param histograms how latency histograms are written; null: {@link Histograms#CLASSIC}
    */
   public record Destination(
       String name,
@@ -63,9 +107,14 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
       Tls tls,
       Duration timeout,
       int shards,
-      int maxBatchSamples) {
+      int maxBatchSamples,
+      Corrections corrections,
+      Histograms histograms) {
 
     public Destination {
+      histograms = histograms == null ? Histograms.CLASSIC : histograms;
+      corrections =
+          corrections == null && kind != null ? Corrections.defaultFor(kind) : corrections;
       requireNonNull(name, "name");
       requireNonNull(kind, "kind");
       requireNonNull(url, "url");
@@ -88,10 +137,71 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
       }
     }
 
+    /** A destination with the default corrections and histograms. */
+    public Destination(
+        String name,
+        Kind kind,
+        URI url,
+        Map<String, String> headers,
+        String tenantHeader,
+        Auth auth,
+        Tls tls,
+        Duration timeout,
+        int shards,
+        int maxBatchSamples) {
+      this(
+          name,
+          kind,
+          url,
+          headers,
+          tenantHeader,
+          auth,
+          tls,
+          timeout,
+          shards,
+          maxBatchSamples,
+          null,
+          null);
+    }
+
     /** A destination with the defaults: 10 s timeout, 4 shards, 2,000 samples per request. */
     public static Destination of(String name, Kind kind, URI url) {
       return new Destination(
           name, kind, url, Map.of(), null, null, null, Duration.ofSeconds(10), 4, 2000);
+    }
+
+    /** This destination with {@code corrections}. */
+    public Destination withCorrections(Corrections corrections) {
+      return new Destination(
+          name,
+          kind,
+          url,
+          headers,
+          tenantHeader,
+          auth,
+          tls,
+          timeout,
+          shards,
+          maxBatchSamples,
+          corrections,
+          histograms);
+    }
+
+    /** This destination with {@code histograms}. */
+    public Destination withHistograms(Histograms histograms) {
+      return new Destination(
+          name,
+          kind,
+          url,
+          headers,
+          tenantHeader,
+          auth,
+          tls,
+          timeout,
+          shards,
+          maxBatchSamples,
+          corrections,
+          histograms);
     }
 
     /** The URL as it may be printed: user info and query values redacted. */

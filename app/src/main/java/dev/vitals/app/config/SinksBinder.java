@@ -63,6 +63,17 @@ final class SinksBinder {
     Duration timeout = n.duration("timeout", DEFAULT_TIMEOUT);
     int shards = n.integer("shards", DEFAULT_SHARDS, 1, 64);
     int maxBatch = n.integer("maxBatchSamples", DEFAULT_MAX_BATCH_SAMPLES, 1, 1_000_000);
+    SinkSettings.Corrections corrections =
+        kind == Kind.ALERTMANAGER
+            ? null
+            : n.choice(
+                "corrections",
+                SinkSettings.Corrections.defaultFor(kind),
+                SinkSettings.Corrections.class);
+    SinkSettings.Histograms histograms =
+        kind == Kind.REMOTE_WRITE
+            ? n.choice("histograms", SinkSettings.Histograms.CLASSIC, SinkSettings.Histograms.class)
+            : null;
     if (url == null || url.isBlank()) {
       n.error("url", "missing (expected the destination's http or https URL)");
       return null;
@@ -79,7 +90,18 @@ final class SinksBinder {
         n,
         () ->
             new Destination(
-                name, kind, uri, headers, tenantHeader, auth, tls, timeout, shards, maxBatch),
+                name,
+                kind,
+                uri,
+                headers,
+                tenantHeader,
+                auth,
+                tls,
+                timeout,
+                shards,
+                maxBatch,
+                corrections,
+                histograms),
         null);
   }
 

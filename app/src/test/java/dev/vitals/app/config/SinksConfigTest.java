@@ -3,6 +3,7 @@ package dev.vitals.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
 import dev.vitals.sinks.SinkSettings.Kind;
 import java.net.URI;
@@ -75,6 +76,46 @@ class SinksConfigTest {
   }
 
   @Test
+  void correctionsAreWrittenOnceToRemoteWriteAndOtlpAndOverwriteInfluxUnlessSet() throws Exception {
+    var s =
+        ConfigLoader.parse(
+                """
+                sinks:
+                  remoteWrite:
+                    - url: http://prometheus:9090/api/v1/write
+                    - {name: vm, url: http://vm:8428/api/v1/write, corrections: overwrite}
+                  influx:
+                    - url: http://influx:8086/write
+                    - {name: vm-influx, url: http://vm:8428/write, corrections: once}
+                  otlp:
+                    - url: http://collector:4318/v1/metrics
+                """,
+                Map.of())
+            .sinks();
+
+    assertThat(s.destinations())
+        .extracting(Destination::corrections)
+        .containsExactly(
+            SinkSettings.Corrections.ONCE,
+            SinkSettings.Corrections.OVERWRITE,
+            SinkSettings.Corrections.OVERWRITE,
+            SinkSettings.Corrections.ONCE,
+            SinkSettings.Corrections.ONCE);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    """
+                    sinks:
+                      remoteWrite:
+                        - {url: http://p:9090/api/v1/write, corrections: sometimes}
+                    """,
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("corrections")
+        .hasMessageContaining("once|overwrite");
+  }
+
+  @Test
   void noSinksSectionMeansNoDestinationsAndDefaultBackoff() throws Exception {
     var s = ConfigLoader.parse("", Map.of()).sinks();
 
@@ -125,6 +166,36 @@ class SinksConfigTest {
                         l -> assertThat(l).startsWith("sinks.otlp: \"notalist\" is not a list"))
                     .anySatisfy(l -> assertThat(l).startsWith("sinks.alertmanager[0].auth:"))
                     .anySatisfy(l -> assertThat(l).startsWith("sinks.delivery: maxBackoff")));
+  }
+
+  @Test
+  void remoteWriteHistogramsAreClassicUnlessSetToNativeAndOtherSinksHaveNoSuchKey()
+      throws Exception {
+    var s =
+        ConfigLoader.parse(
+                """
+                sinks:
+                  remoteWrite:
+                    - url: http://vm:8428/api/v1/write
+                    - {name: prom, url: http://prometheus:9090/api/v1/write, histograms: native}
+                """,
+                Map.of())
+            .sinks();
+
+    assertThat(s.destinations())
+        .extracting(Destination::histograms)
+        .containsExactly(SinkSettings.Histograms.CLASSIC, SinkSettings.Histograms.NATIVE);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    """
+                    sinks:
+                      influx:
+                        - {url: http://influx:8086/write, histograms: native}
+                    """,
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("histograms");
   }
 
   @Test

@@ -126,10 +126,17 @@ final class VitalsStages implements AutoCloseable {
         + "\n    advertisedHost: 127.0.0.1\n";
   }
 
+  /**
+   * VictoriaMetrics with {@code corrections: overwrite}: {@link StoreChecks} compares every closed
+   * window's latest count with the highest {@code vitals_window_requests} value VictoriaMetrics
+   * keeps at its end, so corrections must reach it (the default, {@code once}, leaves them to the
+   * counters).
+   */
   private static String sinks(Stores stores) {
     return "sinks:\n"
         + "  remoteWrite:\n    - name: victoria\n      url: "
         + stores.remoteWriteUrl()
+        + "\n      corrections: overwrite"
         + "\n  alertmanager:\n    - name: alertmanager\n      url: "
         + stores.alertmanagerUrl("")
         + "\n  delivery:\n    maxBackoff: 5s\n";

@@ -42,6 +42,36 @@ class SignalRecordsTest {
   }
 
   @Test
+  void aServiceWindowWithRunningTotalsIsValidAndReadsBackEqual() {
+    ServiceWindow w =
+        new ServiceWindow(
+                "acme", "", "cart", null, START, END, 2, 5, 1, null, null, 5, 1, null, null, false)
+            .withTotals(
+                new ServiceWindow.Totals(
+                    START.minusSeconds(3600),
+                    END,
+                    905,
+                    21,
+                    905,
+                    21,
+                    Map.of("ERROR", 4L),
+                    new ServiceWindow.Histogram(6, 905, 81.5, 0, -220, List.of(3L, 0L, 902L))));
+    byte[] json = SignalJson.write(w);
+    SignalSchemas.assertValid("service-windows.v1", json);
+    assertThat(SignalJson.read(json, ServiceWindow.class)).isEqualTo(w);
+  }
+
+  @Test
+  void aServiceWindowWithoutTotalsLeavesTheFieldOutAsEarlierWritersDid() {
+    ServiceWindow w =
+        new ServiceWindow(
+            "acme", "", "cart", null, START, END, 0, 0, 0, null, null, 0, 0, null, null, true);
+    assertThat(new String(SignalJson.write(w), java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("totals");
+    assertThat(SignalJson.read(SignalJson.write(w), ServiceWindow.class).totals()).isNull();
+  }
+
+  @Test
   void aServiceWindowWithoutRequestsHasNoLatencyAndIsStillValid() {
     ServiceWindow silent =
         new ServiceWindow(

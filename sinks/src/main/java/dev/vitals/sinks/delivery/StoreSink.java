@@ -1,6 +1,7 @@
 package dev.vitals.sinks.delivery;
 
 import dev.vitals.schemas.Topics;
+import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
 import dev.vitals.sinks.metrics.SinkMetrics;
@@ -72,7 +73,13 @@ public final class StoreSink implements AutoCloseable {
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
     this.deadLetters = new DeadLetters(kafka, topics.deadLetter(), destination.name(), clock);
-    this.mapper = new SeriesMapper(topics);
+    this.mapper =
+        new SeriesMapper(
+            topics,
+            destination.corrections(),
+            destination.kind() == SinkSettings.Kind.OTLP
+                ? SinkSettings.Histograms.NATIVE
+                : destination.histograms());
     this.sender =
         new Sender(
             destination.name(),

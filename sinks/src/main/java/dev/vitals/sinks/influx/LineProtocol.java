@@ -54,9 +54,12 @@ final class LineProtocol {
     }
   }
 
-  /** Appends one line, or nothing for a value line protocol cannot carry (NaN, infinity). */
+  /**
+   * Appends one line, or nothing for a value line protocol cannot carry (NaN, infinity, a native
+   * histogram: Influx destinations get classic buckets).
+   */
   void append(StringBuilder out, Sample sample) {
-    if (!Double.isFinite(sample.value())) {
+    if (!Double.isFinite(sample.value()) || sample.type() == Sample.Type.HISTOGRAM) {
       return;
     }
     escapeMeasurement(out, sample.name());

@@ -1,6 +1,7 @@
 package dev.vitals.sinks.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.sinks.delivery.StoreWriter;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;
@@ -10,11 +11,15 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,9 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * OTLP/HTTP metrics in protobuf: one resource per (tenant, namespace, service) with {@code
- * service.name}, {@code service.namespace} and {@code vitals.tenant}, one gauge per series name,
- * the other labels as data point attributes. Retries follow the OTLP rule: 429, 502, 503 and 504
- * are retried, every other failure is refused; a partial success is logged and counted.
+ * service.name}, {@code service.namespace} and {@code vitals.tenant}, one metric per series name,
+ * the other labels as data point attributes. Gauges are gauges; counters are cumulative monotonic
+ * sums with their start time, named without the {@code _total} suffix that Prometheus adds back to
+ * such sums (so {@code vitals_requests_total} leaves as {@code vitals_requests}). Retries follow
+ * the OTLP rule: 429, 502, 503 and 504 are retried, every other failure is refused; a partial
+ * success is logged and counted.
  */
 public final class OtlpWriter implements StoreWriter {
 
@@ -58,14 +66,21 @@ public final class OtlpWriter implements StoreWriter {
   }
 
   static ExportMetricsServiceRequest request(List<Sample> samples) {
-    Map<List<String>, Map<String, Gauge.Builder>> byResource = new LinkedHashMap<>();
+    Map<List<String>, Map<String, Metric.Builder>> byResource = new LinkedHashMap<>();
     for (Sample s : samples) {
       List<String> resource =
           List.of(s.tenant(), s.labels().getOrDefault("namespace", ""), service(s));
-      byResource
-          .computeIfAbsent(resource, r -> new LinkedHashMap<>())
-          .computeIfAbsent(s.name(), n -> Gauge.newBuilder())
-          .addDataPoints(point(s));
+      Metric.Builder metric =
+          byResource
+              .computeIfAbsent(resource, r -> new LinkedHashMap<>())
+              .computeIfAbsent(s.name(), n -> metric(s));
+      if (s.type() == Sample.Type.HISTOGRAM) {
+        metric.getExponentialHistogramBuilder().addDataPoints(exponential(s));
+      } else if (s.type() == Sample.Type.COUNTER) {
+        metric.getSumBuilder().addDataPoints(point(s));
+      } else {
+        metric.getGaugeBuilder().addDataPoints(point(s));
+      }
     }
     ExportMetricsServiceRequest.Builder out = ExportMetricsServiceRequest.newBuilder();
     byResource.forEach(
@@ -73,12 +88,36 @@ public final class OtlpWriter implements StoreWriter {
     return out.build();
   }
 
+  private static Metric.Builder metric(Sample s) {
+    if (s.type() == Sample.Type.HISTOGRAM) {
+      return Metric.newBuilder()
+          .setName(s.name())
+          .setUnit(s.name().endsWith("_seconds") ? "s" : "")
+          .setExponentialHistogram(
+              ExponentialHistogram.newBuilder()
+                  .setAggregationTemporality(
+                      AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE));
+    }
+    if (s.type() != Sample.Type.COUNTER) {
+      return Metric.newBuilder().setName(s.name()).setGauge(Gauge.newBuilder());
+    }
+    String name =
+        s.name().endsWith("_total") ? s.name().substring(0, s.name().length() - 6) : s.name();
+    return Metric.newBuilder()
+        .setName(name)
+        .setSum(
+            Sum.newBuilder()
+                .setAggregationTemporality(
+                    AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                .setIsMonotonic(true));
+  }
+
   private static String service(Sample s) {
     return s.labels().getOrDefault("service", "");
   }
 
   private static ResourceMetrics resourceMetrics(
-      List<String> resource, Map<String, Gauge.Builder> gauges) {
+      List<String> resource, Map<String, Metric.Builder> metrics) {
     Resource.Builder r =
         Resource.newBuilder().addAttributes(attribute("service.name", resource.get(2)));
     if (!resource.get(1).isEmpty()) {
@@ -87,8 +126,7 @@ public final class OtlpWriter implements StoreWriter {
     r.addAttributes(attribute("vitals.tenant", resource.get(0)));
     ScopeMetrics.Builder scope =
         ScopeMetrics.newBuilder().setScope(InstrumentationScope.newBuilder().setName(SCOPE));
-    gauges.forEach(
-        (name, gauge) -> scope.addMetrics(Metric.newBuilder().setName(name).setGauge(gauge)));
+    metrics.values().forEach(scope::addMetrics);
     return ResourceMetrics.newBuilder().setResource(r).addScopeMetrics(scope).build();
   }
 
@@ -97,6 +135,34 @@ public final class OtlpWriter implements StoreWriter {
         NumberDataPoint.newBuilder()
             .setTimeUnixNano(s.timestampMs() * 1_000_000L)
             .setAsDouble(s.value());
+    if (s.type() == Sample.Type.COUNTER) {
+      p.setStartTimeUnixNano(s.startMs() * 1_000_000L);
+    }
+    s.labels()
+        .forEach(
+            (k, v) -> {
+              if (!RESOURCE_LABELS.contains(k)) {
+                p.addAttributes(attribute(k, v));
+              }
+            });
+    return p.build();
+  }
+
+  /** A cumulative exponential histogram point: the sketch's own scale and buckets. */
+  private static ExponentialHistogramDataPoint exponential(Sample s) {
+    ServiceWindow.Histogram h = s.histogram();
+    ExponentialHistogramDataPoint.Builder p =
+        ExponentialHistogramDataPoint.newBuilder()
+            .setStartTimeUnixNano(s.startMs() * 1_000_000L)
+            .setTimeUnixNano(s.timestampMs() * 1_000_000L)
+            .setCount(h.count())
+            .setSum(h.sum())
+            .setScale(h.scale())
+            .setZeroCount(h.zeroCount())
+            .setPositive(
+                ExponentialHistogramDataPoint.Buckets.newBuilder()
+                    .setOffset(h.offset())
+                    .addAllBucketCounts(h.bucketCounts()));
     s.labels()
         .forEach(
             (k, v) -> {

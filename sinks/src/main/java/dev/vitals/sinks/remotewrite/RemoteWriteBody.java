@@ -10,7 +10,9 @@ import java.util.Map;
  * Encodes samples straight into the protobuf bytes of a remote-write {@code WriteRequest}, one
  * {@code TimeSeries} per sample (as Prometheus itself sends), without building the message objects
  * first. The bytes are those of {@code RemoteWriteCodec.encode} for the same request: proto3 rules,
- * empty strings and zero values left out.
+ * empty strings and zero values left out. A histogram sample becomes a native histogram ({@code
+ * TimeSeries.histograms}, field 4, of Prometheus' {@code prompb}) in the sketch's own schema and
+ * buckets: OpenTelemetry bucket {@code i} is Prometheus bucket {@code i + 1}.
  */
 final class RemoteWriteBody {
 
@@ -20,6 +22,7 @@ final class RemoteWriteBody {
   private static final int LEN_2 = 0x12; // field 2, length-delimited
   private static final int DOUBLE_1 = 0x09; // field 1, 64-bit
   private static final int VARINT_2 = 0x10; // field 2, varint
+  private static final int LEN_4 = 0x22; // field 4, length-delimited
 
   /** A buffer bigger than this is not kept for the next request. */
   private static final int MAX_KEPT = 8 << 20;
@@ -60,7 +63,8 @@ final class RemoteWriteBody {
     for (int i = 0; i < n; i += 2) {
       labelsSize += messageSize(labelSize(pairs[i], pairs[i + 1]));
     }
-    int sampleSize = sampleSize(s);
+    byte[] histogram = s.histogram() == null ? null : NativeHistogram.encode(s);
+    int sampleSize = histogram == null ? sampleSize(s) : histogram.length;
     int seriesSize = labelsSize + messageSize(sampleSize);
     ensure(messageSize(seriesSize));
     buf[pos++] = LEN_1;
@@ -70,6 +74,13 @@ final class RemoteWriteBody {
       varint(labelSize(pairs[i], pairs[i + 1]));
       string(LEN_1, pairs[i]);
       string(LEN_2, pairs[i + 1]);
+    }
+    if (histogram != null) {
+      buf[pos++] = LEN_4;
+      varint(histogram.length);
+      System.arraycopy(histogram, 0, buf, pos, histogram.length);
+      pos += histogram.length;
+      return;
     }
     buf[pos++] = LEN_2;
     varint(sampleSize);

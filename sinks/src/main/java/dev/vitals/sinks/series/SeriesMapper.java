@@ -5,6 +5,7 @@ import dev.vitals.schemas.signals.Health;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.signals.SloEvaluation;
+import dev.vitals.sinks.SinkSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,13 @@ import java.util.Map;
  * labelled {@code tenant}, {@code namespace} (absent when empty: stores treat an empty label as
  * absent), {@code service}, and {@code operation} where it has one. The sample time is the window's
  * end or the evaluation time, so a retried write is the same sample again.
+ *
+ * <p>A service window's running totals become counters ({@code vitals_requests_total}, …) stamped
+ * with the totals' own sample time, which grows strictly from record to record: a late correction
+ * raises them without ever writing a second value at a time the store already has. The per-window
+ * series of a correction (revision > 0) are written only to a store that takes a new value at a
+ * timestamp it has ({@link SinkSettings.Corrections#OVERWRITE}); elsewhere they are written once,
+ * and the counters carry the correction.
  */
 public final class SeriesMapper {
 
@@ -22,10 +30,22 @@ public final class SeriesMapper {
   public static final List<String> SEVERITIES =
       List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
 
-  private final Topics topics;
+  /** The latency histogram of all requests: cumulative, counted since the totals' start. */
+  public static final String DURATION = "vitals_request_duration_seconds";
 
-  public SeriesMapper(Topics topics) {
+  private final Topics topics;
+  private final SinkSettings.Corrections corrections;
+  private final SinkSettings.Histograms histograms;
+
+  /**
+   * @param histograms {@code NATIVE}: histogram samples ({@link Sample.Type#HISTOGRAM}), {@code
+   *     CLASSIC}: {@code _bucket}/{@code _count}/{@code _sum} counters (see {@link ClassicBuckets})
+   */
+  public SeriesMapper(
+      Topics topics, SinkSettings.Corrections corrections, SinkSettings.Histograms histograms) {
     this.topics = topics;
+    this.corrections = corrections;
+    this.histograms = histograms;
   }
 
   /**
@@ -36,7 +56,7 @@ public final class SeriesMapper {
    */
   public List<Sample> samples(String topic, byte[] value) {
     if (topic.equals(topics.serviceWindows())) {
-      return windowSamples(SignalJson.read(value, ServiceWindow.class));
+      return windowSamples(SignalJson.read(value, ServiceWindow.class), corrections, histograms);
     }
     if (topic.equals(topics.slo())) {
       return sloSamples(SignalJson.read(value, SloEvaluation.class));
@@ -47,14 +67,54 @@ public final class SeriesMapper {
     return List.of();
   }
 
-  static List<Sample> windowSamples(ServiceWindow w) {
+  static List<Sample> windowSamples(
+      ServiceWindow w, SinkSettings.Corrections corrections, SinkSettings.Histograms histograms) {
     Map<String, String> labels = labels(w.tenant(), w.namespace(), w.service());
     if (w.operation() != null) {
       labels.put("operation", w.operation());
     }
+    List<Sample> out = new ArrayList<>();
+    if (w.revision() == 0 || corrections == SinkSettings.Corrections.OVERWRITE) {
+      perWindow(w, labels, out);
+    }
+    if (w.totals() != null) {
+      totals(w.totals(), labels, histograms, out);
+    }
+    return out;
+  }
+
+  /** The running totals: counters, and the latency histogram in the store's form. */
+  private static void totals(
+      ServiceWindow.Totals totals,
+      Map<String, String> labels,
+      SinkSettings.Histograms histograms,
+      List<Sample> out) {
+    long t = totals.sampledAt().toEpochMilli();
+    long start = totals.since().toEpochMilli();
+    if (totals.latency() != null && histograms == SinkSettings.Histograms.NATIVE) {
+      out.add(Sample.histogram(DURATION, labels, totals.latency(), t, start));
+    } else if (totals.latency() != null) {
+      ClassicBuckets.add(DURATION, labels, totals.latency(), t, start, out);
+    }
+    out.add(Sample.counter("vitals_requests_total", labels, totals.requests(), t, start));
+    out.add(Sample.counter("vitals_errors_total", labels, totals.errors(), t, start));
+    out.add(Sample.counter("vitals_spans_total", labels, totals.spans(), t, start));
+    out.add(Sample.counter("vitals_error_spans_total", labels, totals.errorSpans(), t, start));
+    for (String severity : SEVERITIES) {
+      out.add(
+          Sample.counter(
+              "vitals_log_records_total",
+              with(labels, "severity", severity),
+              totals.logs().getOrDefault(severity, 0L),
+              t,
+              start));
+    }
+  }
+
+  /** The series of one window, stamped with its end. */
+  private static void perWindow(ServiceWindow w, Map<String, String> labels, List<Sample> out) {
     long t = w.windowEnd().toEpochMilli();
     double seconds = w.length().toMillis() / 1000.0;
-    List<Sample> out = new ArrayList<>();
     out.add(Sample.of("vitals_requests_per_second", labels, w.requests() / seconds, t));
     out.add(Sample.of("vitals_errors_per_second", labels, w.errors() / seconds, t));
     out.add(Sample.of("vitals_window_requests", labels, w.requests(), t));
@@ -85,7 +145,6 @@ public final class SeriesMapper {
     if (w.operation() == null) {
       out.add(Sample.of("vitals_service_silent", labels, w.silent() ? 1 : 0, t));
     }
-    return out;
   }
 
   static List<Sample> sloSamples(SloEvaluation e) {

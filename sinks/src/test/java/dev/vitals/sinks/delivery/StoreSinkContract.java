@@ -92,6 +92,14 @@ public abstract class StoreSinkContract {
     throw new UnsupportedOperationException();
   }
 
+  /**
+   * The points of the latency histogram's count for the series with exactly {@code labels}: the
+   * classic {@code _count} series where the store gets classic buckets.
+   */
+  protected Set<Point> histogramCounts(Map<String, String> labels) throws Exception {
+    return points(SeriesMapper.DURATION + "_count", labels);
+  }
+
   /** Words the store's answer to the refused record contains. */
   protected String refusalReason() {
     return "";
@@ -171,6 +179,38 @@ public abstract class StoreSinkContract {
         List.of(),
         List.of(),
         false);
+  }
+
+  /** {@code w} as revision {@code revision}, with running totals of {@code requests}. */
+  protected ServiceWindow totalled(
+      ServiceWindow w, int revision, Instant since, Instant sampledAt, long requests) {
+    return new ServiceWindow(
+            w.tenant(),
+            w.namespace(),
+            w.service(),
+            w.operation(),
+            w.windowStart(),
+            w.windowEnd(),
+            revision,
+            w.requests(),
+            w.errors(),
+            w.latency(),
+            w.logs(),
+            w.spans(),
+            w.errorSpans(),
+            w.sampleErrors(),
+            w.exemplarTraceIds(),
+            w.silent())
+        .withTotals(
+            new ServiceWindow.Totals(
+                since,
+                sampledAt,
+                requests,
+                requests / 20,
+                requests,
+                requests / 20,
+                Map.of(),
+                null));
   }
 
   protected RecordMetadata produce(String topic, String key, Object record, String schema)
@@ -392,9 +432,87 @@ public abstract class StoreSinkContract {
     assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isEqualTo(1);
     assertThat(metric("vitals_sink_samples_dead_lettered", null, null))
         .isEqualTo(
-            new SeriesMapper(topics)
+            new SeriesMapper(
+                    topics,
+                    destination(sinkName).corrections(),
+                    destination(sinkName).kind() == SinkSettings.Kind.OTLP
+                        ? SinkSettings.Histograms.NATIVE
+                        : destination(sinkName).histograms())
                 .samples(topics.serviceWindows(), SignalJson.write(refused))
                 .size());
+  }
+
+  /**
+   * A late correction (revision 1 of an earlier window, after a later window) reaches the store
+   * through the counters, stamped just after the newest sample, and is never dead-lettered; the
+   * per-window series are written once ({@link SinkSettings.Corrections#ONCE}, the rule for every
+   * store under test here).
+   */
+  @Test
+  void aLateCorrectionRaisesTheCountersAndIsNeverDeadLettered() throws Exception {
+    startSink();
+    Instant since = t.minus(Duration.ofMinutes(3));
+    Instant w0 = t.minus(Duration.ofMinutes(2));
+    Instant w1 = t.minus(Duration.ofMinutes(1));
+    Instant corrected = w1.plusMillis(1);
+    produceWindow(totalled(window("late", null, w0, 40), 0, since, w0, 40));
+    produceWindow(totalled(window("late", null, w1, 42), 0, since, w1, 82));
+    produceWindow(totalled(window("late", null, w0, 45), 1, since, corrected, 87));
+    produceWindow(totalled(window("late", null, t, 43), 0, since, t, 130));
+
+    Map<String, String> late = labels("service", "late");
+    awaitPoints(
+        "vitals_requests_total",
+        late,
+        point(w0, 40),
+        point(w1, 82),
+        point(corrected, 87),
+        point(t, 130));
+    awaitPoints(
+        "vitals_errors_total", late, point(w0, 2), point(w1, 4), point(corrected, 4), point(t, 6));
+    // written once: the window keeps its first revision's value, the counters carry the rest
+    awaitPoints("vitals_window_requests", late, point(w0, 40), point(w1, 42), point(t, 43));
+    awaitEverythingCommitted();
+    assertThat(deadLetters()).isEmpty();
+    assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isZero();
+    assertThat(metric("vitals_sink_write_attempts", "outcome", "4xx")).isZero();
+  }
+
+  /** The latency histogram of all requests reaches the store in its form, counting only up. */
+  @Test
+  void theLatencyHistogramOfAllRequestsReachesTheStore() throws Exception {
+    startSink();
+    Instant since = t.minus(Duration.ofMinutes(2));
+    Instant w0 = t.minus(Duration.ofMinutes(1));
+    ServiceWindow first = totalled(window("timed", null, w0, 3), 0, since, w0, 3);
+    ServiceWindow second = totalled(window("timed", null, t, 4), 0, since, t, 7);
+    produceWindow(withLatency(first, List.of(1L, 0L, 2L)));
+    produceWindow(withLatency(second, List.of(3L, 0L, 4L)));
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(histogramCounts(labels("service", "timed")))
+                    .containsExactlyInAnyOrder(point(w0, 3), point(t, 7)));
+    awaitEverythingCommitted();
+    assertThat(deadLetters()).isEmpty();
+  }
+
+  private static ServiceWindow withLatency(ServiceWindow w, List<Long> buckets) {
+    ServiceWindow.Totals t = w.totals();
+    long count = buckets.stream().mapToLong(Long::longValue).sum();
+    return w.withTotals(
+        new ServiceWindow.Totals(
+            t.since(),
+            t.sampledAt(),
+            t.requests(),
+            t.errors(),
+            t.spans(),
+            t.errorSpans(),
+            t.logs(),
+            new ServiceWindow.Histogram(6, count, 0.1 * count, 0, -200, buckets)));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.delivery.StoreSinkContract;
+import dev.vitals.sinks.series.SeriesMapper;
 import dev.vitals.sinks.testing.OtlpReceiver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -87,10 +88,16 @@ class OtlpSinkIT extends StoreSinkContract {
         }
         for (ScopeMetrics sm : rm.getScopeMetricsList()) {
           for (Metric m : sm.getMetricsList()) {
-            if (!m.getName().equals(name)) {
+            // counters leave as cumulative monotonic sums named without _total
+            boolean counter = m.hasSum() && name.equals(m.getName() + "_total");
+            if (!m.getName().equals(name) && !counter) {
               continue;
             }
-            for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+            if (counter) {
+              assertThat(m.getSum().getIsMonotonic()).isTrue();
+            }
+            for (NumberDataPoint p :
+                counter ? m.getSum().getDataPointsList() : m.getGauge().getDataPointsList()) {
               Map<String, String> labels = new HashMap<>(resource);
               p.getAttributesList()
                   .forEach(kv -> labels.put(kv.getKey(), kv.getValue().getStringValue()));
@@ -104,6 +111,29 @@ class OtlpSinkIT extends StoreSinkContract {
     }
     List<StoredSeries> out = new ArrayList<>();
     series.forEach((labels, points) -> out.add(new StoredSeries(labels, points)));
+    return out;
+  }
+
+  /** OTLP backends get a cumulative exponential histogram: its points' counts. */
+  @Override
+  protected Set<Point> histogramCounts(Map<String, String> labels) {
+    Set<Point> out = new LinkedHashSet<>();
+    for (ExportMetricsServiceRequest request : receiver.accepted()) {
+      for (ResourceMetrics rm : request.getResourceMetricsList()) {
+        if (!resourceLabels(rm).equals(labels)) {
+          continue;
+        }
+        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+          for (Metric m : sm.getMetricsList()) {
+            if (m.getName().equals(SeriesMapper.DURATION)) {
+              m.getExponentialHistogram()
+                  .getDataPointsList()
+                  .forEach(p -> out.add(new Point(p.getTimeUnixNano() / 1_000_000, p.getCount())));
+            }
+          }
+        }
+      }
+    }
     return out;
   }
 

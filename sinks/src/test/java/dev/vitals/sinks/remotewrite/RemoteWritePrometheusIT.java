@@ -51,7 +51,10 @@ class RemoteWritePrometheusIT extends StoreSinkContract {
     prometheus.start();
   }
 
-  /** The same series a minute before what Prometheus has: an out-of-order sample, answered 400. */
+  /**
+   * A first revision of the window a minute before what Prometheus has (a topic replayed from an
+   * earlier offset, say): an out-of-order sample, answered 400.
+   */
   @Override
   protected ServiceWindow refusedRecord(ServiceWindow written) {
     return window(

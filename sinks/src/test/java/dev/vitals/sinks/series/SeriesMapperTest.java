@@ -3,6 +3,7 @@ package dev.vitals.sinks.series;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.sinks.SinkSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,110 @@ class SeriesMapperTest {
         false);
   }
 
+  private static ServiceWindow correction(int revision) {
+    ServiceWindow w = window("shop", "cart");
+    return new ServiceWindow(
+            w.tenant(),
+            w.namespace(),
+            w.service(),
+            "GET /cart",
+            w.windowStart(),
+            w.windowEnd(),
+            revision,
+            12,
+            2,
+            w.latency(),
+            Map.of("ERROR", 2L),
+            12,
+            2,
+            List.of(),
+            List.of(),
+            false)
+        .withTotals(
+            new ServiceWindow.Totals(
+                START.minusSeconds(600),
+                START.plusMillis(120_001),
+                912,
+                30,
+                915,
+                31,
+                Map.of("ERROR", 7L, "INFO", 100L),
+                null));
+  }
+
+  private static Map<String, Sample> byName(List<Sample> samples) {
+    Map<String, Sample> out = new java.util.HashMap<>();
+    for (Sample s : samples) {
+      out.put(s.name() + s.labels().getOrDefault("severity", ""), s);
+    }
+    return out;
+  }
+
+  @Test
+  void runningTotalsBecomeCountersStampedWithTheirOwnSampleTimeAndStart() {
+    Map<String, Sample> samples =
+        byName(
+            SeriesMapper.windowSamples(
+                correction(0), SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC));
+
+    Sample requests = samples.get("vitals_requests_total");
+    assertThat(requests.type()).isEqualTo(Sample.Type.COUNTER);
+    assertThat(requests.value()).isEqualTo(912);
+    assertThat(requests.timestampMs()).isEqualTo(START.plusMillis(120_001).toEpochMilli());
+    assertThat(requests.startMs()).isEqualTo(START.minusSeconds(600).toEpochMilli());
+    assertThat(requests.labels())
+        .containsEntry("operation", "GET /cart")
+        .containsEntry("service", "cart");
+    assertThat(samples.get("vitals_errors_total").value()).isEqualTo(30);
+    assertThat(samples.get("vitals_spans_total").value()).isEqualTo(915);
+    assertThat(samples.get("vitals_error_spans_total").value()).isEqualTo(31);
+    assertThat(samples.get("vitals_log_records_totalERROR").value()).isEqualTo(7);
+    assertThat(samples.get("vitals_log_records_totalDEBUG").value()).isZero();
+    assertThat(samples.get("vitals_window_requests").type()).isEqualTo(Sample.Type.GAUGE);
+    assertThat(samples.get("vitals_window_requests").timestampMs())
+        .isEqualTo(START.plusSeconds(60).toEpochMilli());
+  }
+
+  @Test
+  void
+      aCorrectionWritesOnlyTheCountersToAStoreThatTakesASampleOnceAndEverythingToOneThatOverwrites() {
+    List<Sample> once =
+        SeriesMapper.windowSamples(
+            correction(1), SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC);
+    List<Sample> overwrite =
+        SeriesMapper.windowSamples(
+            correction(1), SinkSettings.Corrections.OVERWRITE, SinkSettings.Histograms.CLASSIC);
+
+    assertThat(once).isNotEmpty().allMatch(s -> s.type() == Sample.Type.COUNTER);
+    assertThat(overwrite).containsAll(once);
+    assertThat(byName(overwrite).get("vitals_window_requests").value()).isEqualTo(12);
+  }
+
+  @Test
+  void aWindowWithoutTotalsHasNoCounters() {
+    assertThat(
+            SeriesMapper.windowSamples(
+                window("shop", "cart"),
+                SinkSettings.Corrections.ONCE,
+                SinkSettings.Histograms.CLASSIC))
+        .isNotEmpty()
+        .allMatch(s -> s.type() == Sample.Type.GAUGE);
+  }
+
   @Test
   void servicesWhoseNamesCollideWhenJoinedBySlashesAreDifferentSeries() {
-    Sample slashInNamespace = SeriesMapper.windowSamples(window("coll/ide", "svc")).get(0);
-    Sample slashInName = SeriesMapper.windowSamples(window("coll", "ide/svc")).get(0);
+    Sample slashInNamespace =
+        SeriesMapper.windowSamples(
+                window("coll/ide", "svc"),
+                SinkSettings.Corrections.ONCE,
+                SinkSettings.Histograms.CLASSIC)
+            .get(0);
+    Sample slashInName =
+        SeriesMapper.windowSamples(
+                window("coll", "ide/svc"),
+                SinkSettings.Corrections.ONCE,
+                SinkSettings.Histograms.CLASSIC)
+            .get(0);
 
     assertThat(slashInNamespace.labels())
         .containsEntry("namespace", "coll/ide")

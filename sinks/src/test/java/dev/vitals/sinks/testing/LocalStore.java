@@ -48,6 +48,15 @@ public final class LocalStore implements AutoCloseable {
 
   /** Prometheus with the remote-write receiver on; writes go to {@code /api/v1/write}. */
   public static LocalStore prometheus(Path dir) throws IOException {
+    return prometheus(dir, List.of());
+  }
+
+  /** Prometheus that also stores native histograms ({@code --enable-feature=native-histograms}). */
+  public static LocalStore prometheusWithNativeHistograms(Path dir) throws IOException {
+    return prometheus(dir, List.of("--enable-feature=native-histograms"));
+  }
+
+  private static LocalStore prometheus(Path dir, List<String> flags) throws IOException {
     requireBinary(PROMETHEUS);
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, "global:\n  scrape_interval: 1m\nscrape_configs: []\n");
@@ -55,13 +64,18 @@ public final class LocalStore implements AutoCloseable {
     LocalStore store =
         new LocalStore(
             "prometheus",
-            port ->
-                List.of(
-                    PROMETHEUS.toString(),
-                    "--config.file=" + config,
-                    "--storage.tsdb.path=" + data,
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--web.enable-remote-write-receiver"),
+            port -> {
+              List<String> command =
+                  new java.util.ArrayList<>(
+                      List.of(
+                          PROMETHEUS.toString(),
+                          "--config.file=" + config,
+                          "--storage.tsdb.path=" + data,
+                          "--web.listen-address=127.0.0.1:" + port,
+                          "--web.enable-remote-write-receiver"));
+              command.addAll(flags);
+              return command;
+            },
             "/-/ready",
             dir,
             freePort());

@@ -166,6 +166,71 @@ public final class LatencySketch {
     }
   }
 
+  /**
+   * What this sketch holds beyond {@code earlier}, a sketch of some of the same values (an earlier
+   * state of this one): bucket by bucket, at the coarser of the two scales (downscaling is exact),
+   * a difference below zero (possible only when {@code earlier} is not a subset) taken as zero. The
+   * minimum and maximum are this sketch's.
+   */
+  public LatencySketch minus(LatencySketch earlier) {
+    LatencySketch out = fromBytes(toBytes());
+    if (earlier == null || earlier.count == 0) {
+      return out;
+    }
+    if (earlier.scale < out.scale) {
+      out.downscale(out.scale - earlier.scale);
+    }
+    int shift = earlier.scale - out.scale;
+    for (int k = 0; k < earlier.counts.length; k++) {
+      if (earlier.counts[k] > 0) {
+        int index = (earlier.offset + k) >> shift;
+        if (index >= out.offset && index < out.offset + out.counts.length) {
+          out.counts[index - out.offset] =
+              Math.max(0, out.counts[index - out.offset] - earlier.counts[k]);
+        }
+      }
+    }
+    out.zeroCount = Math.max(0, out.zeroCount - earlier.zeroCount);
+    out.sum = Math.max(0, out.sum - earlier.sum);
+    long n = out.zeroCount;
+    for (long c : out.counts) {
+      n += c;
+    }
+    out.count = n;
+    return out;
+  }
+
+  /** Values at or below zero. */
+  public long zeroCount() {
+    return zeroCount;
+  }
+
+  /**
+   * The index of the first non-empty bucket at {@link #scale()}; 0 when there is none. Bucket
+   * {@code i} covers {@code (2^(i/2^scale), 2^((i+1)/2^scale)]}, as in OpenTelemetry.
+   */
+  public int firstBucket() {
+    for (int k = 0; k < counts.length; k++) {
+      if (counts[k] > 0) {
+        return offset + k;
+      }
+    }
+    return 0;
+  }
+
+  /** The counts of the buckets from {@link #firstBucket()} to the last non-empty one. */
+  public long[] bucketCounts() {
+    int first = -1;
+    int last = -1;
+    for (int k = 0; k < counts.length; k++) {
+      if (counts[k] > 0) {
+        first = first < 0 ? k : first;
+        last = k;
+      }
+    }
+    return first < 0 ? NO_COUNTS : Arrays.copyOfRange(counts, first, last + 1);
+  }
+
   /** The number of values counted. */
   public long count() {
     return count;

@@ -115,7 +115,10 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     serviceStore.put(service, ss.toBytes());
   }
 
-  /** Returns the evaluation time: the latest window end seen for the SLO. */
+  /**
+   * Returns the evaluation time: the latest window end seen for the SLO, or, for a late correction,
+   * a millisecond after the previous evaluation (see {@link SloState#lastEvaluated}).
+   */
   private long evaluateSlo(
       ServiceKey key,
       SloSpec spec,
@@ -134,12 +137,13 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     if (delta != null) {
       counts.add(w.windowStart().toEpochMilli(), delta[0], delta[1]);
     }
-    Instant now = Instant.ofEpochMilli(state.lastEnd);
+    state.lastEvaluated = Math.max(state.lastEnd, state.lastEvaluated + 1);
+    Instant now = Instant.ofEpochMilli(state.lastEvaluated);
     BurnRates rates = new BurnRates(state, spec);
     emitEvaluation(key, spec, state, rates, now);
     stepBurnAlerts(key, spec, state, rates, policy, now, healthRules);
     stateStore.put(stateKey, state.toBytes());
-    return state.lastEnd;
+    return state.lastEvaluated;
   }
 
   private void emitEvaluation(

@@ -21,6 +21,14 @@ final class SloState {
   /** The latest window end seen, epoch milliseconds: the time of evaluations. */
   long lastEnd;
 
+  /**
+   * The time of the latest evaluation: {@link #lastEnd}, or a millisecond after the previous
+   * evaluation for a late correction, so that evaluations (and the health they feed) are stamped
+   * with strictly growing times and a store never gets a second value at one time. 0 in state
+   * written by earlier versions.
+   */
+  long lastEvaluated;
+
   /** The first minute this SLO saw: a rule needs as much history as its short window. */
   long firstMinute;
 

@@ -1,7 +1,9 @@
 package dev.vitals.streams.window;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,16 +37,17 @@ final class ServiceState {
     return true;
   }
 
-  /** Forgets operations not seen since {@code cutoffMs}; true when any were. */
-  boolean forgetOperationsBefore(long cutoffMs) {
-    boolean changed = false;
-    for (Iterator<Long> it = operations.values().iterator(); it.hasNext(); ) {
-      if (it.next() < cutoffMs) {
+  /** Forgets operations not seen since {@code cutoffMs}; the names forgotten. */
+  List<String> forgetOperationsBefore(long cutoffMs) {
+    List<String> forgotten = new ArrayList<>(0);
+    for (Iterator<Map.Entry<String, Long>> it = operations.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Long> e = it.next();
+      if (e.getValue() < cutoffMs) {
+        forgotten.add(e.getKey());
         it.remove();
-        changed = true;
       }
     }
-    return changed;
+    return forgotten;
   }
 
   byte[] encode() {

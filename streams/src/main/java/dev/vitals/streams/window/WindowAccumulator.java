@@ -16,8 +16,11 @@ import java.util.Map;
  */
 final class WindowAccumulator {
 
-  /** Version 2 added the explicit-bucket counts not yet interpolated; version 1 still decodes. */
-  private static final int VERSION = 2;
+  /**
+   * Version 2 added the explicit-bucket counts not yet interpolated, version 3 the counts already
+   * added to the running totals; versions 1 and 2 still decode.
+   */
+  private static final int VERSION = 3;
 
   /** The revision last emitted, -1 when never. */
   int emittedRevision = -1;
@@ -31,6 +34,18 @@ final class WindowAccumulator {
    * by earlier versions).
    */
   boolean emittedFromMetrics;
+
+  /** What the emitted revisions added to the {@link RunningTotals}, by its fields. */
+  final long[] counted = new long[RunningTotals.FIELDS];
+
+  /**
+   * True for a window emitted by a version that kept no totals: its next revision only notes its
+   * counts, as the totals never had its earlier revisions.
+   */
+  boolean countedUnknown;
+
+  /** The latency sketch the emitted revisions added to the {@link RunningTotals}; null if none. */
+  LatencySketch countedLatency;
 
   long metricRequests;
   long metricErrors;
@@ -171,14 +186,20 @@ final class WindowAccumulator {
     putStrings(out, sampleErrors);
     putStrings(out, errorTraceIds);
     putStrings(out, exemplarTraceIds);
+    out.putVarLong(counted.length);
+    for (long n : counted) {
+      out.putVarLong(n);
+    }
+    putSketch(out, countedLatency);
     return out.toBytes();
   }
 
   static WindowAccumulator decode(byte[] bytes) {
     BinaryReader in = new BinaryReader(bytes);
     int version = in.getByte();
-    if (version != VERSION && version != 1) {
-      throw new IllegalStateException("accumulator version: " + version + " (expected: 1 or 2)");
+    if (version < 1 || version > VERSION) {
+      throw new IllegalStateException(
+          "accumulator version: " + version + " (expected: 1.." + VERSION + ")");
     }
     WindowAccumulator a = new WindowAccumulator();
     a.emittedRevision = in.getInt();
@@ -203,6 +224,18 @@ final class WindowAccumulator {
     getStrings(in, a.sampleErrors);
     getStrings(in, a.errorTraceIds);
     getStrings(in, a.exemplarTraceIds);
+    if (version >= 3) {
+      int n = (int) in.getVarLong();
+      for (int i = 0; i < n; i++) {
+        long v = in.getVarLong();
+        if (i < a.counted.length) {
+          a.counted[i] = v;
+        }
+      }
+      a.countedLatency = getSketch(in);
+    } else {
+      a.countedUnknown = a.emittedRevision >= 0;
+    }
     return a;
   }
 

@@ -97,7 +97,6 @@ final class WindowCloser {
       acc.emittedRevision = 0;
       acc.emittedFromMetrics = key.operation() == null && acc.hasMetrics;
       acc.settleLatency();
-      stores.accumulators.put(e.key, acc.encode());
       if (key.operation() == null) {
         emitClosed(serviceKey, serviceLevel, serviceLevel, wall);
         serviceKey = key;
@@ -158,11 +157,14 @@ final class WindowCloser {
       }
       if (end - state.lastSeenMs > forget) {
         stores.services.delete(e.key);
+        RunningTotals.forgetService(stores.totals, e.key);
         serviceCounts.add(service.tenant(), -1);
         continue;
       }
-      if (state.forgetOperationsBefore(end - forget)) {
+      List<String> forgotten = state.forgetOperationsBefore(end - forget);
+      if (!forgotten.isEmpty()) {
         stores.services.put(e.key, state.encode());
+        forgotten.forEach(op -> stores.totals.delete(RunningTotals.key(e.key, op)));
       }
       if (active.contains(ByteBuffer.wrap(e.key)) || state.firstSeenMs >= start) {
         continue;
@@ -170,8 +172,6 @@ final class WindowCloser {
       WindowAccumulator silent = new WindowAccumulator();
       silent.silent = true;
       silent.emittedRevision = 0;
-      byte[] key = StoreKeys.accumulator(start, e.key, null);
-      stores.accumulators.put(key, silent.encode());
       emit(new StoreKeys.AccumulatorKey(start, service, e.key, null), silent, silent, 0, wall);
       metrics.windowEmitted("silent");
     }
@@ -214,12 +214,11 @@ final class WindowCloser {
         // from spans too, and now report from metrics.
         reEmitOperations(key, acc, due, wall);
       }
-      correct(k, key, acc, serviceLevel, wall);
+      correct(key, acc, serviceLevel, wall);
     }
   }
 
   private void correct(
-      byte[] k,
       StoreKeys.AccumulatorKey key,
       WindowAccumulator acc,
       WindowAccumulator serviceLevel,
@@ -230,7 +229,6 @@ final class WindowCloser {
       acc.emittedFromMetrics = acc.hasMetrics;
     }
     acc.settleLatency();
-    stores.accumulators.put(k, acc.encode());
     emit(key, acc, serviceLevel, revision, wall);
     metrics.windowEmitted("correction");
   }
@@ -256,7 +254,6 @@ final class WindowCloser {
       }
       try {
         correct(
-            e.key,
             StoreKeys.parseAccumulator(e.key),
             WindowAccumulator.decode(e.value),
             serviceLevel,
@@ -267,6 +264,7 @@ final class WindowCloser {
     }
   }
 
+  /** Publishes a window with its service's (or operation's) raised totals, and stores it. */
   private void emit(
       StoreKeys.AccumulatorKey key,
       WindowAccumulator acc,
@@ -282,6 +280,16 @@ final class WindowCloser {
             revision,
             serviceLevel,
             settings.maxExemplars());
+    window =
+        window.withTotals(
+            RunningTotals.raise(
+                stores.totals,
+                RunningTotals.key(key.serviceBytes(), key.operation()),
+                acc,
+                window));
+    stores.accumulators.put(
+        StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), key.operation()),
+        acc.encode());
     Routed out = new Routed(Routed.Route.WINDOW, null, SignalJson.write(window), null);
     context.forward(new Record<>(key.serviceBytes(), out, wall, new RecordHeaders()));
   }

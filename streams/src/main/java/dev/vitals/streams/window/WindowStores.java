@@ -25,11 +25,14 @@ final class WindowStores {
   /** Accumulator keys of closed windows that changed since they were emitted. */
   static final String PENDING = "windows-pending";
 
+  /** Service key, 0 (, 1, operation) → {@link RunningTotals}. */
+  static final String TOTALS = "windows-totals";
+
   /** One key: the task's {@link EventClock}. */
   static final String CLOCK = "windows-clock";
 
   static final List<String> NAMES =
-      List.of(ACCUMULATORS, SERVICES, SERIES, PROCESSES, PENDING, CLOCK);
+      List.of(ACCUMULATORS, SERVICES, SERIES, PROCESSES, PENDING, CLOCK, TOTALS);
 
   final KeyValueStore<byte[], byte[]> accumulators;
   final KeyValueStore<byte[], byte[]> services;
@@ -37,6 +40,7 @@ final class WindowStores {
   final KeyValueStore<byte[], byte[]> processes;
   final KeyValueStore<byte[], byte[]> pending;
   final KeyValueStore<byte[], byte[]> clock;
+  final KeyValueStore<byte[], byte[]> totals;
 
   WindowStores(ProcessingContext context) {
     accumulators = context.getStateStore(ACCUMULATORS);
@@ -45,6 +49,7 @@ final class WindowStores {
     processes = context.getStateStore(PROCESSES);
     pending = context.getStateStore(PENDING);
     clock = context.getStateStore(CLOCK);
+    totals = context.getStateStore(TOTALS);
   }
 
   static StoreBuilder<KeyValueStore<byte[], byte[]>> builder(String name) {
@@ -66,6 +71,8 @@ final class WindowStores {
         return processes;
       case PENDING:
         return pending;
+      case TOTALS:
+        return totals;
       default:
         return clock;
     }

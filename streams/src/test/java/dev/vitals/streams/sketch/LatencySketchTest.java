@@ -14,6 +14,30 @@ class LatencySketchTest {
   private static final double[] QUANTILES = {0.5, 0.9, 0.99};
 
   @Test
+  void whatASketchGainedSinceAnEarlierStateIsExactlyTheValuesAddedEvenAfterADownscale() {
+    LatencySketch earlier = new LatencySketch();
+    for (int i = 1; i <= 200; i++) {
+      earlier.record(i / 1000.0);
+    }
+    LatencySketch now = LatencySketch.fromBytes(earlier.toBytes());
+    LatencySketch added = new LatencySketch();
+    // 1e9 s is so far out that both sketches halve their scale to keep the range
+    for (double v : new double[] {0.05, 0.07, 1e9}) {
+      now.record(v);
+      added.record(v);
+    }
+    assertThat(now.scale()).isLessThan(earlier.scale()).isEqualTo(added.scale());
+
+    LatencySketch gained = now.minus(earlier);
+
+    assertThat(gained.count()).isEqualTo(3);
+    assertThat(gained.scale()).isEqualTo(added.scale());
+    assertThat(gained.firstBucket()).isEqualTo(added.firstBucket());
+    assertThat(gained.bucketCounts()).containsExactly(added.bucketCounts());
+    assertThat(gained.sum()).isCloseTo(0.05 + 0.07 + 1e9, within(1e-3));
+  }
+
+  @Test
   void quantilesOfKnownSamplesAreWithinOnePercentOfTheExactOnes() {
     double[] samples = lognormal(100_000, 0.05, 1.2, 7);
     LatencySketch sketch = new LatencySketch();

@@ -259,6 +259,24 @@ class SloTopologyTest {
   }
 
   @Test
+  void aCorrectionIsEvaluatedAMillisecondAfterTheLatestEvaluationSoNoStoreGetsTwoValuesAtOneTime() {
+    try (SloHarness h = new SloHarness(SloSettings.defaults())) {
+      ServiceWindow first = Windows.of("api", T0, MINUTE, 100, 0);
+      h.send(first);
+      h.send(Windows.silent("api", at(1), MINUTE));
+      h.send(Windows.revised(first, 1, 100, 50));
+      h.send(Windows.of("api", at(2), MINUTE, 100, 0));
+
+      assertThat(
+              h.slo.stream()
+                  .filter(e -> e.slo().equals("availability"))
+                  .map(SloEvaluation::evaluatedAt))
+          .containsExactly(at(1), at(2), at(2).plusMillis(1), at(3));
+      assertThat(h.health).extracting(Health::evaluatedAt).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void theRecentWindowsStoreKeepsTheLastWindowsOfEachServiceInOrder() {
     SloSettings s = SloSettings.builder().recentWindows(3).build();
     try (SloHarness h = new SloHarness(s)) {

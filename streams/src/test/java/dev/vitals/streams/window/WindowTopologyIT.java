@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The window topology on a real broker with exactly-once: raw records produced the way ingest
- * writes them come back as windows with exact counts, also across a restart that loses all local
- * state.
+ * writes them come back as windows with exact counts and running totals, also across a restart that
+ * loses all local state and a failover to another instance.
  *
  * <p>Each stage's records are on the broker, stamped with their event time, before an instance
  * starts: Kafka Streams then reads a task's metrics, spans and logs partitions in timestamp order.
@@ -101,20 +101,45 @@ class WindowTopologyIT {
     }
   }
 
+  @Test
+  void aFailoverToTheOtherInstanceNeitherLosesNorDoubleCounts() throws Exception {
+    Topics topics = createTopics("failover-");
+    try (KafkaProducer<byte[], byte[]> producer = producer();
+        KafkaStreams survivor = start("windows-failover", topics, stateDir.resolve("b"))) {
+      produceMinutes(producer, topics, 0, 3);
+      try (KafkaStreams first = start("windows-failover", topics, stateDir.resolve("a"))) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> read(topics, 0).size() >= 2 * SERVICES);
+        first.close(
+            new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+      }
+      produceMinutes(producer, topics, 3, MINUTES);
+      produceTicks(producer, topics);
+      assertExact(read(topics, expectedRecords()));
+    }
+  }
+
   private static int expectedRecords() {
     // Per service: a service and an operation window per minute, and one silent window after.
     return SERVICES * (MINUTES * 2 + 1);
   }
 
+  /**
+   * Every window has its exact counts, and its running totals are exactly the requests of its
+   * service (or operation) up to and including it: a restart neither loses nor doubles them.
+   */
   private void assertExact(List<ServiceWindow> windows) {
     Map<String, Integer> seen = new HashMap<>();
     for (ServiceWindow w : windows) {
       long minute = (w.windowStart().toEpochMilli() - base) / 60_000;
+      int service = Integer.parseInt(w.service().substring(1));
+      assertThat(w.totals().since().toEpochMilli()).as("%s", w).isEqualTo(base);
+      assertThat(w.totals().requests())
+          .as("%s", w)
+          .isEqualTo(requestsUpTo(Math.min(minute, MINUTES - 1), service));
       if (minute >= MINUTES) {
         assertThat(w.silent()).as("%s", w).isTrue();
         continue;
       }
-      int service = Integer.parseInt(w.service().substring(1));
       assertThat(w.revision()).as("%s", w).isZero();
       assertThat(w.requests()).as("%s", w).isEqualTo(minute + 1 + service + 1);
       assertThat(w.spans()).as("%s", w).isEqualTo(1);
@@ -122,6 +147,15 @@ class WindowTopologyIT {
     }
     assertThat(seen).hasSize(SERVICES * MINUTES * 2);
     assertThat(seen.values()).allMatch(n -> n == 1);
+  }
+
+  /** Requests of service i in minutes 0 to m: the sum of (k + 1 + i + 1). */
+  private static long requestsUpTo(long m, int i) {
+    long sum = 0;
+    for (long k = 0; k <= m; k++) {
+      sum += k + 1 + i + 1;
+    }
+    return sum;
   }
 
   private Topics createTopics(String prefix) throws Exception {
