@@ -89,6 +89,9 @@ class GrafanaDashboardsTest {
       }
     }
     assertThat(named).as("series named in the dashboards' queries").isGreaterThan(10);
+    assertThat(String.join("\n", expressions()))
+        .as("rates from the counters, quantiles from the histogram")
+        .contains("vitals_requests_total", "vitals_request_duration_seconds_bucket");
     assertThat(unknown).as("series the dashboards query but the README does not list").isEmpty();
   }
 
