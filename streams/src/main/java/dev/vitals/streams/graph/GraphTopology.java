@@ -1,0 +1,107 @@
+package dev.vitals.streams.graph;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vitals.schemas.Topics;
+import dev.vitals.streams.window.WindowSettings;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The dependency-graph topology: spans of the raw stream in, {@code vitals.edges.v1} out.
+ *
+ * <pre>
+ * otlp_spans ─► graph-split ─► graph-spans (repartition by tenant + trace id)
+ *   ─► graph-pair [graph-pending] ─► graph-calls (repartition by edge)
+ *   ─► graph-aggregate [graph-edge-windows, graph-edge-corrections, graph-edge-clock] ─► vitals.edges.v1
+ * </pre>
+ *
+ * <p>The repartition by trace id brings both halves of every call to one task whatever ingest
+ * instance received them and whatever streams instance reads their services' partitions, so a call
+ * is paired exactly (the OpenTelemetry Collector's service graph pairs only what reaches the same
+ * collector). Edge windows have the service windows' size, so an alert can set a service's errors
+ * beside its calls' in the same window.
+ */
+public final class GraphTopology {
+
+  /** Trace id + caller span id → a span half waiting for its other half (in memory, logged). */
+  public static final String PENDING = "graph-pending";
+
+  /** Window start + edge key → {@link EdgeAccumulator}. */
+  public static final String EDGE_WINDOWS = "graph-edge-windows";
+
+  /** Keys of closed edge windows that changed since they were emitted. */
+  public static final String EDGE_CORRECTIONS = "graph-edge-corrections";
+
+  /** One key: the edge task's clock and first open window. */
+  public static final String EDGE_CLOCK = "graph-edge-clock";
+
+  public static final List<String> STORES =
+      List.of(PENDING, EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK);
+
+  private GraphTopology() {}
+
+  /**
+   * Adds the graph topology, reading the spans of {@code raw} (the window topology's stream of the
+   * three raw topics: a topic can feed only one source node).
+   */
+  public static void addTo(
+      StreamsBuilder builder,
+      KStream<byte[], byte[]> raw,
+      Topics topics,
+      WindowSettings windows,
+      GraphSettings settings,
+      GraphMetrics metrics) {
+    requireNonNull(topics, "topics");
+    requireNonNull(windows, "windows");
+    requireNonNull(settings, "settings");
+    requireNonNull(metrics, "metrics");
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(PENDING), Serdes.ByteArray(), Serdes.ByteArray()));
+    for (String store : List.of(EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK)) {
+      builder.addStateStore(persistent(store));
+    }
+    long idleAfter = windows.idleAfter().toMillis();
+    long punctuate = windows.punctuateInterval().toMillis();
+    raw.process(() -> new SpanSplitter(topics, metrics), Named.as("graph-split"))
+        .repartition(
+            Repartitioned.with(Serdes.ByteArray(), SpanHalf.serde()).withName("graph-spans"))
+        .process(
+            () -> new SpanPairer(settings, idleAfter, punctuate, metrics),
+            Named.as("graph-pair"),
+            PENDING)
+        .repartition(Repartitioned.with(Serdes.ByteArray(), Call.serde()).withName("graph-calls"))
+        .process(
+            () ->
+                new EdgeAggregator(
+                    windows.windowSize().toMillis(),
+                    windows.grace().toMillis(),
+                    windows.correctionHorizon().toMillis(),
+                    settings.pairingWait().toMillis(),
+                    idleAfter,
+                    punctuate,
+                    metrics),
+            Named.as("graph-aggregate"),
+            EDGE_WINDOWS,
+            EDGE_CORRECTIONS,
+            EDGE_CLOCK)
+        .to(
+            topics.edges(),
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("graph-sink"));
+  }
+
+  private static StoreBuilder<KeyValueStore<byte[], byte[]>> persistent(String name) {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.ByteArray(), Serdes.ByteArray())
+        .withCachingEnabled();
+  }
+}
