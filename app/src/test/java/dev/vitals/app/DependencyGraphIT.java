@@ -208,10 +208,43 @@ class DependencyGraphIT {
     assertThat(edges)
         .containsOnlyKeys(FRONTEND + "->" + payments, FRONTEND + "->ledger", "user->" + FRONTEND);
 
+    for (StreamsStage stage : List.of(streamsA, streamsB)) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(graphRequests(stage, FRONTEND, payments))
+                      .as("/api/v1/graph of either instance: all edges are on each")
+                      .isEqualTo(REQUESTS));
+    }
+
     assertThat(metric("vitals_streams_graph_pairing_total{outcome=\"paired\"}"))
         .as("paired, on whichever instance owns each trace")
         .isEqualTo(REQUESTS);
     assertThat(metric("vitals_streams_graph_pairing_total{outcome=\"unpaired_server\"}")).isZero();
+  }
+
+  private static long graphRequests(StreamsStage stage, String client, String server)
+      throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + stage.queryPort() + "/api/v1/graph?range=1h"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    System.out.println(
+        "GRAPH port " + stage.queryPort() + " " + response.statusCode() + " " + response.body());
+    long requests = 0;
+    for (com.fasterxml.jackson.databind.JsonNode e :
+        SignalJson.MAPPER.readTree(response.body()).path("edges")) {
+      if (e.path("client").path("name").asText().equals(client)
+          && e.path("server").path("name").asText().equals(server)) {
+        requests += e.path("requests").asLong();
+      }
+    }
+    return requests;
   }
 
   // --- the two services ---

@@ -7,6 +7,7 @@ import dev.vitals.streams.window.WindowSettings;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -22,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * otlp_spans ─► graph-split ─► graph-spans (repartition by tenant + trace id)
  *   ─► graph-pair [graph-pending] ─► graph-calls (repartition by edge)
  *   ─► graph-aggregate [graph-edge-windows, graph-edge-corrections, graph-edge-clock] ─► vitals.edges.v1
+ * vitals.edges.v1 ─► graph-edges-recent (global store: the last hour of every edge, on every instance)
  * </pre>
  *
  * <p>The repartition by trace id brings both halves of every call to one task whatever ingest
@@ -43,6 +45,15 @@ public final class GraphTopology {
 
   /** One key: the edge task's clock and first open window. */
   public static final String EDGE_CLOCK = "graph-edge-clock";
+
+  /**
+   * Global store: edge key → JSON array of the edge's windows of the last {@link #RECENT}, the
+   * latest revision of each. Every instance has all of it.
+   */
+  public static final String EDGES_RECENT = "graph-edges-recent";
+
+  /** How much of each edge's recent history {@link #EDGES_RECENT} keeps. */
+  public static final java.time.Duration RECENT = java.time.Duration.ofHours(1);
 
   public static final List<String> STORES =
       List.of(PENDING, EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK);
@@ -70,6 +81,13 @@ public final class GraphTopology {
     for (String store : List.of(EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK)) {
       builder.addStateStore(persistent(store));
     }
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(EDGES_RECENT), Serdes.String(), Serdes.String())
+            .withLoggingDisabled(),
+        topics.edges(),
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("graph-edges-recent-source"),
+        () -> new RecentEdges(RECENT.toMillis()));
     long idleAfter = windows.idleAfter().toMillis();
     long punctuate = windows.punctuateInterval().toMillis();
     raw.process(() -> new SpanSplitter(topics, metrics), Named.as("graph-split"))
