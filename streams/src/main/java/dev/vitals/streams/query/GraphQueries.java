@@ -133,8 +133,11 @@ final class GraphQueries {
         }
       }
     }
-    Instant from = newest.minus(range);
     List<Edge> out = new ArrayList<>();
+    if (byEdge.isEmpty()) {
+      return out;
+    }
+    Instant from = newest.minus(range);
     for (List<EdgeWindow> windows : byEdge.values()) {
       List<EdgeWindow> inRange = windows.stream().filter(w -> w.windowEnd().isAfter(from)).toList();
       if (!inRange.isEmpty()) {

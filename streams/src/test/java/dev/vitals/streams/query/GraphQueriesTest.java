@@ -194,6 +194,29 @@ class GraphQueriesTest {
   }
 
   @Test
+  void beforeAnyEdgeTheGraphHasTheServicesAndNoEdges() throws Exception {
+    InMemoryStateView empty = new InMemoryStateView();
+    QueryServerTest.fill(empty);
+    QueryServer bare =
+        QueryServer.builder()
+            .setStateView(empty)
+            .setRegistry(new PrometheusRegistry())
+            .setHost("127.0.0.1")
+            .setPort(0)
+            .build()
+            .start();
+    try {
+      JsonNode body = json(get(bare.port(), "/api/v1/graph"));
+      assertThat(body.path("edges")).isEmpty();
+      assertThat(body.path("nodes")).isNotEmpty();
+      JsonNode page = json(get(bare.port(), "/api/v1/services/default//checkout"));
+      assertThat(page.path("downstream")).isEmpty();
+    } finally {
+      bare.close();
+    }
+  }
+
+  @Test
   void aRangeLongerThanTheKeptHistoryIsABadRequest() throws Exception {
     HttpResponse<String> response = get(port, "/api/v1/graph?range=2h");
 
