@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  *   ─► graph-pair [graph-pending] ─► graph-calls (repartition by edge)
  *   ─► graph-aggregate [graph-edge-windows, graph-edge-corrections, graph-edge-clock] ─► vitals.edges.v1
  * vitals.edges.v1 ─► graph-edges-recent (global store: the last hour of every edge, on every instance)
+ * vitals.health.v1 ─► graph-health (global store: every service's health, for alerts' likely cause)
  * </pre>
  *
  * <p>The repartition by trace id brings both halves of every call to one task whatever ingest
@@ -51,6 +52,9 @@ public final class GraphTopology {
    * latest revision of each. Every instance has all of it.
    */
   public static final String EDGES_RECENT = "graph-edges-recent";
+
+  /** Global store: service key → its current Health JSON, a copy of {@code vitals.health.v1}. */
+  public static final String HEALTH_GLOBAL = "graph-health";
 
   /** How much of each edge's recent history {@link #EDGES_RECENT} keeps. */
   public static final java.time.Duration RECENT = java.time.Duration.ofHours(1);
@@ -81,13 +85,7 @@ public final class GraphTopology {
     for (String store : List.of(EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK)) {
       builder.addStateStore(persistent(store));
     }
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(EDGES_RECENT), Serdes.String(), Serdes.String())
-            .withLoggingDisabled(),
-        topics.edges(),
-        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("graph-edges-recent-source"),
-        () -> new RecentEdges(RECENT.toMillis()));
+    addGlobalStores(builder, topics);
     long idleAfter = windows.idleAfter().toMillis();
     long punctuate = windows.punctuateInterval().toMillis();
     raw.process(() -> new SpanSplitter(topics, metrics), Named.as("graph-split"))
@@ -115,6 +113,28 @@ public final class GraphTopology {
         .to(
             topics.edges(),
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("graph-sink"));
+  }
+
+  /**
+   * Adds the global stores only: {@value #EDGES_RECENT} from {@code vitals.edges.v1} and {@value
+   * #HEALTH_GLOBAL} from {@code vitals.health.v1} (the SLO topology reads both for alerts' likely
+   * cause; tests of it add them without the rest).
+   */
+  public static void addGlobalStores(StreamsBuilder builder, Topics topics) {
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(EDGES_RECENT), Serdes.String(), Serdes.String())
+            .withLoggingDisabled(),
+        topics.edges(),
+        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("graph-edges-recent-source"),
+        () -> new RecentEdges(RECENT.toMillis()));
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(HEALTH_GLOBAL), Serdes.String(), Serdes.String())
+            .withLoggingDisabled(),
+        topics.health(),
+        Consumed.with(Serdes.String(), Serdes.String()).withName("graph-health-source"),
+        HealthCopy::new);
   }
 
   private static StoreBuilder<KeyValueStore<byte[], byte[]>> persistent(String name) {

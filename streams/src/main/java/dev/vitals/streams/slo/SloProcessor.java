@@ -41,6 +41,8 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   private KeyValueStore<String, String> health;
   private KeyValueStore<String, String> alertsActive;
   private KeyValueStore<String, String> sloLatest;
+  private KeyValueStore<String, byte[]> deferred;
+  private GraphView graph;
 
   SloProcessor(SloSettings settings, SloCatalog catalog, SloMetrics metrics) {
     this.settings = settings;
@@ -63,6 +65,8 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     health = context.getStateStore(SloTopology.HEALTH_STORE);
     alertsActive = context.getStateStore(SloTopology.ALERTS_ACTIVE_STORE);
     sloLatest = context.getStateStore(SloTopology.SLO_LATEST_STORE);
+    deferred = context.getStateStore(SloTopology.DEFERRED_STORE);
+    graph = GraphView.of(context);
     context.schedule(
         settings.reloadInterval(), PunctuationType.WALL_CLOCK_TIME, t -> catalog.poll());
   }
@@ -179,10 +183,14 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
       List<BurnRates.Match> fired = new ArrayList<>();
       matches.stream().filter(m -> m.rule().severity().equals(severity)).forEach(fired::add);
       SloState.Track track = state.alerts.get(severity);
+      String marker = key + "|" + spec.name() + "|" + severity;
+      if (fired.isEmpty() && deferred.get(marker) != null) {
+        deferred.delete(marker);
+      }
       if (!fired.isEmpty()) {
-        if (track == null) {
+        if (track == null && !deferForCause(key, spec, severity, now)) {
           fire(key, spec, severity, state, rates, fired, now);
-        } else {
+        } else if (track != null) {
           track.falseSince = null;
         }
         healthRules.firing(spec.name(), severity, fired.get(0).describe(spec.name()));
@@ -217,10 +225,45 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
             rates,
             evidence.worst(key.toString(), state.clockMinute, spec.kind() == SloSpec.Kind.LATENCY),
             evidence.samples(key.toString()));
-    AlertEvent event = alertEvents.burnFiring(key, spec, severity, now, e);
+    AlertEvent event =
+        alertEvents.burnFiring(key, spec, severity, now, e, likelyCause(key, spec, now));
     state.alerts.put(severity, new SloState.Track(now.toEpochMilli(), event.fingerprint()));
     emitAlert(event, now);
     metrics.fired(severity);
+  }
+
+  /**
+   * Holds a new alert of a service on the dependency graph back for one evaluation when its calls'
+   * edge windows do not reach the alert's window yet (edge windows close a pairing wait after
+   * service windows): its likely cause is then judged on the same windows as its own errors. Never
+   * longer: the next evaluation fires whatever the edges say.
+   */
+  private boolean deferForCause(ServiceKey key, SloSpec spec, String severity, Instant now) {
+    Instant upTo = graph.downstreamUpTo(key);
+    if (upTo == null || !upTo.isBefore(now)) {
+      return false;
+    }
+    String marker = key + "|" + spec.name() + "|" + severity;
+    if (deferred.get(marker) != null) {
+      deferred.delete(marker);
+      return false;
+    }
+    deferred.put(marker, java.nio.ByteBuffer.allocate(8).putLong(now.toEpochMilli()).array());
+    return true;
+  }
+
+  /** The verdict on the alert's likely cause, or null for a service not on the graph. */
+  private LikelyCause.Verdict likelyCause(ServiceKey key, SloSpec spec, Instant now) {
+    if (!graph.contains(key)) {
+      return null;
+    }
+    return LikelyCause.of(
+        key,
+        recent.since(key.toString(), now.minus(LikelyCause.LOOKBACK).toEpochMilli() - 1),
+        graph.downstream(key),
+        graph::health,
+        spec.kind() == SloSpec.Kind.LATENCY,
+        now);
   }
 
   private void resolve(ServiceKey key, String fingerprint, String severity, Instant now) {
