@@ -49,6 +49,11 @@ final class GraphView {
     return windows(self + "|", true);
   }
 
+  /** The calls to the service (its edges as server), every window kept. */
+  List<EdgeWindow> upstream(ServiceKey self) {
+    return windows("|" + self, false);
+  }
+
   /** Whether the service is on any edge, as caller or callee. */
   boolean contains(ServiceKey self) {
     return !windows(self + "|", true).isEmpty() || !windows("|" + self, false).isEmpty();

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +71,23 @@ final class LikelyCause {
       Function<ServiceKey, Health> health,
       boolean latency,
       Instant to) {
+    return of(self, own, List.of(), downstream, health, latency, to);
+  }
+
+  /**
+   * As {@link #of(ServiceKey, List, List, Function, boolean, Instant)}; with {@code upstream} (the
+   * windows of calls to the service) holding failures, the service's failed requests are counted
+   * from them: spans on both sides, so a sampler that keeps some traces (or every failed one) thins
+   * both sides alike, where the service windows may count every request from metrics.
+   */
+  static Verdict of(
+      ServiceKey self,
+      List<ServiceWindow> own,
+      List<EdgeWindow> upstream,
+      List<EdgeWindow> downstream,
+      Function<ServiceKey, Health> health,
+      boolean latency,
+      Instant to) {
     Instant from = to.minus(LOOKBACK);
     Set<Instant> starts = new HashSet<>();
     Map<ServiceKey, Calls> byCallee = new LinkedHashMap<>();
@@ -87,6 +103,18 @@ final class LikelyCause {
       if (w.operation() == null && starts.contains(w.windowStart())) {
         mine.add(w);
       }
+    }
+    Calls traced = new Calls(self);
+    for (EdgeWindow e : upstream) {
+      if (starts.contains(e.windowStart())) {
+        traced.add(e);
+      }
+    }
+    if (!latency && traced.errors > 0) {
+      traced.from = mine.from;
+      traced.to = mine.to;
+      traced.fromSpans = true;
+      mine = traced;
     }
     Calls best = null;
     for (Calls c : byCallee.values()) {
@@ -131,7 +159,7 @@ final class LikelyCause {
             : String.format(
                 Locale.ROOT,
                 "%s: %s of %s's %,d calls to it failed %s, %,d failed calls against %,d failed"
-                    + " requests of %s's own (%,d requests)",
+                    + " requests of %s's own (%,d %srequests)",
                 who,
                 percent(callee.errors, callee.requests),
                 me,
@@ -140,7 +168,8 @@ final class LikelyCause {
                 callee.errors,
                 mine.errors,
                 me,
-                mine.requests);
+                mine.requests,
+                mine.fromSpans ? "traced " : "");
     return numbers + "; " + healthText(who, health);
   }
 
@@ -172,6 +201,7 @@ final class LikelyCause {
     long requests;
     long errors;
     double p99;
+    boolean fromSpans;
     Instant from = Instant.MAX;
     Instant to = Instant.MIN;
 
@@ -201,18 +231,5 @@ final class LikelyCause {
     long minutes() {
       return to.isBefore(from) ? 0 : Math.max(1, Duration.between(from, to).toMinutes());
     }
-  }
-
-  /** Edges of a service from the global store's entries. */
-  static List<EdgeWindow> downstreamOf(ServiceKey self, Map<String, List<EdgeWindow>> edges) {
-    List<EdgeWindow> out = new ArrayList<>();
-    String prefix = self + "|";
-    edges.forEach(
-        (key, windows) -> {
-          if (key.startsWith(prefix)) {
-            out.addAll(windows);
-          }
-        });
-    return out;
   }
 }

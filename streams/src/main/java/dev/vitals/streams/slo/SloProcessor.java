@@ -260,6 +260,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     return LikelyCause.of(
         key,
         recent.since(key.toString(), now.minus(LikelyCause.LOOKBACK).toEpochMilli() - 1),
+        graph.upstream(key),
         graph.downstream(key),
         graph::health,
         spec.kind() == SloSpec.Kind.LATENCY,

@@ -47,7 +47,7 @@ final class CauseScenario {
                 start.plus(MINUTE),
                 start.plus(MINUTE)));
       }
-      h.send(edge(EdgeWindow.Node.USER, CHECKOUT, start, REQUESTS, 0));
+      h.send(edge(EdgeWindow.Node.USER, CHECKOUT, start, REQUESTS, failing ? FAILED : 0));
       h.send(
           edge(CHECKOUT, PAYMENTS, start, REQUESTS, failing && paymentsFails ? FAILED_CALLS : 0));
     }

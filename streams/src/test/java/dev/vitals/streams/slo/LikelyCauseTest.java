@@ -29,7 +29,7 @@ class LikelyCauseTest {
                   + " 01:01 UTC")
           .contains(
               "390 failed calls against 400 failed requests of shop/checkout's own (4,000"
-                  + " requests)")
+                  + " traced requests)")
           .contains(
               "shop/payments is CRITICAL since 01:01 UTC (availability page: burn 390× over 5m)");
       assertThat(checkout.startsAt())
