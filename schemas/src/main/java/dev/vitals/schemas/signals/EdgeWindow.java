@@ -30,6 +30,8 @@ import java.util.Set;
  *     callees)
  * @param sampled true when the counts come from spans, of which a sampler may have kept only some:
  *     they count the calls traced, not every call made
+ * @param totals the edge's running totals when the window was emitted (counters for stores); may be
+ *     null
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record EdgeWindow(
@@ -44,7 +46,8 @@ public record EdgeWindow(
     long errors,
     ServiceWindow.Latency clientLatency,
     ServiceWindow.Latency serverLatency,
-    boolean sampled) {
+    boolean sampled,
+    Totals totals) {
 
   /** The {@code connectionType} of a call between two instrumented services. */
   public static final String DIRECT = "";
@@ -55,6 +58,36 @@ public record EdgeWindow(
 
   private static final Set<String> CONNECTION_TYPES =
       Set.of(DIRECT, MESSAGING_SYSTEM, DATABASE, VIRTUAL_NODE);
+
+  /** A window without running totals. */
+  public EdgeWindow(
+      String tenant,
+      Node client,
+      Node server,
+      String connectionType,
+      Instant windowStart,
+      Instant windowEnd,
+      int revision,
+      long requests,
+      long errors,
+      ServiceWindow.Latency clientLatency,
+      ServiceWindow.Latency serverLatency,
+      boolean sampled) {
+    this(
+        tenant,
+        client,
+        server,
+        connectionType,
+        windowStart,
+        windowEnd,
+        revision,
+        requests,
+        errors,
+        clientLatency,
+        serverLatency,
+        sampled,
+        null);
+  }
 
   public EdgeWindow {
     requireNonNull(tenant, "tenant");
@@ -112,6 +145,39 @@ public record EdgeWindow(
 
     public static Node virtual(String name) {
       return new Node("", name, true);
+    }
+  }
+
+  /**
+   * Everything counted on the edge since the streams stage first saw it (per task: it restarts from
+   * zero only if the stage's state is lost), as of {@code at}, the time the window was emitted:
+   * counters that only grow, so a store that reads them at processing time gets late calls too.
+   *
+   * @param clientSeconds client span durations; {@code counts[i]} calls at most {@code bounds[i]},
+   *     the last one above every bound (Prometheus' {@code le} buckets, not cumulative here)
+   */
+  public record Totals(
+      Instant at, long requests, long errors, Histogram clientSeconds, Histogram serverSeconds) {
+    public Totals {
+      requireNonNull(at, "at");
+      requireNonNull(clientSeconds, "clientSeconds");
+      requireNonNull(serverSeconds, "serverSeconds");
+    }
+  }
+
+  /** A histogram with fixed bounds: per-bucket counts (one more than bounds), sum, count. */
+  public record Histogram(java.util.List<Double> bounds, java.util.List<Long> counts, double sum) {
+    public Histogram {
+      bounds = java.util.List.copyOf(bounds);
+      counts = java.util.List.copyOf(counts);
+      if (counts.size() != bounds.size() + 1) {
+        throw new IllegalArgumentException(
+            "counts: " + counts.size() + " (expected: bounds + 1 = " + (bounds.size() + 1) + ")");
+      }
+    }
+
+    public long count() {
+      return counts.stream().mapToLong(Long::longValue).sum();
     }
   }
 }

@@ -54,7 +54,8 @@ final class EdgeAccumulator {
     return EdgeWindow.VIRTUAL_NODE.equals(type) || EdgeWindow.DATABASE.equals(type);
   }
 
-  EdgeWindow toEdgeWindow(byte[] edgeKey, long startMs, long endMs, int revision) {
+  EdgeWindow toEdgeWindow(
+      byte[] edgeKey, long startMs, long endMs, int revision, EdgeWindow.Totals totals) {
     String key = new String(edgeKey, StandardCharsets.UTF_8);
     int bar = key.indexOf('|');
     ServiceKey client = ServiceKey.parse(key.substring(0, bar));
@@ -71,7 +72,8 @@ final class EdgeAccumulator {
         errors,
         latency(clientLatency),
         latency(serverLatency),
-        true);
+        true,
+        totals);
   }
 
   private static ServiceWindow.Latency latency(LatencySketch sketch) {

@@ -40,6 +40,7 @@ final class EdgeAggregator implements Processor<byte[], Call, byte[], byte[]> {
   private KeyValueStore<byte[], byte[]> windows;
   private KeyValueStore<byte[], byte[]> corrections;
   private KeyValueStore<byte[], byte[]> clock;
+  private KeyValueStore<byte[], byte[]> totals;
   private long watermarkMs = UNSET;
   private long nextOpenMs = UNSET;
   private long lastInputWallMs = UNSET;
@@ -66,6 +67,7 @@ final class EdgeAggregator implements Processor<byte[], Call, byte[], byte[]> {
     windows = context.getStateStore(GraphTopology.EDGE_WINDOWS);
     corrections = context.getStateStore(GraphTopology.EDGE_CORRECTIONS);
     clock = context.getStateStore(GraphTopology.EDGE_CLOCK);
+    totals = context.getStateStore(GraphTopology.EDGE_TOTALS);
     byte[] stored = clock.get(CLOCK_KEY);
     watermarkMs = stored == null ? UNSET : ByteBuffer.wrap(stored).getLong();
     nextOpenMs = stored == null ? UNSET : ByteBuffer.wrap(stored).getLong(8);
@@ -84,6 +86,9 @@ final class EdgeAggregator implements Processor<byte[], Call, byte[], byte[]> {
       nextOpenMs = start;
     }
     long now = now(wall);
+    EdgeTotals running = EdgeTotals.decode(totals.get(record.key()));
+    running.add(call);
+    totals.put(record.key(), running.encode());
     if (start < nextOpenMs && now != UNSET && start + sizeMs + horizonMs < now) {
       metrics.lateCall("dropped");
     } else {
@@ -163,7 +168,15 @@ final class EdgeAggregator implements Processor<byte[], Call, byte[], byte[]> {
     byte[] edgeKey = Keys.edgeKeyOf(windowKey);
     acc.emittedRevision = revision;
     windows.put(windowKey, acc.encode());
-    byte[] json = SignalJson.write(acc.toEdgeWindow(edgeKey, start, start + sizeMs, revision));
+    EdgeTotals running = EdgeTotals.decode(totals.get(edgeKey));
+    byte[] json =
+        SignalJson.write(
+            acc.toEdgeWindow(
+                edgeKey,
+                start,
+                start + sizeMs,
+                revision,
+                running.toTotals(java.time.Instant.ofEpochMilli(wall))));
     context.forward(new Record<>(edgeKey, json, wall));
   }
 

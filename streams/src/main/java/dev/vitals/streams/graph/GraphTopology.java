@@ -44,6 +44,9 @@ public final class GraphTopology {
   /** Keys of closed edge windows that changed since they were emitted. */
   public static final String EDGE_CORRECTIONS = "graph-edge-corrections";
 
+  /** Edge key → {@link EdgeTotals}: every call counted on the edge so far. */
+  public static final String EDGE_TOTALS = "graph-edge-totals";
+
   /** One key: the edge task's clock and first open window. */
   public static final String EDGE_CLOCK = "graph-edge-clock";
 
@@ -60,7 +63,7 @@ public final class GraphTopology {
   public static final java.time.Duration RECENT = java.time.Duration.ofHours(1);
 
   public static final List<String> STORES =
-      List.of(PENDING, EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK);
+      List.of(PENDING, EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK, EDGE_TOTALS);
 
   private GraphTopology() {}
 
@@ -82,7 +85,7 @@ public final class GraphTopology {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(PENDING), Serdes.ByteArray(), Serdes.ByteArray()));
-    for (String store : List.of(EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK)) {
+    for (String store : List.of(EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK, EDGE_TOTALS)) {
       builder.addStateStore(persistent(store));
     }
     addGlobalStores(builder, topics);
@@ -109,7 +112,8 @@ public final class GraphTopology {
             Named.as("graph-aggregate"),
             EDGE_WINDOWS,
             EDGE_CORRECTIONS,
-            EDGE_CLOCK)
+            EDGE_CLOCK,
+            EDGE_TOTALS)
         .to(
             topics.edges(),
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("graph-sink"));

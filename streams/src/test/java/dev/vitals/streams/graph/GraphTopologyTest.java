@@ -8,6 +8,7 @@ import static io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT;
 import static io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_PRODUCER;
 import static io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vitals.schemas.signals.EdgeWindow;
 import dev.vitals.streams.window.WindowSettings;
@@ -110,6 +111,17 @@ class GraphTopologyTest {
     assertThat(call.sampled()).isTrue();
     assertThat(call.clientLatency().max()).isEqualTo(0.1);
     assertThat(call.serverLatency().max()).isEqualTo(0.08);
+    assertThat(call.totals().requests()).isEqualTo(10);
+    assertThat(call.totals().errors()).isEqualTo(2);
+    int le100ms = EdgeTotals.bucket(0.1);
+    assertThat(EdgeTotals.BOUNDS[le100ms]).isEqualTo(0.1);
+    assertThat(call.totals().clientSeconds().counts().get(le100ms))
+        .as("client spans of 100 ms, in the le=0.1 bucket")
+        .isEqualTo(10);
+    assertThat(call.totals().serverSeconds().counts().get(le100ms))
+        .as("server spans of 80 ms, in (0.05, 0.1]")
+        .isEqualTo(10);
+    assertThat(call.totals().serverSeconds().sum()).isCloseTo(0.8, within(1e-9));
     EdgeWindow user = edges.get("user->checkout");
     assertThat(user.client()).isEqualTo(EdgeWindow.Node.USER);
     assertThat(user.requests()).isEqualTo(10);
@@ -219,6 +231,9 @@ class GraphTopologyTest {
     assertThat(corrected.revision()).isEqualTo(1);
     assertThat(corrected.requests()).isEqualTo(12);
     assertThat(corrected.errors()).isEqualTo(1);
+    assertThat(corrected.totals().requests())
+        .as("the running total has the late calls too")
+        .isEqualTo(12);
   }
 
   @Test
