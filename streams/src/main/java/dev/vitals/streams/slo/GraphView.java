@@ -44,6 +44,11 @@ final class GraphView {
     }
   }
 
+  /** Whether the topology has the graph at all. */
+  boolean present() {
+    return edges != null;
+  }
+
   /** The service's calls to others (its edges as client), every window kept. */
   List<EdgeWindow> downstream(ServiceKey self) {
     return windows(self + "|", true);

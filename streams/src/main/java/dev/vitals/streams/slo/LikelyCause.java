@@ -128,11 +128,22 @@ final class LikelyCause {
     return new Verdict(best.key, evidence(self, mine, best, health.apply(best.key), latency));
   }
 
+  /**
+   * Failed calls against failed requests when both are counted from spans (its callers' spans hold
+   * its failed requests), else error ratio against error ratio: the service windows may count every
+   * request from metrics while the calls are a sample of traces.
+   */
   private static boolean explains(Calls callee, Calls mine, boolean latency) {
     if (latency) {
       return mine.p99 > 0 && callee.p99 >= MOST * mine.p99;
     }
-    return mine.errors > 0 && callee.errors > 0 && callee.errors >= MOST * mine.errors;
+    if (mine.errors == 0 || callee.errors == 0) {
+      return false;
+    }
+    if (mine.fromSpans) {
+      return callee.errors >= MOST * mine.errors;
+    }
+    return callee.ratio() >= MOST * mine.ratio();
   }
 
   private static boolean worse(Calls a, Calls b, boolean latency) {
@@ -156,20 +167,32 @@ final class LikelyCause {
                 callee.requests,
                 me,
                 SloText.seconds(mine.p99))
-            : String.format(
-                Locale.ROOT,
-                "%s: %s of %s's %,d calls to it failed %s, %,d failed calls against %,d failed"
-                    + " requests of %s's own (%,d %srequests)",
-                who,
-                percent(callee.errors, callee.requests),
-                me,
-                callee.requests,
-                when,
-                callee.errors,
-                mine.errors,
-                me,
-                mine.requests,
-                mine.fromSpans ? "traced " : "");
+            : mine.fromSpans
+                ? String.format(
+                    Locale.ROOT,
+                    "%s: %s of %s's %,d calls to it failed %s, %,d failed calls against %,d failed"
+                        + " requests of %s's own (%,d traced requests)",
+                    who,
+                    percent(callee.errors, callee.requests),
+                    me,
+                    callee.requests,
+                    when,
+                    callee.errors,
+                    mine.errors,
+                    me,
+                    mine.requests)
+                : String.format(
+                    Locale.ROOT,
+                    "%s: %s of %s's %,d traced calls to it failed %s, while %s of %s's %,d"
+                        + " requests failed",
+                    who,
+                    percent(callee.errors, callee.requests),
+                    me,
+                    callee.requests,
+                    when,
+                    percent(mine.errors, mine.requests),
+                    me,
+                    mine.requests);
     return numbers + "; " + healthText(who, health);
   }
 
@@ -226,6 +249,10 @@ final class LikelyCause {
       }
       from = from.isBefore(w.windowStart()) ? from : w.windowStart();
       to = to.isAfter(w.windowEnd()) ? to : w.windowEnd();
+    }
+
+    double ratio() {
+      return requests == 0 ? 0 : (double) errors / requests;
     }
 
     long minutes() {

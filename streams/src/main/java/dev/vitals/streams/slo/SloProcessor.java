@@ -43,6 +43,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   private KeyValueStore<String, String> sloLatest;
   private KeyValueStore<String, byte[]> deferred;
   private GraphView graph;
+  private boolean windowHasSpans;
 
   SloProcessor(SloSettings settings, SloCatalog catalog, SloMetrics metrics) {
     this.settings = settings;
@@ -99,6 +100,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     }
     contributions.forgetBefore(service, start - settings.correctionHorizon().toMillis());
     recent.add(service, w);
+    windowHasSpans = w.spans() > 0;
     evaluate(key, w, specs, delta);
   }
 
@@ -233,14 +235,22 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   }
 
   /**
-   * Holds a new alert of a service on the dependency graph back for one evaluation when its calls'
-   * edge windows do not reach the alert's window yet (edge windows close a pairing wait after
-   * service windows): its likely cause is then judged on the same windows as its own errors. Never
-   * longer: the next evaluation fires whatever the edges say.
+   * Holds a new alert back for one evaluation when its service's calls' edge windows do not reach
+   * the alert's window yet (edge windows close a pairing wait after service windows; a service that
+   * sends spans but is not on the graph yet may be waiting for its first ones): its likely cause is
+   * then judged on the same windows as its own errors. Never longer: the next evaluation fires
+   * whatever the edges say. Known leaves and services without spans are not held.
    */
   private boolean deferForCause(ServiceKey key, SloSpec spec, String severity, Instant now) {
+    if (!graph.present()) {
+      return false;
+    }
     Instant upTo = graph.downstreamUpTo(key);
-    if (upTo == null || !upTo.isBefore(now)) {
+    if (upTo != null && !upTo.isBefore(now)) {
+      return false;
+    }
+    if (upTo == null && (graph.contains(key) || !windowHasSpans)) {
+      // A known leaf of the graph, or a service without spans: no edge will tell more.
       return false;
     }
     String marker = key + "|" + spec.name() + "|" + severity;
