@@ -16,6 +16,11 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param clientNanos the client span's duration, or -1 without one
  * @param serverNanos the server span's duration, or -1 without one
  * @param error the client or the server span has status ERROR
+ * @param metricCount for calls counted by the caller's client duration histogram (no spans): how
+ *     many; 0 for a call from spans
+ * @param metricErrors of those, the failed ones
+ * @param metricSketch their client latency ({@link dev.vitals.streams.sketch.LatencySketch} bytes),
+ *     or empty
  */
 record Call(
     String tenant,
@@ -25,15 +30,46 @@ record Call(
     long eventMs,
     long clientNanos,
     long serverNanos,
-    boolean error) {
+    boolean error,
+    long metricCount,
+    long metricErrors,
+    byte[] metricSketch) {
 
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
+
+  Call(
+      String tenant,
+      EdgeWindow.Node client,
+      EdgeWindow.Node server,
+      String connectionType,
+      long eventMs,
+      long clientNanos,
+      long serverNanos,
+      boolean error) {
+    this(
+        tenant,
+        client,
+        server,
+        connectionType,
+        eventMs,
+        clientNanos,
+        serverNanos,
+        error,
+        0,
+        0,
+        new byte[0]);
+  }
+
+  boolean fromMetrics() {
+    return metricCount > 0;
+  }
 
   Call {
     requireNonNull(tenant, "tenant");
     requireNonNull(client, "client");
     requireNonNull(server, "server");
     requireNonNull(connectionType, "connectionType");
+    metricSketch = metricSketch == null ? new byte[0] : metricSketch;
   }
 
   static Call paired(SpanHalf caller, SpanHalf callee) {
@@ -86,7 +122,7 @@ record Call(
       utf8(server.name()),
       utf8(connectionType)
     };
-    int size = 2 + 8 * 3;
+    int size = 2 + 8 * 3 + 8 * 2 + 4 + metricSketch.length;
     for (byte[] p : parts) {
       size += 2 + p.length;
     }
@@ -97,6 +133,7 @@ record Call(
       out.putShort((short) p.length).put(p);
     }
     out.putLong(eventMs).putLong(clientNanos).putLong(serverNanos);
+    out.putLong(metricCount).putLong(metricErrors).putInt(metricSketch.length).put(metricSketch);
     return out.array();
   }
 
@@ -111,8 +148,25 @@ record Call(
     EdgeWindow.Node client = new EdgeWindow.Node(string(in), string(in), (flags & 1) != 0);
     EdgeWindow.Node server = new EdgeWindow.Node(string(in), string(in), (flags & 2) != 0);
     String type = string(in);
+    long event = in.getLong();
+    long clientNanos = in.getLong();
+    long serverNanos = in.getLong();
+    long count = in.getLong();
+    long errors = in.getLong();
+    byte[] sketch = new byte[in.getInt()];
+    in.get(sketch);
     return new Call(
-        tenant, client, server, type, in.getLong(), in.getLong(), in.getLong(), (flags & 4) != 0);
+        tenant,
+        client,
+        server,
+        type,
+        event,
+        clientNanos,
+        serverNanos,
+        (flags & 4) != 0,
+        count,
+        errors,
+        sketch);
   }
 
   static Serde<Call> serde() {

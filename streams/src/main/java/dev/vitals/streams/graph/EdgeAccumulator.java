@@ -11,7 +11,7 @@ import java.time.Instant;
 /** The running totals of one edge in one window, as kept in {@code graph-edge-windows}. */
 final class EdgeAccumulator {
 
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
 
   long requests;
   long errors;
@@ -25,7 +25,24 @@ final class EdgeAccumulator {
   LatencySketch clientLatency;
   LatencySketch serverLatency;
 
+  /** Calls counted from the caller's client duration metrics, used when no span counted any. */
+  long metricRequests;
+
+  long metricErrors;
+  LatencySketch metricLatency;
+
   void add(Call call) {
+    if (call.fromMetrics()) {
+      metricRequests += call.metricCount();
+      metricErrors += call.metricErrors();
+      if (call.metricSketch().length > 0) {
+        if (metricLatency == null) {
+          metricLatency = new LatencySketch();
+        }
+        metricLatency.merge(LatencySketch.fromBytes(call.metricSketch()));
+      }
+      return;
+    }
     requests++;
     if (call.error()) {
       errors++;
@@ -60,6 +77,22 @@ final class EdgeAccumulator {
     int bar = key.indexOf('|');
     ServiceKey client = ServiceKey.parse(key.substring(0, bar));
     ServiceKey server = ServiceKey.parse(key.substring(bar + 1));
+    if (requests == 0 && metricRequests > 0) {
+      return new EdgeWindow(
+          client.tenant(),
+          new EdgeWindow.Node(client.namespace(), client.name(), false),
+          new EdgeWindow.Node(server.namespace(), server.name(), true),
+          EdgeWindow.VIRTUAL_NODE,
+          Instant.ofEpochMilli(startMs),
+          Instant.ofEpochMilli(endMs),
+          revision,
+          metricRequests,
+          metricErrors,
+          latency(metricLatency),
+          null,
+          false,
+          totals);
+    }
     return new EdgeWindow(
         client.tenant(),
         new EdgeWindow.Node(client.namespace(), client.name(), clientVirtual),
@@ -92,7 +125,9 @@ final class EdgeAccumulator {
     byte[] type = connectionType.getBytes(StandardCharsets.UTF_8);
     byte[] c = clientLatency == null ? new byte[0] : clientLatency.toBytes();
     byte[] s = serverLatency == null ? new byte[0] : serverLatency.toBytes();
-    return ByteBuffer.allocate(1 + 1 + 4 + 8 + 8 + 1 + type.length + 4 + c.length + 4 + s.length)
+    byte[] m = metricLatency == null ? new byte[0] : metricLatency.toBytes();
+    return ByteBuffer.allocate(
+            1 + 1 + 4 + 8 + 8 + 1 + type.length + 4 + c.length + 4 + s.length + 16 + 4 + m.length)
         .put(FORMAT)
         .put((byte) ((clientVirtual ? 1 : 0) | (serverVirtual ? 2 : 0)))
         .putInt(emittedRevision)
@@ -104,6 +139,10 @@ final class EdgeAccumulator {
         .put(c)
         .putInt(s.length)
         .put(s)
+        .putLong(metricRequests)
+        .putLong(metricErrors)
+        .putInt(m.length)
+        .put(m)
         .array();
   }
 
@@ -126,6 +165,9 @@ final class EdgeAccumulator {
     a.connectionType = new String(type, StandardCharsets.UTF_8);
     a.clientLatency = sketch(in);
     a.serverLatency = sketch(in);
+    a.metricRequests = in.getLong();
+    a.metricErrors = in.getLong();
+    a.metricLatency = sketch(in);
     return a;
   }
 

@@ -19,7 +19,7 @@ final class EdgeTotals {
     0.002, 0.004, 0.006, 0.008, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8, 1, 1.4, 2, 5, 10, 15
   };
 
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
 
   long requests;
   long errors;
@@ -28,7 +28,18 @@ final class EdgeTotals {
   final long[] server = new long[BOUNDS.length + 1];
   double serverSum;
 
+  /** Whether spans ever counted a call on the edge: then calls from metrics are not counted. */
+  boolean fromSpans;
+
   void add(Call call) {
+    if (call.fromMetrics()) {
+      if (!fromSpans) {
+        requests += call.metricCount();
+        errors += call.metricErrors();
+      }
+      return;
+    }
+    fromSpans = true;
     requests++;
     if (call.error()) {
       errors++;
@@ -72,7 +83,7 @@ final class EdgeTotals {
   }
 
   byte[] encode() {
-    ByteBuffer out = ByteBuffer.allocate(1 + 8 + 8 + 2 * (8 * client.length + 8));
+    ByteBuffer out = ByteBuffer.allocate(1 + 8 + 8 + 2 * (8 * client.length + 8) + 1);
     out.put(FORMAT).putLong(requests).putLong(errors);
     for (long n : client) {
       out.putLong(n);
@@ -82,6 +93,7 @@ final class EdgeTotals {
       out.putLong(n);
     }
     out.putDouble(serverSum);
+    out.put((byte) (fromSpans ? 1 : 0));
     return out.array();
   }
 
@@ -106,6 +118,7 @@ final class EdgeTotals {
       t.server[i] = in.getLong();
     }
     t.serverSum = in.getDouble();
+    t.fromSpans = in.get() == 1;
     return t;
   }
 }

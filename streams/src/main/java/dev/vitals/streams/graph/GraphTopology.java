@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * otlp_spans ─► graph-split ─► graph-spans (repartition by tenant + trace id)
- *   ─► graph-pair [graph-pending] ─► graph-calls (repartition by edge)
+ *   ─► graph-pair [graph-pending] ─┬─► graph-calls (repartition by edge)
+ * otlp_metrics ─► graph-client-metrics [graph-client-series] ─┘
  *   ─► graph-aggregate [graph-edge-windows, graph-edge-corrections, graph-edge-clock] ─► vitals.edges.v1
  * vitals.edges.v1 ─► graph-edges-recent (global store: the last hour of every edge, on every instance)
  * vitals.health.v1 ─► graph-health (global store: every service's health, for alerts' likely cause)
@@ -37,6 +38,9 @@ public final class GraphTopology {
 
   /** Trace id + caller span id → a span half waiting for its other half (in memory, logged). */
   public static final String PENDING = "graph-pending";
+
+  /** Cumulative client-duration series → its last point, for calls from metrics. */
+  public static final String CLIENT_SERIES = "graph-client-series";
 
   /** Window start + edge key → {@link EdgeAccumulator}. */
   public static final String EDGE_WINDOWS = "graph-edge-windows";
@@ -63,7 +67,7 @@ public final class GraphTopology {
   public static final java.time.Duration RECENT = java.time.Duration.ofHours(1);
 
   public static final List<String> STORES =
-      List.of(PENDING, EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK, EDGE_TOTALS);
+      List.of(PENDING, CLIENT_SERIES, EDGE_WINDOWS, EDGE_CORRECTIONS, EDGE_CLOCK, EDGE_TOTALS);
 
   private GraphTopology() {}
 
@@ -91,6 +95,13 @@ public final class GraphTopology {
     addGlobalStores(builder, topics);
     long idleAfter = windows.idleAfter().toMillis();
     long punctuate = windows.punctuateInterval().toMillis();
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CLIENT_SERIES), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled());
+    KStream<byte[], Call> fromMetrics =
+        raw.process(
+            () -> new ClientMetricsReader(topics), Named.as("graph-client-metrics"), CLIENT_SERIES);
     raw.process(() -> new SpanSplitter(topics, metrics), Named.as("graph-split"))
         .repartition(
             Repartitioned.with(Serdes.ByteArray(), SpanHalf.serde()).withName("graph-spans"))
@@ -98,6 +109,7 @@ public final class GraphTopology {
             () -> new SpanPairer(settings, idleAfter, punctuate, metrics),
             Named.as("graph-pair"),
             PENDING)
+        .merge(fromMetrics, Named.as("graph-calls-merge"))
         .repartition(Repartitioned.with(Serdes.ByteArray(), Call.serde()).withName("graph-calls"))
         .process(
             () ->

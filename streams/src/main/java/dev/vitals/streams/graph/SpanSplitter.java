@@ -123,7 +123,7 @@ final class SpanSplitter implements Processor<byte[], byte[], byte[], SpanHalf> 
         peerType);
   }
 
-  private static String tenant(Record<byte[], byte[]> record) {
+  static String tenant(Record<byte[], byte[]> record) {
     Header h = record.headers().lastHeader(Topics.HEADER_TENANT);
     if (h != null && h.value() != null && h.value().length > 0) {
       String t = new String(h.value(), StandardCharsets.UTF_8);

@@ -54,6 +54,7 @@ final class GraphHarness implements AutoCloseable {
   final PrometheusRegistry registry = new PrometheusRegistry();
   final TopologyTestDriver driver;
   private final TestInputTopic<byte[], byte[]> spans;
+  private final TestInputTopic<byte[], byte[]> metrics;
   private final TestOutputTopic<byte[], byte[]> edges;
   private long wallMs = T0_MS + Duration.ofHours(1).toMillis();
 
@@ -77,6 +78,11 @@ final class GraphHarness implements AutoCloseable {
             Topics.DEFAULT.raw(Signal.TRACES),
             new ByteArraySerializer(),
             new ByteArraySerializer());
+    metrics =
+        driver.createInputTopic(
+            Topics.DEFAULT.raw(Signal.METRICS),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
     edges =
         driver.createOutputTopic(
             Topics.DEFAULT.edges(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -97,6 +103,30 @@ final class GraphHarness implements AutoCloseable {
     RecordHeaders headers = new RecordHeaders();
     headers.add(Topics.HEADER_TENANT, "acme".getBytes(StandardCharsets.UTF_8));
     spans.pipeInput(
+        new TestRecord<>(
+            ("acme//" + service).getBytes(StandardCharsets.UTF_8),
+            request.toByteArray(),
+            headers,
+            Instant.ofEpochMilli(wallMs)));
+  }
+
+  /** Sends one service's metrics the way ingest does. */
+  void sendMetrics(String service, io.opentelemetry.proto.metrics.v1.Metric metric) {
+    var request =
+        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                    .setResource(
+                        Resource.newBuilder()
+                            .addAttributes(
+                                OtlpResources.stringKeyValue(OtlpResources.SERVICE_NAME, service)))
+                    .addScopeMetrics(
+                        io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                            .addMetrics(metric)))
+            .build();
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(Topics.HEADER_TENANT, "acme".getBytes(StandardCharsets.UTF_8));
+    metrics.pipeInput(
         new TestRecord<>(
             ("acme//" + service).getBytes(StandardCharsets.UTF_8),
             request.toByteArray(),

@@ -256,6 +256,81 @@ class GraphTopologyTest {
     assertThat(edgesByName().get("checkout->payments").requests()).isEqualTo(200);
   }
 
+  /** An http.client.request.duration histogram with one point per attribute set. */
+  private static io.opentelemetry.proto.metrics.v1.Metric clientDuration(
+      boolean cumulative, long startMs, long atMs, String server, int status, long... counts) {
+    var point =
+        io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder()
+            .setStartTimeUnixNano((GraphHarness.T0_MS + startMs) * GraphHarness.MS)
+            .setTimeUnixNano((GraphHarness.T0_MS + atMs) * GraphHarness.MS)
+            .addAllExplicitBounds(List.of(0.05, 0.1, 0.5))
+            .addAttributes(
+                dev.vitals.schemas.otlp.OtlpResources.stringKeyValue("server.address", server))
+            .addAttributes(
+                io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                    .setKey("http.response.status_code")
+                    .setValue(
+                        io.opentelemetry.proto.common.v1.AnyValue.newBuilder()
+                            .setIntValue(status)));
+    long count = 0;
+    for (long c : counts) {
+      point.addBucketCounts(c);
+      count += c;
+    }
+    point.setCount(count);
+    return io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+        .setName("http.client.request.duration")
+        .setUnit("s")
+        .setHistogram(
+            io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                .setAggregationTemporality(
+                    cumulative
+                        ? io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                            .AGGREGATION_TEMPORALITY_CUMULATIVE
+                        : io.opentelemetry.proto.metrics.v1.AggregationTemporality
+                            .AGGREGATION_TEMPORALITY_DELTA)
+                .addDataPoints(point))
+        .build();
+  }
+
+  @Test
+  void aCallerWithoutTracesGetsEdgesFromItsClientDurationMetrics() {
+    harness(GraphSettings.DEFAULTS);
+    h.sendMetrics("checkout", clientDuration(false, 0, 5_000, "api.stripe.com", 200, 10, 20, 5, 0));
+    h.sendMetrics("checkout", clientDuration(false, 0, 5_000, "api.stripe.com", 503, 0, 0, 3, 0));
+    // cumulative: the first point is the baseline, the second counts what it added
+    h.sendMetrics("ledger", clientDuration(true, 0, 5_000, "ledger-db", 200, 5, 0, 0, 0));
+    h.sendMetrics("ledger", clientDuration(true, 0, 15_000, "ledger-db", 200, 8, 1, 0, 0));
+    tick(90_000);
+
+    Map<String, EdgeWindow> edges = edgesByName();
+    EdgeWindow stripe = edges.get("checkout->api.stripe.com");
+    assertThat(stripe.requests()).isEqualTo(38);
+    assertThat(stripe.errors()).isEqualTo(3);
+    assertThat(stripe.sampled()).as("every call, counted by the SDK").isFalse();
+    assertThat(stripe.server().virtual()).isTrue();
+    assertThat(stripe.connectionType()).isEqualTo(EdgeWindow.VIRTUAL_NODE);
+    assertThat(stripe.clientLatency().max()).isLessThanOrEqualTo(0.5);
+    assertThat(stripe.serverLatency()).isNull();
+    assertThat(stripe.totals().requests()).isEqualTo(38);
+    assertThat(edges.get("ledger->ledger-db").requests()).isEqualTo(4);
+  }
+
+  @Test
+  void callsCountedBySpansAreNotCountedAgainFromMetrics() {
+    harness(GraphSettings.DEFAULTS);
+    checkoutCallsPayments(1, 10, 0, 0);
+    h.sendMetrics("checkout", clientDuration(false, 0, 5_000, "payments", 200, 500, 0, 0, 0));
+    tick(90_000);
+
+    EdgeWindow payments = edgesByName().get("checkout->payments");
+    assertThat(payments.requests()).isEqualTo(10);
+    assertThat(payments.sampled()).isTrue();
+    assertThat(payments.totals().requests())
+        .as("the metrics came after the spans: not counted")
+        .isEqualTo(10);
+  }
+
   @Test
   void aQuietPartitionClosesItsWindowsOnWallClockTime() {
     harness(GraphSettings.DEFAULTS);
