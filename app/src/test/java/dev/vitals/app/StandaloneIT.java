@@ -94,7 +94,9 @@ class StandaloneIT {
           .untilAsserted(
               () -> {
                 assertThat(get(query, "/api/v1/alerts").body())
-                    .contains("VitalsErrorBudgetBurn", "\"service\":\"checkout\"", "page");
+                    .contains("VitalsErrorBudgetBurn", "\"service\":\"checkout\"", "page")
+                    .as("checkout's page names payments, whose failures fail it")
+                    .contains("\"cause\":\"shop/payments\"", "\"cause_kind\":\"downstream\"");
                 assertThat(get(query, "/api/v1/services").body())
                     .contains("\"status\":\"CRITICAL\"");
               });

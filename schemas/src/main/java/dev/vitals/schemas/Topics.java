@@ -46,6 +46,11 @@ public record Topics(String prefix) {
     return prefix + "vitals.alerts.v1";
   }
 
+  /** One closed window of calls from one service (or virtual node) to another. */
+  public String edges() {
+    return prefix + "vitals.edges.v1";
+  }
+
   public String deadLetter() {
     return prefix + "vitals.deadletter.v1";
   }

@@ -3,6 +3,7 @@ package dev.vitals.streams;
 import static java.util.Objects.requireNonNull;
 
 import dev.vitals.schemas.Topics;
+import dev.vitals.streams.graph.GraphSettings;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
  * @param standbyReplicas warm copies of each task's state on other instances (fast failover)
  * @param replicationFactor of the internal topics; 0 means min(3, number of brokers)
  * @param query the query API and status page
+ * @param graph how spans are paired into the dependency graph
  */
 public record StreamsSettings(
     Topics topics,
@@ -28,9 +30,34 @@ public record StreamsSettings(
     int replicationFactor,
     WindowSettings windows,
     SloSettings slo,
-    QuerySettings query) {
+    QuerySettings query,
+    GraphSettings graph) {
 
   public static final String DEFAULT_APPLICATION_ID = "vitals-streams";
+
+  /** Settings with the graph's defaults. */
+  public StreamsSettings(
+      Topics topics,
+      String applicationId,
+      Path stateDir,
+      int threads,
+      int standbyReplicas,
+      int replicationFactor,
+      WindowSettings windows,
+      SloSettings slo,
+      QuerySettings query) {
+    this(
+        topics,
+        applicationId,
+        stateDir,
+        threads,
+        standbyReplicas,
+        replicationFactor,
+        windows,
+        slo,
+        query,
+        GraphSettings.DEFAULTS);
+  }
 
   public StreamsSettings {
     requireNonNull(topics, "topics");
@@ -39,6 +66,7 @@ public record StreamsSettings(
     requireNonNull(windows, "windows");
     requireNonNull(slo, "slo");
     requireNonNull(query, "query");
+    requireNonNull(graph, "graph");
     if (applicationId.isBlank() || !applicationId.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException(
           "applicationId: \"" + applicationId + "\" (expected: letters, digits, '.', '_', '-')");
@@ -66,7 +94,8 @@ public record StreamsSettings(
         replicationFactor,
         windows,
         slo,
-        query);
+        query,
+        graph);
   }
 
   public StreamsSettings withQuery(QuerySettings q) {
@@ -79,7 +108,8 @@ public record StreamsSettings(
         replicationFactor,
         windows,
         slo,
-        q);
+        q,
+        graph);
   }
 
   public StreamsSettings withSlo(SloSettings s) {
@@ -92,6 +122,21 @@ public record StreamsSettings(
         replicationFactor,
         windows,
         s,
-        query);
+        query,
+        graph);
+  }
+
+  public StreamsSettings withGraph(GraphSettings g) {
+    return new StreamsSettings(
+        topics,
+        applicationId,
+        stateDir,
+        threads,
+        standbyReplicas,
+        replicationFactor,
+        windows,
+        slo,
+        query,
+        g);
   }
 }

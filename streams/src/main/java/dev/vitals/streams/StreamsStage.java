@@ -1,5 +1,7 @@
 package dev.vitals.streams;
 
+import dev.vitals.streams.graph.GraphMetrics;
+import dev.vitals.streams.graph.GraphTopology;
 import dev.vitals.streams.slo.SloMetrics;
 import dev.vitals.streams.slo.SloTopology;
 import dev.vitals.streams.window.WindowMetrics;
@@ -19,6 +21,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.kstream.KStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +103,16 @@ public final class StreamsStage implements AutoCloseable {
   /** The topology of the stage, as tests and benchmarks build it. */
   public static Topology topology(StreamsSettings settings, PrometheusRegistry registry) {
     StreamsBuilder builder = new StreamsBuilder();
-    WindowTopology.addTo(
-        builder, settings.topics(), settings.windows(), new WindowMetrics(registry));
+    KStream<byte[], byte[]> raw =
+        WindowTopology.addTo(
+            builder, settings.topics(), settings.windows(), new WindowMetrics(registry));
+    GraphTopology.addTo(
+        builder,
+        raw,
+        settings.topics(),
+        settings.windows(),
+        settings.graph(),
+        new GraphMetrics(registry));
     SloTopology.addTo(builder, settings.topics(), settings.slo(), new SloMetrics(registry));
     return builder.build();
   }

@@ -4,9 +4,11 @@ import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.tls.ServerTls;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
+import dev.vitals.streams.graph.GraphSettings;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** Binds the {@code streams:} section: the application, its windows, SLOs and query API. */
@@ -24,6 +26,7 @@ final class StreamsBinder {
     WindowSettings windows = windows(s.section("windows"));
     QuerySettings query = query(s.section("query"));
     SloSettings slo = slo(s.section("slo"), query);
+    GraphSettings graph = graph(s.section("graph"));
     return ConfigLoader.build(
         s,
         () ->
@@ -36,7 +39,8 @@ final class StreamsBinder {
                 replicationFactor,
                 windows,
                 slo,
-                query),
+                query,
+                graph),
         new StreamsSettings(
             topics,
             StreamsSettings.DEFAULT_APPLICATION_ID,
@@ -46,7 +50,15 @@ final class StreamsBinder {
             replicationFactor,
             windows,
             slo,
-            query));
+            query,
+            graph));
+  }
+
+  private static GraphSettings graph(Node g) {
+    GraphSettings d = GraphSettings.DEFAULTS;
+    Duration wait = g.duration("pairingWait", d.pairingWait());
+    int max = g.integer("maxPendingSpans", d.maxPendingSpans(), 1, 100_000_000);
+    return ConfigLoader.build(g, () -> new GraphSettings(wait, max), d);
   }
 
   private static WindowSettings windows(Node w) {

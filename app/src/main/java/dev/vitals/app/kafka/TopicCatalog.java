@@ -48,8 +48,8 @@ public final class TopicCatalog {
 
   /**
    * Creates the missing signal topics the streams stage writes: service windows, SLO evaluations,
-   * health (compacted: one current record per service), alerts and the dead-letter topic. They get
-   * the raw topics' partition count so a service stays on one partition number throughout.
+   * health (compacted: one current record per service), alerts, edges and the dead-letter topic.
+   * They get the raw topics' partition count so a service stays on one partition number throughout.
    *
    * @return the names of the topics it created
    */
@@ -61,6 +61,7 @@ public final class TopicCatalog {
     wanted.put(topics.slo(), Map.of());
     wanted.put(topics.health(), Map.of("cleanup.policy", "compact"));
     wanted.put(topics.alerts(), Map.of());
+    wanted.put(topics.edges(), Map.of());
     wanted.put(topics.deadLetter(), Map.of());
     return createMissing(admin, wanted, partitions, replicationFactor);
   }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +58,11 @@ public final class Loadgen implements AutoCloseable {
     List<ServiceModel> models = new ArrayList<>();
     for (int i = 0; i < scenario.services().size(); i++) {
       models.add(new ServiceModel(scenario, i, root.split(), startTime, settings));
+    }
+    Map<String, ServiceModel> byName = new java.util.HashMap<>();
+    models.forEach(m -> byName.put(m.name(), m));
+    for (ServiceModel m : models) {
+      m.connect(byName, scenario.calls().getOrDefault(m.name(), Map.of()));
     }
     this.services = List.copyOf(models);
     this.pool =

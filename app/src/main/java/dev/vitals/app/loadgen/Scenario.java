@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,10 @@ import java.util.regex.Pattern;
  * #resolve}; the format is described in {@code docs/loadgen.md}.
  *
  * @param length how long the scenario lasts; the default duration of a simulated run
+ * @param calls caller → callee → the share of the caller's requests that call it once; a callee is
+ *     another service, or a database named {@code system/namespace} (e.g. {@code
+ *     postgresql/payments}) that sends no telemetry of its own. A callee's failures fail the
+ *     caller's request (502), and traces span both services.
  */
 public record Scenario(
     String name,
@@ -28,7 +34,8 @@ public record Scenario(
     Duration length,
     Baseline baseline,
     List<String> services,
-    List<Incident> incidents) {
+    List<Incident> incidents,
+    Map<String, Map<String, Double>> calls) {
 
   /** The scenarios shipped inside vitals. */
   public static final List<String> BUILT_IN = List.of("demo", "steady");
@@ -71,6 +78,62 @@ public record Scenario(
     for (Incident i : incidents) {
       check(services.contains(i.service()), "incident service", i.service(), "one of " + services);
     }
+    calls = copy(calls);
+    checkCalls(services, calls);
+  }
+
+  /** A scenario whose services do not call each other. */
+  public Scenario(
+      String name,
+      String namespace,
+      Duration length,
+      Baseline baseline,
+      List<String> services,
+      List<Incident> incidents) {
+    this(name, namespace, length, baseline, services, incidents, Map.of());
+  }
+
+  private static Map<String, Map<String, Double>> copy(Map<String, Map<String, Double>> calls) {
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    if (calls != null) {
+      calls.forEach((caller, callees) -> out.put(caller, Map.copyOf(callees)));
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static void checkCalls(List<String> services, Map<String, Map<String, Double>> calls) {
+    calls.forEach(
+        (caller, callees) -> {
+          check(services.contains(caller), "calls", caller, "a caller among " + services);
+          callees.forEach(
+              (callee, share) -> {
+                check(
+                    services.contains(callee) && !callee.equals(caller) || isDatabase(callee),
+                    "calls." + caller,
+                    callee,
+                    "another service, or a database system/namespace");
+                check(share > 0 && share <= 1, "calls." + caller + "." + callee, share, "0 to 1");
+              });
+        });
+    for (String s : services) {
+      check(!reaches(s, s, calls, new HashSet<>()), "calls", s, "no cycle of calls");
+    }
+  }
+
+  private static boolean reaches(
+      String from, String target, Map<String, Map<String, Double>> calls, Set<String> seen) {
+    for (String callee : calls.getOrDefault(from, Map.of()).keySet()) {
+      if (callee.equals(target) || seen.add(callee) && reaches(callee, target, calls, seen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A callee named {@code system/namespace}: a database without telemetry of its own. */
+  static boolean isDatabase(String callee) {
+    int slash = callee.indexOf('/');
+    return slash > 0 && slash < callee.length() - 1;
   }
 
   /** A scenario of {@code count} services with generated names and no incidents. */
@@ -148,11 +211,21 @@ public record Scenario(
     check(count > 0, "services", count, "> 0");
     List<String> kept = services.subList(0, Math.min(count, services.size()));
     List<Incident> still = incidents.stream().filter(i -> kept.contains(i.service())).toList();
-    return new Scenario(name, namespace, length, baseline, generatedNames(kept, count), still);
+    Map<String, Map<String, Double>> keptCalls = new LinkedHashMap<>();
+    calls.forEach(
+        (caller, callees) -> {
+          if (kept.contains(caller)) {
+            Map<String, Double> c = new LinkedHashMap<>(callees);
+            c.keySet().removeIf(callee -> !kept.contains(callee) && !isDatabase(callee));
+            keptCalls.put(caller, c);
+          }
+        });
+    return new Scenario(
+        name, namespace, length, baseline, generatedNames(kept, count), still, keptCalls);
   }
 
   public Scenario withBaseline(Baseline baseline) {
-    return new Scenario(name, namespace, length, baseline, services, incidents);
+    return new Scenario(name, namespace, length, baseline, services, incidents, calls);
   }
 
   /** The incidents of one service. */

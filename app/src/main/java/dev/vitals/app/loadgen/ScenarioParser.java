@@ -22,7 +22,7 @@ final class ScenarioParser {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> ROOT_KEYS =
-      Set.of("name", "namespace", "length", "baseline", "services", "incidents");
+      Set.of("name", "namespace", "length", "baseline", "services", "incidents", "calls");
   private static final Set<String> BASELINE_KEYS =
       Set.of("rate", "errorRatio", "latencyMedian", "latencySigma");
   private static final Set<String> SERVICES_KEYS = Set.of("count", "names");
@@ -69,10 +69,16 @@ final class ScenarioParser {
     Baseline baseline = baseline(root.path("baseline"));
     List<String> services = services(root.get("services"));
     List<Incident> incidents = incidents(root.path("incidents"), services);
+    Map<String, Map<String, Double>> calls = calls(root.path("calls"), services);
     if (!errors.isEmpty()) {
       return null;
     }
-    return new Scenario(name, namespace, length, baseline, services, incidents);
+    try {
+      return new Scenario(name, namespace, length, baseline, services, incidents, calls);
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
+      return null;
+    }
   }
 
   private Baseline baseline(JsonNode node) {
@@ -146,6 +152,53 @@ final class ScenarioParser {
       error(path, "[]", "at least one service");
     }
     return names;
+  }
+
+  /** {@code calls: {caller: {callee: share, …}, …}}; shares default to 1. */
+  private Map<String, Map<String, Double>> calls(JsonNode node, List<String> services) {
+    Map<String, Map<String, Double>> calls = new java.util.LinkedHashMap<>();
+    if (node.isMissingNode() || node.isNull()) {
+      return calls;
+    }
+    if (!node.isObject()) {
+      error("calls", quote(node), "callers, each with its callees and shares");
+      return calls;
+    }
+    node.properties()
+        .forEach(
+            caller -> {
+              String p = "calls." + caller.getKey();
+              if (!services.contains(caller.getKey())) {
+                error("calls", "\"" + caller.getKey() + "\"", "a caller among " + services);
+              }
+              if (!caller.getValue().isObject()) {
+                error(p, quote(caller.getValue()), "callees with shares, e.g. {payments: 1}");
+                return;
+              }
+              Map<String, Double> callees = new java.util.LinkedHashMap<>();
+              caller
+                  .getValue()
+                  .properties()
+                  .forEach(
+                      callee -> {
+                        double share = callee.getValue().asDouble(Double.NaN);
+                        if (!(share > 0 && share <= 1)) {
+                          error(p + "." + callee.getKey(), quote(callee.getValue()), "0 to 1");
+                          return;
+                        }
+                        if (!services.contains(callee.getKey())
+                            && !Scenario.isDatabase(callee.getKey())) {
+                          error(
+                              p,
+                              "\"" + callee.getKey() + "\"",
+                              "another service, or a database system/namespace");
+                          return;
+                        }
+                        callees.put(callee.getKey(), share);
+                      });
+              calls.put(caller.getKey(), callees);
+            });
+    return calls;
   }
 
   private List<Incident> incidents(JsonNode node, List<String> services) {

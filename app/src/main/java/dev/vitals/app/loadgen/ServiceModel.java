@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -29,6 +30,16 @@ final class ServiceModel {
   private final TreeMap<Integer, LatencyHistogram> series = new TreeMap<>();
   private Instant processStart;
   private boolean down;
+  private List<Callee> callees = List.of();
+  private boolean called;
+  private double[] calleeFailure = new double[0];
+
+  /**
+   * A service (or database, {@code service} null) this one calls.
+   *
+   * @param share the share of this service's requests that call it
+   */
+  record Callee(String name, ServiceModel service, double share) {}
 
   ServiceModel(
       Scenario scenario,
@@ -53,7 +64,46 @@ final class ServiceModel {
   }
 
   String upstream() {
-    return upstream;
+    return callees.isEmpty() ? upstream : callees.get(0).name();
+  }
+
+  /** Connects this service to its callees (at most 31), and marks them as called. */
+  void connect(Map<String, ServiceModel> byName, Map<String, Double> calls) {
+    List<Callee> out = new ArrayList<>();
+    calls.forEach(
+        (name, share) -> {
+          ServiceModel target = byName.get(name);
+          if (target != null) {
+            target.called = true;
+          }
+          if (out.size() < 31) {
+            out.add(new Callee(name, target, share));
+          }
+        });
+    callees = List.copyOf(out);
+  }
+
+  List<Callee> callees() {
+    return callees;
+  }
+
+  /** Whether other services call this one: its spans then have a caller. */
+  boolean called() {
+    return called;
+  }
+
+  /**
+   * The share of its requests that fail {@code offset} into the run: its own (baseline and
+   * incidents), and those failed by a failing callee.
+   */
+  double failureRatio(Duration offset) {
+    double ok = 1 - Conditions.at(offset, baseline, incidents).errorRatio();
+    for (Callee c : callees) {
+      if (c.service() != null) {
+        ok *= 1 - c.share() * c.service().failureRatio(offset);
+      }
+    }
+    return 1 - ok;
   }
 
   List<Route> routes() {
@@ -91,6 +141,11 @@ final class ServiceModel {
     if (settings.temporality() == Temporality.DELTA) {
       series.values().forEach(LatencyHistogram::reset);
     }
+    calleeFailure = new double[callees.size()];
+    for (int i = 0; i < callees.size(); i++) {
+      ServiceModel callee = callees.get(i).service();
+      calleeFailure[i] = callee == null ? 0 : callee.failureRatio(offset);
+    }
     return simulate(conditions, stepLength.toNanos());
   }
 
@@ -117,6 +172,27 @@ final class ServiceModel {
   private Request request(int routeIndex, Conditions conditions, long stepNanos) {
     Route route = routes.get(routeIndex);
     long at = random.nextLong(stepNanos);
+    int calledMask = 0;
+    int failedMask = 0;
+    for (int i = 0; i < callees.size(); i++) {
+      if (random.nextDouble() < callees.get(i).share()) {
+        calledMask |= 1 << i;
+        if (calleeFailure[i] > 0 && random.nextDouble() < calleeFailure[i]) {
+          failedMask |= 1 << i;
+        }
+      }
+    }
+    if (failedMask != 0) {
+      return new Request(routeIndex, 502, at, okSeconds(route, conditions), calledMask, failedMask);
+    }
+    if (calledMask != 0) {
+      Request own = ownRequest(route, routeIndex, conditions, at);
+      return new Request(own.routeIndex(), own.status(), at, own.seconds(), calledMask, 0);
+    }
+    return ownRequest(route, routeIndex, conditions, at);
+  }
+
+  private Request ownRequest(Route route, int routeIndex, Conditions conditions, long at) {
     if (random.nextDouble() < conditions.errorRatio()) {
       int status = serverError(random.nextDouble());
       return new Request(routeIndex, status, at, errorSeconds(status, route, conditions));

@@ -63,7 +63,9 @@ final class StepExports {
       out.add(new OtlpExport(Signal.METRICS, service.name(), metrics));
     }
     if (!spans.isEmpty()) {
-      out.add(new OtlpExport(Signal.TRACES, service.name(), traces()));
+      CallSpans calls = new CallSpans(service);
+      out.add(new OtlpExport(Signal.TRACES, service.name(), traces(calls)));
+      out.addAll(calls.calleeExports());
     }
     List<LogRecord> logs = logRecords();
     if (!logs.isEmpty()) {
@@ -144,10 +146,12 @@ final class StepExports {
     return out;
   }
 
-  private ExportTraceServiceRequest traces() {
+  private ExportTraceServiceRequest traces(CallSpans calls) {
     ScopeSpans.Builder scope = ScopeSpans.newBuilder().setScope(Otlp.SCOPE);
     for (TracedRequest t : spans) {
-      scope.addSpans(span(t));
+      Span server = span(t);
+      scope.addSpans(server);
+      scope.addAllSpans(calls.of(t, server));
     }
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(
@@ -171,6 +175,11 @@ final class StepExports {
             .addAttributes(Otlp.attr("url.path", route.samplePath(t.spanId() >>> 48)))
             .addAttributes(Otlp.attr("url.scheme", "http"))
             .addAttributes(Otlp.attr("http.response.status_code", r.status()));
+    if (service.called()) {
+      // Its callers' traces hold its calls from them; its own sample is of requests whose caller's
+      // span was not kept: a remote parent that is not sent.
+      span.setParentSpanId(Otlp.spanId(CallSpans.mix(t.spanId(), 0)));
+    }
     if (r.failed()) {
       span.addAttributes(Otlp.attr("error.type", Integer.toString(r.status())))
           .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR));

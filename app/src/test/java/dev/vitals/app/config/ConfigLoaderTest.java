@@ -356,6 +356,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theGraphSectionSetsThePairingWaitAndTheStoreBudget() throws Exception {
+    var s =
+        ConfigLoader.parse(
+                """
+                streams:
+                  graph: {pairingWait: 30s, maxPendingSpans: 5000}
+                """,
+                Map.of("VITALS_STREAMS_GRAPH_MAXPENDINGSPANS", "7000"))
+            .streams();
+
+    assertThat(s.graph().pairingWait()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(s.graph().maxPendingSpans()).isEqualTo(7000);
+    assertThat(s.topics().edges()).isEqualTo("vitals.edges.v1");
+    assertThat(errors("streams: {graph: {maxPendingSpans: 0}}", Map.of()))
+        .anyMatch(e -> e.startsWith("streams.graph.maxPendingSpans"));
+  }
+
+  @Test
   void configuredAlertLinkBasesWinOverTheQueryListener() throws Exception {
     var slo =
         ConfigLoader.parse(

@@ -151,6 +151,78 @@ class LoadgenTest {
         .isLessThan(0.01);
   }
 
+  @Test
+  void aCalleesFailuresFailItsCallersAndEveryCallIsTracedOnBothSides() {
+    Scenario s =
+        new Scenario(
+            "t",
+            "shop",
+            Duration.ofHours(1),
+            Baseline.DEFAULT,
+            List.of("checkout", "payments"),
+            List.of(
+                Incident.errorSpike(
+                    "payments", Duration.ofMinutes(1), Duration.ofMinutes(2), 0.25)),
+            java.util.Map.of(
+                "checkout", java.util.Map.of("payments", 1.0, "postgresql/orders", 1.0)));
+    Captured sent = new Captured();
+    try (Loadgen lg = loadgen(s, sent).temporality(Temporality.DELTA).build()) {
+      lg.runSteps(18);
+    }
+    List<OtlpExport> checkout = of(sent.exports, "checkout", Signal.METRICS);
+    assertThat(errorShare(checkout.subList(0, 6))).as("minute 0").isLessThan(0.01);
+    assertThat(errorShare(checkout.subList(6, 18)))
+        .as("minutes 1-2: payments fails a quarter of checkout's calls")
+        .isBetween(0.22, 0.28);
+
+    java.util.Map<com.google.protobuf.ByteString, io.opentelemetry.proto.trace.v1.Span> clients =
+        new java.util.HashMap<>();
+    int databaseCalls = 0;
+    for (OtlpExport e : of(sent.exports, "checkout", Signal.TRACES)) {
+      for (io.opentelemetry.proto.trace.v1.Span span : spans(e)) {
+        if (span.getKind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT) {
+          if (span.getAttributesList().stream()
+              .anyMatch(a -> a.getKey().equals("db.system.name"))) {
+            databaseCalls++;
+          } else {
+            clients.put(span.getSpanId(), span);
+          }
+        }
+      }
+    }
+    List<io.opentelemetry.proto.trace.v1.Span> servers = new java.util.ArrayList<>();
+    of(sent.exports, "payments", Signal.TRACES).forEach(e -> servers.addAll(spans(e)));
+    List<io.opentelemetry.proto.trace.v1.Span> called =
+        servers.stream().filter(sp -> clients.containsKey(sp.getParentSpanId())).toList();
+    assertThat(clients).isNotEmpty();
+    assertThat(databaseCalls).isEqualTo(clients.size());
+    assertThat(called)
+        .as("each call's server span, child of its client span")
+        .hasSize(clients.size());
+    for (io.opentelemetry.proto.trace.v1.Span server : called) {
+      io.opentelemetry.proto.trace.v1.Span client = clients.get(server.getParentSpanId());
+      assertThat(server.getTraceId()).isEqualTo(client.getTraceId());
+      assertThat(server.getStatus().getCode()).isEqualTo(client.getStatus().getCode());
+      assertThat(server.getStartTimeUnixNano())
+          .isGreaterThanOrEqualTo(client.getStartTimeUnixNano());
+      assertThat(server.getEndTimeUnixNano()).isLessThanOrEqualTo(client.getEndTimeUnixNano());
+    }
+    assertThat(called)
+        .as("failed calls are traced")
+        .anyMatch(
+            sp ->
+                sp.getStatus().getCode()
+                    == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR);
+  }
+
+  private static List<io.opentelemetry.proto.trace.v1.Span> spans(OtlpExport e) {
+    List<io.opentelemetry.proto.trace.v1.Span> out = new java.util.ArrayList<>();
+    ((io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest) e.request())
+        .getResourceSpansList()
+        .forEach(rs -> rs.getScopeSpansList().forEach(ss -> out.addAll(ss.getSpansList())));
+    return out;
+  }
+
   private static double errorShare(List<OtlpExport> deltaExports) {
     long all = deltaExports.stream().mapToLong(e -> count(e, false)).sum();
     long failed = deltaExports.stream().mapToLong(e -> count(e, true)).sum();

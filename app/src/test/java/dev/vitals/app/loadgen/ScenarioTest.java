@@ -30,16 +30,39 @@ class ScenarioTest {
             "accounts");
     assertThat(demo.incidents())
         .containsExactly(
-            Incident.errorSpike("checkout", Duration.ofMinutes(1), Duration.ofMinutes(10), 0.25),
+            Incident.errorSpike("payments", Duration.ofSeconds(30), Duration.ofMinutes(10), 0.25),
             Incident.latencyRegression("search", Duration.ofMinutes(2), Duration.ofMinutes(15), 4),
             Incident.slowBurn(
-                "payments",
+                "accounts",
                 Duration.ofMinutes(4),
                 Duration.ofMinutes(116),
                 0.005,
                 Duration.ofMinutes(20)),
             Incident.silent("shipping", Duration.ofMinutes(5), Duration.ofMinutes(10)));
     assertThat(demo.baseline()).isEqualTo(Baseline.DEFAULT);
+    assertThat(demo.calls().get("checkout"))
+        .as("checkout calls payments for every request: payments' failures are checkout's")
+        .containsEntry("payments", 1.0)
+        .containsEntry("postgresql/orders", 1.0);
+    assertThat(demo.calls().get("frontend")).containsEntry("checkout", 0.03);
+  }
+
+  @Test
+  void callsNameServicesOrDatabasesWithSharesAndNoCycle() {
+    assertThatThrownBy(
+            () ->
+                Scenario.parse(
+                    "services: {names: [a, b]}\n"
+                        + "calls:\n"
+                        + "  a: {b: 1, nowhere: 0.5}\n"
+                        + "  b: {a: 2}\n",
+                    "t"))
+        .isInstanceOf(ScenarioException.class)
+        .hasMessageContaining("calls.a: \"nowhere\" (expected: another service, or a database")
+        .hasMessageContaining("calls.b.a: 2 (expected: 0 to 1)");
+    assertThatThrownBy(
+            () -> Scenario.parse("services: {names: [a, b]}\ncalls: {a: {b: 1}, b: {a: 1}}\n", "t"))
+        .hasMessageContaining("no cycle of calls");
   }
 
   @Test
@@ -156,10 +179,14 @@ class ScenarioTest {
 
   @Test
   void fewerServicesDropTheIncidentsOfTheOnesLeftOut() throws Exception {
-    Scenario two = Scenario.builtIn("demo").withServiceCount(2);
+    Scenario three = Scenario.builtIn("demo").withServiceCount(3);
 
-    assertThat(two.services()).containsExactly("frontend", "checkout");
-    assertThat(two.incidents()).extracting(Incident::service).containsExactly("checkout");
+    assertThat(three.services()).containsExactly("frontend", "checkout", "payments");
+    assertThat(three.incidents()).extracting(Incident::service).containsExactly("payments");
+    assertThat(three.calls().get("frontend"))
+        .as("calls to services left out are dropped too")
+        .containsOnlyKeys("checkout");
+    assertThat(three.calls().get("checkout")).containsOnlyKeys("payments", "postgresql/orders");
     assertThat(Scenario.builtIn("demo").withServiceCount(10).services())
         .endsWith("inventory", "recommendations");
   }

@@ -80,6 +80,49 @@ class SignalRecordsTest {
   }
 
   @Test
+  void edgeWindowIsValidAgainstItsSchemaAndRoundTrips() {
+    EdgeWindow e =
+        new EdgeWindow(
+            "acme",
+            EdgeWindow.Node.service("shop", "checkout"),
+            EdgeWindow.Node.virtual("postgresql/orders"),
+            EdgeWindow.DATABASE,
+            START,
+            END,
+            2,
+            310,
+            4,
+            new ServiceWindow.Latency(0.01, 0.02, 0.08, 0.1, "AAEC"),
+            null,
+            true);
+    byte[] json = SignalJson.write(e);
+    SignalSchemas.assertValid("edges.v1", json);
+    assertThat(SignalJson.read(json, EdgeWindow.class)).isEqualTo(e);
+    assertThat(new String(e.keyBytes(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("acme/shop/checkout|acme//postgresql%2Forders");
+  }
+
+  @Test
+  void edgeWindowOfAnUnknownConnectionTypeIsRefused() {
+    assertThatThrownBy(
+            () ->
+                new EdgeWindow(
+                    "acme",
+                    EdgeWindow.Node.USER,
+                    EdgeWindow.Node.service("", "cart"),
+                    "telepathy",
+                    START,
+                    END,
+                    0,
+                    1,
+                    0,
+                    null,
+                    null,
+                    true))
+        .hasMessageContaining("telepathy");
+  }
+
+  @Test
   void sloHealthAndAlertRecordsAreValidAgainstTheirSchemas() {
     SignalSchemas.assertValid(
         "slo.v1",

@@ -89,7 +89,8 @@ public final class StoreSink implements AutoCloseable {
             destination.shards(),
             destination.maxBatchSamples(),
             this::awaitKeepingMembership);
-    this.sourceTopics = List.of(topics.serviceWindows(), topics.slo(), topics.health());
+    this.sourceTopics =
+        List.of(topics.serviceWindows(), topics.slo(), topics.health(), topics.edges());
     this.lag = new LagGauge(consumer, this.metrics);
     this.thread = new Thread(this::run, "vitals-sink-" + destination.name());
   }

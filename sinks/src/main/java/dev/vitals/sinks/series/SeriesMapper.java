@@ -1,6 +1,7 @@
 package dev.vitals.sinks.series;
 
 import dev.vitals.schemas.Topics;
+import dev.vitals.schemas.signals.EdgeWindow;
 import dev.vitals.schemas.signals.Health;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
@@ -63,6 +64,9 @@ public final class SeriesMapper {
     }
     if (topic.equals(topics.health())) {
       return healthSamples(SignalJson.read(value, Health.class));
+    }
+    if (topic.equals(topics.edges())) {
+      return ServiceGraphSeries.samples(SignalJson.read(value, EdgeWindow.class));
     }
     return List.of();
   }

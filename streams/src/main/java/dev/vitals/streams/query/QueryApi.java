@@ -14,6 +14,7 @@ final class QueryApi {
   private final Access access;
   private final ListQueries lists;
   private final ServiceQueries services;
+  private final GraphQueries graph;
   private final Reply statusPage;
   private final Reply statusScript;
 
@@ -34,7 +35,8 @@ final class QueryApi {
       ListQueries.Lag lag) {
     this.access = access;
     this.lists = new ListQueries(view, peers, lag);
-    this.services = new ServiceQueries(view, peers, lists);
+    this.graph = new GraphQueries(view, lists);
+    this.services = new ServiceQueries(view, peers, lists, graph);
     // Only the page's own script file runs: an injected inline script or handler does not.
     this.statusPage =
         new Reply(
@@ -67,6 +69,9 @@ final class QueryApi {
     }
     if (rawPath.equals("/api/v1/alerts")) {
       return "alerts";
+    }
+    if (rawPath.equals("/api/v1/graph")) {
+      return "graph";
     }
     if (rawPath.equals("/api/v1/reports/slo")) {
       return "slo_report";
@@ -119,6 +124,8 @@ final class QueryApi {
         return lists.alerts(r, caller);
       case "slo_report":
         return lists.sloReport(r, caller);
+      case "graph":
+        return graph.graph(r, caller);
       case "service":
       case "windows":
         return service(r, caller, path);

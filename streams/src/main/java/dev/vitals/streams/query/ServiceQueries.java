@@ -47,11 +47,13 @@ final class ServiceQueries {
   private final StateView view;
   private final Peers peers;
   private final ListQueries lists;
+  private final GraphQueries graph;
 
-  ServiceQueries(StateView view, Peers peers, ListQueries lists) {
+  ServiceQueries(StateView view, Peers peers, ListQueries lists, GraphQueries graph) {
     this.view = view;
     this.peers = peers;
     this.lists = lists;
+    this.graph = graph;
   }
 
   /** {@code /api/v1/services/{ref}} or, with {@code windows}, {@code .../windows}. */
@@ -98,6 +100,7 @@ final class ServiceQueries {
     body.set("health", health.isEmpty() ? SignalJson.MAPPER.nullNode() : health.get(0));
     slos.forEach(body.putArray("slos")::add);
     alerts.forEach(body.putArray("alerts")::add);
+    graph.neighbours(key, caller, body);
     return Reply.json(body);
   }
 

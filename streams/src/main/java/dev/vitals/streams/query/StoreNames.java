@@ -21,6 +21,12 @@ public final class StoreNames {
   /** Service key to a JSON array of the service's most recent service-level windows. */
   public static final String WINDOWS_RECENT = "windows-recent";
 
+  /**
+   * Global: edge key {@code clientKey|serverKey} to a JSON array of the edge's recent windows
+   * (vitals.edges.v1 records, oldest first); the same on every instance.
+   */
+  public static final String EDGES_RECENT = dev.vitals.streams.graph.GraphTopology.EDGES_RECENT;
+
   /** Separates the service key from the SLO name in {@link #SLO_LATEST} keys. */
   public static final char SLO_KEY_SEPARATOR = '|';
 

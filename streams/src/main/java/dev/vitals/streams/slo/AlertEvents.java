@@ -47,7 +47,25 @@ final class AlertEvents {
   }
 
   AlertEvent burnFiring(ServiceKey key, SloSpec spec, String severity, Instant at, BurnEvidence e) {
+    return burnFiring(key, spec, severity, at, e, null);
+  }
+
+  /**
+   * A burn alert; with a verdict on its likely cause (services on the dependency graph), its labels
+   * {@code cause} and {@code cause_kind} and, when a callee explains it, the annotation {@code
+   * likely_cause} with the numbers.
+   */
+  AlertEvent burnFiring(
+      ServiceKey key,
+      SloSpec spec,
+      String severity,
+      Instant at,
+      BurnEvidence e,
+      LikelyCause.Verdict verdict) {
     Map<String, String> labels = burnLabels(key, spec, severity);
+    if (verdict != null) {
+      labels.putAll(verdict.labels(key));
+    }
     BurnRates.Match first = e.matches().get(0);
     Map<String, String> a = new LinkedHashMap<>();
     a.put("summary", summary(key, spec, first.longRate()));
@@ -60,6 +78,9 @@ final class AlertEvents {
     a.put("worst_operations", worst(e.worst(), spec.kind() == SloSpec.Kind.LATENCY));
     a.put("sample_errors", String.join("\n", e.samples().errors()));
     a.put("exemplar_trace_ids", String.join(",", e.samples().traces()));
+    if (verdict != null && verdict.evidence() != null) {
+      a.put(LikelyCause.ANNOTATION, verdict.evidence());
+    }
     return event(labels, a, at);
   }
 

@@ -44,4 +44,22 @@ final class RecentWindows {
     }
     old.forEach(store::delete);
   }
+
+  /** The service's kept windows that start at or after {@code fromMillis}, oldest first. */
+  List<ServiceWindow> since(String service, long fromMillis) {
+    List<ServiceWindow> out = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        store.range(key(service, Math.max(0, fromMillis)), key(service, Long.MAX_VALUE / 1000))) {
+      while (it.hasNext()) {
+        try {
+          out.add(
+              SignalJson.read(
+                  it.next().value.getBytes(StandardCharsets.UTF_8), ServiceWindow.class));
+        } catch (RuntimeException e) {
+          // an unreadable entry is no evidence
+        }
+      }
+    }
+    return out;
+  }
 }

@@ -41,6 +41,9 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   private KeyValueStore<String, String> health;
   private KeyValueStore<String, String> alertsActive;
   private KeyValueStore<String, String> sloLatest;
+  private KeyValueStore<String, byte[]> deferred;
+  private GraphView graph;
+  private boolean windowHasSpans;
 
   SloProcessor(SloSettings settings, SloCatalog catalog, SloMetrics metrics) {
     this.settings = settings;
@@ -63,6 +66,8 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     health = context.getStateStore(SloTopology.HEALTH_STORE);
     alertsActive = context.getStateStore(SloTopology.ALERTS_ACTIVE_STORE);
     sloLatest = context.getStateStore(SloTopology.SLO_LATEST_STORE);
+    deferred = context.getStateStore(SloTopology.DEFERRED_STORE);
+    graph = GraphView.of(context);
     context.schedule(
         settings.reloadInterval(), PunctuationType.WALL_CLOCK_TIME, t -> catalog.poll());
   }
@@ -95,6 +100,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     }
     contributions.forgetBefore(service, start - settings.correctionHorizon().toMillis());
     recent.add(service, w);
+    windowHasSpans = w.spans() > 0;
     evaluate(key, w, specs, delta);
   }
 
@@ -183,10 +189,14 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
       List<BurnRates.Match> fired = new ArrayList<>();
       matches.stream().filter(m -> m.rule().severity().equals(severity)).forEach(fired::add);
       SloState.Track track = state.alerts.get(severity);
+      String marker = key + "|" + spec.name() + "|" + severity;
+      if (fired.isEmpty() && deferred.get(marker) != null) {
+        deferred.delete(marker);
+      }
       if (!fired.isEmpty()) {
-        if (track == null) {
+        if (track == null && !deferForCause(key, spec, severity, now)) {
           fire(key, spec, severity, state, rates, fired, now);
-        } else {
+        } else if (track != null) {
           track.falseSince = null;
         }
         healthRules.firing(spec.name(), severity, fired.get(0).describe(spec.name()));
@@ -221,10 +231,54 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
             rates,
             evidence.worst(key.toString(), state.clockMinute, spec.kind() == SloSpec.Kind.LATENCY),
             evidence.samples(key.toString()));
-    AlertEvent event = alertEvents.burnFiring(key, spec, severity, now, e);
+    AlertEvent event =
+        alertEvents.burnFiring(key, spec, severity, now, e, likelyCause(key, spec, now));
     state.alerts.put(severity, new SloState.Track(now.toEpochMilli(), event.fingerprint()));
     emitAlert(event, now);
     metrics.fired(severity);
+  }
+
+  /**
+   * Holds a new alert back for one evaluation when its service's calls' edge windows do not reach
+   * the alert's window yet (edge windows close a pairing wait after service windows; a service that
+   * sends spans but is not on the graph yet may be waiting for its first ones): its likely cause is
+   * then judged on the same windows as its own errors. Never longer: the next evaluation fires
+   * whatever the edges say. Known leaves and services without spans are not held.
+   */
+  private boolean deferForCause(ServiceKey key, SloSpec spec, String severity, Instant now) {
+    if (!graph.present()) {
+      return false;
+    }
+    Instant upTo = graph.downstreamUpTo(key);
+    if (upTo != null && !upTo.isBefore(now)) {
+      return false;
+    }
+    if (upTo == null && (graph.contains(key) || !windowHasSpans)) {
+      // A known leaf of the graph, or a service without spans: no edge will tell more.
+      return false;
+    }
+    String marker = key + "|" + spec.name() + "|" + severity;
+    if (deferred.get(marker) != null) {
+      deferred.delete(marker);
+      return false;
+    }
+    deferred.put(marker, java.nio.ByteBuffer.allocate(8).putLong(now.toEpochMilli()).array());
+    return true;
+  }
+
+  /** The verdict on the alert's likely cause, or null for a service not on the graph. */
+  private LikelyCause.Verdict likelyCause(ServiceKey key, SloSpec spec, Instant now) {
+    if (!graph.contains(key)) {
+      return null;
+    }
+    return LikelyCause.of(
+        key,
+        recent.since(key.toString(), now.minus(LikelyCause.LOOKBACK).toEpochMilli() - 1),
+        graph.upstream(key),
+        graph.downstream(key),
+        graph::health,
+        spec.kind() == SloSpec.Kind.LATENCY,
+        now);
   }
 
   private void resolve(ServiceKey key, String fingerprint, String severity, Instant now) {

@@ -49,6 +49,9 @@ public final class SloTopology {
   static final String EVIDENCE_STORE = "slo-evidence";
   static final String SERVICE_STORE = "slo-service";
 
+  /** {@code service|slo|severity} → when a page was held back for its likely cause's edges. */
+  static final String DEFERRED_STORE = "slo-deferred-pages";
+
   private SloTopology() {}
 
   /**
@@ -73,7 +76,12 @@ public final class SloTopology {
     SloCatalog catalog = new SloCatalog(s, metrics);
     for (String name :
         new String[] {
-          STATE_STORE, BUCKETS_STORE, CONTRIBUTIONS_STORE, EVIDENCE_STORE, SERVICE_STORE
+          STATE_STORE,
+          BUCKETS_STORE,
+          CONTRIBUTIONS_STORE,
+          EVIDENCE_STORE,
+          SERVICE_STORE,
+          DEFERRED_STORE
         }) {
       b.addStateStore(bytesStore(stores.apply(name)));
     }
@@ -94,6 +102,7 @@ public final class SloTopology {
                 CONTRIBUTIONS_STORE,
                 EVIDENCE_STORE,
                 SERVICE_STORE,
+                DEFERRED_STORE,
                 HEALTH_STORE,
                 ALERTS_ACTIVE_STORE,
                 SLO_LATEST_STORE,

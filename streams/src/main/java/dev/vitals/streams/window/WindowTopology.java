@@ -50,8 +50,13 @@ public final class WindowTopology {
     return record.timestamp() >= 0 ? record.timestamp() : Math.max(0, partitionTime);
   }
 
-  /** Adds the service-window topology to {@code builder}. */
-  public static void addTo(
+  /**
+   * Adds the service-window topology to {@code builder}.
+   *
+   * @return the stream of the three raw topics, for other topologies that read them (a topic can
+   *     feed only one source node)
+   */
+  public static KStream<byte[], byte[]> addTo(
       StreamsBuilder builder, Topics topics, WindowSettings settings, WindowMetrics metrics) {
     requireNonNull(topics, "topics");
     requireNonNull(settings, "settings");
@@ -102,5 +107,6 @@ public final class WindowTopology {
             topics.deadLetter(),
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                 .withName("windows-dead-letter-sink"));
+    return raw;
   }
 }

@@ -197,6 +197,7 @@ function renderDetail(path, detail, windows) {
       ${BURN_WINDOWS.map(w => `<th class="num">${w}</th>`).join("")}<th>evaluated</th></tr></thead>
       <tbody>${sloRows}</tbody></table>
       <div class="plots">${slos.map(burnPlot).join("")}</div>` : '<p class="muted">no SLO evaluations</p>'}
+    ${renderNeighbours(detail)}
     <h3>Active alerts (${alerts.length})</h3>
     ${alerts.length ? alerts.map(renderAlert).join("") : '<p class="muted">none</p>'}
     <h3>Evidence from recent windows</h3>
@@ -205,6 +206,121 @@ function renderDetail(path, detail, windows) {
     <p><a href="/api/v1/services/${path}">JSON</a> · <a href="/api/v1/services/${path}/windows">windows JSON</a>
       · <a href="/api/v1/services/${path}/windows?format=csv">windows CSV</a></p>`;
   $("detail").hidden = false;
+}
+
+// ---- the service map: SVG of our own, nothing fetched from elsewhere ----
+
+const MAP = {column: 170, row: 40, top: 24, left: 16, radius: 8};
+
+function edgeClass(ratio) { return ratio >= 0.05 ? "bad" : ratio >= 0.01 ? "warn" : "ok"; }
+
+/**
+ * Columns by longest path from the nodes nobody calls (user first), so calls read left to right;
+ * within a column, nodes ordered by the mean row of their callers (two sweeps), which keeps edges
+ * short and rarely crossing. Cycles are cut where the walk meets them.
+ */
+function mapLayout(nodes, edges) {
+  const out = new Map(nodes.map(n => [n.key, []])), callers = new Map(nodes.map(n => [n.key, []]));
+  const indegree = new Map(nodes.map(n => [n.key, 0]));
+  for (const e of edges) {
+    if (e.client.key === e.server.key || !out.has(e.client.key) || !out.has(e.server.key)) continue;
+    out.get(e.client.key).push(e.server.key);
+    callers.get(e.server.key).push(e.client.key);
+    indegree.set(e.server.key, indegree.get(e.server.key) + 1);
+  }
+  const column = new Map();
+  const queue = nodes.filter(n => indegree.get(n.key) === 0).map(n => n.key);
+  queue.forEach(k => column.set(k, 0));
+  while (queue.length) {
+    const k = queue.shift();
+    for (const s of out.get(k)) {
+      column.set(s, Math.max(column.get(s) ?? 0, column.get(k) + 1));
+      indegree.set(s, indegree.get(s) - 1);
+      if (indegree.get(s) === 0) queue.push(s);
+    }
+  }
+  nodes.forEach(n => { if (!column.has(n.key)) column.set(n.key, 0); });
+  const columns = [];
+  nodes.slice().sort((a, b) => (a.name < b.name ? -1 : 1)).forEach(n => {
+    const c = column.get(n.key);
+    (columns[c] = columns[c] || []).push(n.key);
+  });
+  const row = new Map();
+  const place = () => columns.forEach(col => col && col.forEach((k, i) => row.set(k, i)));
+  place();
+  for (let sweep = 0; sweep < 2; sweep++) {
+    columns.forEach((col, c) => {
+      if (!col || c === 0) return;
+      const mean = k => {
+        const rows = callers.get(k).map(p => row.get(p)).filter(r => r !== undefined);
+        return rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : row.get(k);
+      };
+      col.sort((a, b) => mean(a) - mean(b));
+      col.forEach((k, i) => row.set(k, i));
+    });
+  }
+  const at = new Map();
+  nodes.forEach(n => at.set(n.key, {
+    x: MAP.left + MAP.radius + column.get(n.key) * MAP.column,
+    y: MAP.top + row.get(n.key) * MAP.row,
+  }));
+  const rows = Math.max(1, ...columns.map(c => (c ? c.length : 0)));
+  return {at, width: MAP.left * 2 + columns.length * MAP.column, height: MAP.top + rows * MAP.row};
+}
+
+function renderMap(graph) {
+  const edges = graph.edges || [];
+  const byKey = new Map();
+  (graph.nodes || []).forEach(n => byKey.set(n.key, n));
+  edges.forEach(e => [e.client, e.server].forEach(n => { if (!byKey.has(n.key)) byKey.set(n.key, n); }));
+  const nodes = [...byKey.values()].filter(n => edges.some(e => e.client.key === n.key || e.server.key === n.key));
+  $("map-summary").textContent = edges.length
+      ? `${nodes.length} nodes, ${edges.length} edges` + (graph.from ? ` · ${when(graph.from)} – ${when(graph.to)}` : "")
+      : "";
+  if (!edges.length) {
+    $("map-box").innerHTML = '<p class="muted">no calls seen in traces yet</p>';
+    return;
+  }
+  const {at, width, height} = mapLayout(nodes, edges);
+  const r = MAP.radius;
+  const lines = edges.map(e => {
+    const a = at.get(e.client.key), b = at.get(e.server.key);
+    if (!a || !b) return "";
+    const x1 = a.x + r, x2 = b.x - r, mid = (x1 + x2) / 2;
+    const width = (1 + 2 * Math.log10(1 + (e.rate || 0))).toFixed(1);
+    const ratio = e.errorRatio || 0;
+    const title = `${e.client.name} → ${e.server.name}: ${num(e.rate)} req/s, ${pct(ratio)} errors, p99 ${seconds(e.p99)}`;
+    const label = ratio >= 0.01
+        ? `<text class="edge-label" x="${mid.toFixed(1)}" y="${((a.y + b.y) / 2 - 4).toFixed(1)}" text-anchor="middle">${esc(pct(ratio))}</text>` : "";
+    return `<path class="edge ${edgeClass(ratio)}" stroke-width="${width}" data-edge="${esc(e.client.name)}→${esc(e.server.name)}"
+      d="M${x1.toFixed(1)},${a.y} C${mid.toFixed(1)},${a.y} ${mid.toFixed(1)},${b.y} ${x2.toFixed(1)},${b.y}"><title>${esc(title)}</title></path>${label}`;
+  }).join("");
+  const circles = nodes.map(n => {
+    const p = at.get(n.key);
+    const cls = n.virtual ? "virtual" : (n.status || "unknown");
+    const label = `<text class="node" x="${p.x + r + 3}" y="${p.y + 4}">${esc(n.name)}</text>`;
+    const shape = `<circle class="${esc(cls)}" cx="${p.x}" cy="${p.y}" r="${r}"><title>${esc(n.name)}: ${esc(n.virtual ? "virtual node" : (n.status || "no health yet"))}</title></circle>${label}`;
+    if (n.virtual) return `<g data-node="${esc(n.name)}">${shape}</g>`;
+    const [t, ns, name] = splitKey(n.key);
+    return `<g data-node="${esc(n.name)}"><a href="#/services/${keyPath(keyPart(t), keyPart(ns), keyPart(name))}">${shape}</a></g>`;
+  }).join("");
+  $("map-box").innerHTML = `<svg id="map" class="map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"
+      role="img" aria-label="service map">${lines}${circles}</svg>`;
+}
+
+function neighbourRows(edges, side) {
+  return edges.map(e => `<tr><td>${esc(e[side].name)}${e[side].virtual ? ' <span class="muted">(virtual)</span>' : ""}</td>
+      <td class="num">${esc(num(e.rate))}</td><td class="num">${esc(pct(e.errorRatio))}</td>
+      <td class="num">${esc(seconds(e.p99))}</td><td class="num">${esc(num(e.requests, 0))}</td></tr>`).join("");
+}
+
+function renderNeighbours(detail) {
+  const table = (title, edges, side) => `<h3>${title} (${edges.length})</h3>` + (edges.length
+      ? `<table><thead><tr><th>service</th><th class="num">req/s</th><th class="num">errors</th>
+          <th class="num">p99</th><th class="num">calls (5 min)</th></tr></thead><tbody>${neighbourRows(edges, side)}</tbody></table>`
+      : '<p class="muted">none seen in traces</p>');
+  return table("Called by (upstream)", detail.upstream || [], "client")
+      + table("Calls (downstream)", detail.downstream || [], "server");
 }
 
 /** A part of a service key as it was named: the key escapes '%', '/', '|' and NUL. */
@@ -245,9 +361,11 @@ async function refresh() {
   refreshing = true;
   const path = selectedPath();
   try {
-    const [services, alerts] = await Promise.all([api("/api/v1/services"), api("/api/v1/alerts")]);
+    const [services, alerts, graph] = await Promise.all([
+      api("/api/v1/services"), api("/api/v1/alerts"), api("/api/v1/graph").catch(() => null)]);
     renderServices(services.services || [], path);
     renderAlerts(alerts.alerts || []);
+    if (graph) renderMap(graph);
     await loadDetail(path);
     const partial = [...new Set([...(services.unreachable || []), ...(alerts.unreachable || [])])];
     $("error").textContent = partial.length ? "partial: no answer from " + partial.join(", ") : "";

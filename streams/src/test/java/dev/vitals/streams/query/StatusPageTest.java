@@ -4,6 +4,9 @@ import static dev.vitals.streams.query.Fixtures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.vitals.schemas.signals.EdgeWindow;
+import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.schemas.signals.SignalJson;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
 import java.net.http.HttpResponse;
@@ -100,6 +103,108 @@ class StatusPageTest {
         .contains("upstream timeout, retrying", "4bf92f3577b34da6a3ce929d0e0e4736")
         .contains("href=\"#/services/default/shop/payments\"");
     assertThat(dom).doesNotContain("loading…").doesNotContain("class=\"error\">a");
+  }
+
+  @Test
+  void headlessChromiumDrawsTheServiceMapAndAServicesNeighbours(@TempDir Path profile)
+      throws Exception {
+    putEdges(
+        window("default", EdgeWindow.Node.USER, node("", "checkout"), 600, 0),
+        window("default", node("", "checkout"), node("shop", "payments"), 600, 240),
+        window(
+            "default", node("", "checkout"), EdgeWindow.Node.virtual("postgresql/orders"), 600, 0));
+    String url = "http://127.0.0.1:" + server.port() + "/#/services/default/-/checkout";
+
+    String dom = dumpDom(chromium(), url, profile);
+
+    assertThat(dom).contains("<svg id=\"map\"", "4 nodes, 3 edges");
+    assertThat(edgeClass(dom, "checkout→payments")).as("40 % errors: red").isEqualTo("edge bad");
+    assertThat(edgeClass(dom, "user→checkout")).isEqualTo("edge ok");
+    assertThat(dom)
+        .containsPattern(
+            "data-node=\"checkout\"><a href=\"#/services/default/-/checkout\"><circle class=\"CRITICAL\"")
+        .containsPattern("data-node=\"postgresql/orders\"><circle class=\"virtual\"")
+        .containsPattern("data-node=\"user\"><circle class=\"virtual\"")
+        .contains("40.0 %")
+        .contains("Called by (upstream) (1)", "Calls (downstream) (2)");
+    assertThat(dom).doesNotContain("loading…");
+  }
+
+  @Test
+  void aMapOfFiftyServicesPlacesEveryNodeApart(@TempDir Path profile) throws Exception {
+    List<EdgeWindow> edges = new java.util.ArrayList<>();
+    for (int i = 1; i < 50; i++) {
+      // a tree: each service called by one of the first ones, some of them failing
+      edges.add(
+          window(
+              "default",
+              i < 5 ? EdgeWindow.Node.USER : node("", "svc-" + (1 + i % 4)),
+              node("", "svc-" + i),
+              100 + i,
+              i % 7 == 0 ? 30 : 0));
+    }
+    putEdges(edges.toArray(EdgeWindow[]::new));
+
+    String dom = dumpDom(chromium(), "http://127.0.0.1:" + server.port() + "/", profile);
+
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "<circle class=\"[^\"]*\" cx=\"([0-9.]+)\" cy=\"([0-9.]+)\"")
+            .matcher(dom);
+    List<double[]> points = new java.util.ArrayList<>();
+    while (m.find()) {
+      points.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
+    }
+    assertThat(points).as("user and the 49 services").hasSize(50);
+    for (int a = 0; a < points.size(); a++) {
+      for (int b = a + 1; b < points.size(); b++) {
+        double dx = points.get(a)[0] - points.get(b)[0];
+        double dy = points.get(a)[1] - points.get(b)[1];
+        assertThat(Math.hypot(dx, dy)).as("distance between two nodes").isGreaterThanOrEqualTo(40);
+      }
+    }
+    assertThat(dom).contains("50 nodes, 49 edges");
+  }
+
+  private static EdgeWindow.Node node(String namespace, String name) {
+    return EdgeWindow.Node.service(namespace, name);
+  }
+
+  private static EdgeWindow window(
+      String tenant, EdgeWindow.Node client, EdgeWindow.Node server, long requests, long errors) {
+    ServiceWindow.Latency l = new ServiceWindow.Latency(0.05, 0.08, 0.1, 0.2, null);
+    return new EdgeWindow(
+        tenant,
+        client,
+        server,
+        server.virtual() ? EdgeWindow.VIRTUAL_NODE : EdgeWindow.DIRECT,
+        Fixtures.T0,
+        Fixtures.T0.plusSeconds(60),
+        0,
+        requests,
+        errors,
+        client.virtual() ? null : l,
+        server.virtual() ? null : l,
+        true);
+  }
+
+  private void putEdges(EdgeWindow... windows) {
+    for (EdgeWindow w : windows) {
+      view.put(
+          StoreNames.EDGES_RECENT,
+          EdgeWindow.key(w.tenant(), w.client(), w.server()),
+          new String(SignalJson.write(List.of(w)), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String edgeClass(String dom, String edge) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "<path class=\"([^\"]+)\"[^>]*data-edge=\""
+                    + java.util.regex.Pattern.quote(edge)
+                    + "\"")
+            .matcher(dom);
+    return m.find() ? m.group(1) : null;
   }
 
   /** The Chromium binary; the test fails without one under CI and is skipped elsewhere. */

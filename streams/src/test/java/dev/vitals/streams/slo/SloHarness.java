@@ -41,6 +41,8 @@ final class SloHarness implements AutoCloseable {
   final List<SloEvaluation> slo = new ArrayList<>();
   long sloRecords;
   private final TestInputTopic<String, String> in;
+  private final TestInputTopic<String, String> edgesIn;
+  private final TestInputTopic<String, String> healthIn;
   private final List<TestOutputTopic<String, String>> changelogs = new ArrayList<>();
   private final TestOutputTopic<String, String> sloOut;
   private final TestOutputTopic<String, String> healthOut;
@@ -54,9 +56,17 @@ final class SloHarness implements AutoCloseable {
   }
 
   SloHarness(SloSettings settings, boolean validateAll, boolean keepSlo) {
+    this(settings, validateAll, keepSlo, false);
+  }
+
+  /** With {@code graph}, also the graph's global stores, fed by {@link #send(EdgeWindow)}. */
+  SloHarness(SloSettings settings, boolean validateAll, boolean keepSlo, boolean graph) {
     this.validateAll = validateAll;
     this.keepSlo = keepSlo;
     StreamsBuilder b = new StreamsBuilder();
+    if (graph) {
+      dev.vitals.streams.graph.GraphTopology.addGlobalStores(b, Topics.DEFAULT);
+    }
     SloTopology.addTo(
         b, Topics.DEFAULT, settings, new SloMetrics(registry), Stores::inMemoryKeyValueStore);
     Properties p = new Properties();
@@ -67,6 +77,8 @@ final class SloHarness implements AutoCloseable {
     StringSerializer ser = new StringSerializer();
     StringDeserializer de = new StringDeserializer();
     in = driver.createInputTopic(Topics.DEFAULT.serviceWindows(), ser, ser);
+    edgesIn = graph ? driver.createInputTopic(Topics.DEFAULT.edges(), ser, ser) : null;
+    healthIn = graph ? driver.createInputTopic(Topics.DEFAULT.health(), ser, ser) : null;
     sloOut = driver.createOutputTopic(Topics.DEFAULT.slo(), de, de);
     healthOut = driver.createOutputTopic(Topics.DEFAULT.health(), de, de);
     alertsOut = driver.createOutputTopic(Topics.DEFAULT.alerts(), de, de);
@@ -89,6 +101,22 @@ final class SloHarness implements AutoCloseable {
     String key = w.tenant() + "/" + w.namespace() + "/" + w.service();
     in.pipeInput(key, new String(SignalJson.write(w), StandardCharsets.UTF_8), w.windowEnd());
     drain();
+  }
+
+  /** An edge window on {@code vitals.edges.v1}, as the graph topology writes it. */
+  void send(dev.vitals.schemas.signals.EdgeWindow e) {
+    edgesIn.pipeInput(
+        dev.vitals.schemas.signals.EdgeWindow.key(e.tenant(), e.client(), e.server()),
+        new String(SignalJson.write(e), StandardCharsets.UTF_8),
+        e.windowEnd());
+  }
+
+  /** A health record on {@code vitals.health.v1}, as another service's task writes it. */
+  void send(Health h) {
+    healthIn.pipeInput(
+        h.tenant() + "/" + h.namespace() + "/" + h.service(),
+        new String(SignalJson.write(h), StandardCharsets.UTF_8),
+        h.evaluatedAt());
   }
 
   private void drain() {
