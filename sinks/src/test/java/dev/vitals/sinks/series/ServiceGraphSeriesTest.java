@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.EdgeWindow;
 import dev.vitals.schemas.signals.SignalJson;
+import dev.vitals.sinks.SinkSettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,10 @@ class ServiceGraphSeriesTest {
   void edgeWindowsBecomeTheServiceGraphCountersGrafanaReads() {
     byte[] json = SignalJson.write(edge(EdgeWindow.Node.service("shop", "payments"), "", totals()));
 
-    List<Sample> samples = new SeriesMapper(Topics.DEFAULT).samples(Topics.DEFAULT.edges(), json);
+    List<Sample> samples =
+        new SeriesMapper(
+                Topics.DEFAULT, SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC)
+            .samples(Topics.DEFAULT.edges(), json);
 
     Sample requests = sample(samples, "traces_service_graph_request_total", null).orElseThrow();
     assertThat(requests.value()).isEqualTo(1_200);
