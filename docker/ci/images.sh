@@ -20,13 +20,7 @@ dir="${VITALS_CONTAINERS_DIR:-/var/tmp/vitals-containers}"
 podman() { "$here/podman.sh" "$@"; }
 log() { printf '%s images: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
-needed=()
-command -v podman >/dev/null 2>&1 || needed+=(podman)
-command -v runc >/dev/null 2>&1 || needed+=(runc)
-command -v mmdebstrap >/dev/null 2>&1 || needed+=(mmdebstrap)
-command -v iptables >/dev/null 2>&1 || needed+=(iptables)
-[ -x /usr/lib/podman/netavark ] || needed+=(netavark)
-[ -x /usr/lib/podman/aardvark-dns ] || needed+=(aardvark-dns)
+mapfile -t needed < <("$here/missing-tools.sh")
 if [ "${#needed[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "images: missing ${needed[*]} (install them, or run as root to have them installed)" >&2
