@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Command lines of the JVM processes: this JVM's {@code java}, the given flags, a jar. */
-final class Java {
+public final class Java {
 
   private Java() {}
 
@@ -26,7 +26,7 @@ final class Java {
   }
 
   /** {@code java <options> -jar <jar> <args>}: what {@code bin/vitals} runs. */
-  static List<String> jar(List<String> options, Path jar, String... args) {
+  public static List<String> jar(List<String> options, Path jar, String... args) {
     List<String> c = new ArrayList<>();
     c.add(binary());
     c.addAll(options);

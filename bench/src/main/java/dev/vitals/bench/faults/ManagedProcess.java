@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * appended to {@code <name>.log}), stopped with SIGTERM or SIGKILL, and startable again with the
  * same command, so on the same ports and data.
  */
-final class ManagedProcess {
+public final class ManagedProcess {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -46,7 +46,7 @@ final class ManagedProcess {
   /**
    * @param readyUrl answers 200 once the process does its job (null: ready once started)
    */
-  ManagedProcess(String name, List<String> command, Path dir, URI readyUrl) {
+  public ManagedProcess(String name, List<String> command, Path dir, URI readyUrl) {
     this.name = requireNonNull(name, "name");
     this.command = List.copyOf(command);
     this.log = dir.resolve(name + ".log");
@@ -61,12 +61,17 @@ final class ManagedProcess {
     return log;
   }
 
+  /** The running process, to read its CPU time and memory; empty when it is not running. */
+  public synchronized java.util.Optional<ProcessHandle> handle() {
+    return alive() ? java.util.Optional.of(process.toHandle()) : java.util.Optional.empty();
+  }
+
   synchronized boolean alive() {
     return process != null && process.isAlive();
   }
 
   /** Starts the process (a no-op while it runs); does not wait for it to be ready. */
-  synchronized void start() throws IOException {
+  public synchronized void start() throws IOException {
     if (alive()) {
       return;
     }
@@ -85,7 +90,7 @@ final class ManagedProcess {
   }
 
   /** Waits until {@link #readyUrl} answers 200; fails early when the process exits. */
-  void awaitReady(Duration timeout) throws IOException {
+  public void awaitReady(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Process p;
@@ -111,7 +116,7 @@ final class ManagedProcess {
   }
 
   /** SIGTERM, as an orderly stop; SIGKILL after {@code grace}. Returns how long it took. */
-  Duration terminate(Duration grace) {
+  public Duration terminate(Duration grace) {
     long started = System.nanoTime();
     end(false, grace);
     return Duration.ofNanos(System.nanoTime() - started);
@@ -138,7 +143,7 @@ final class ManagedProcess {
   }
 
   /** The last {@code chars} characters of the log. */
-  String tail(int chars) {
+  public String tail(int chars) {
     try {
       String s = Files.readString(log, StandardCharsets.UTF_8);
       return s.substring(Math.max(0, s.length() - chars));

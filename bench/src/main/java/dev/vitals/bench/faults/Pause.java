@@ -6,11 +6,11 @@ import java.time.Duration;
  * Waiting in the campaign: faults last a stated time of the wall clock (that is what is measured),
  * and polls wait between looks. An interrupt ends the wait and is kept.
  */
-final class Pause {
+public final class Pause {
 
   private Pause() {}
 
-  static void millis(long ms) {
+  public static void millis(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
@@ -18,7 +18,7 @@ final class Pause {
     }
   }
 
-  static void of(Duration d) {
+  public static void of(Duration d) {
     millis(d.toMillis());
   }
 }

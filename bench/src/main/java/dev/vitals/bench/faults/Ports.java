@@ -10,11 +10,11 @@ import java.util.List;
  * Free local ports for processes that must be told their port before they bind it. All ports of one
  * call are held open together, so one call never hands out the same port twice.
  */
-final class Ports {
+public final class Ports {
 
   private Ports() {}
 
-  static List<Integer> free(int count) {
+  public static List<Integer> free(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
