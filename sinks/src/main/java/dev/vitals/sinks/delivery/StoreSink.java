@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -84,7 +83,7 @@ public final class StoreSink implements AutoCloseable {
         new Sender(
             destination.name(),
             writer,
-            new Backoff(delivery, () -> ThreadLocalRandom.current().nextDouble()),
+            Backoff.of(delivery),
             this.metrics,
             destination.shards(),
             destination.maxBatchSamples(),
