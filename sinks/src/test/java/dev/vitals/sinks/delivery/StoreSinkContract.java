@@ -46,10 +46,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every store sink promises (DESIGN §6), run against a real store by each subclass: records of
- * the signal topics become series with their exact values and labels; offsets are committed only
- * after the store acknowledged; an outage delays but loses nothing; a record the store refuses for
- * good goes to the dead-letter topic and the next records keep flowing.
+ * What every store sink promises (docs/architecture.md, "Sinks, record by record"), run against a
+ * real store by each subclass: records of the signal topics become series with their exact values
+ * and labels; offsets are committed only after the store acknowledged; an outage delays but loses
+ * nothing; a record the store refuses for good goes to the dead-letter topic and the next records
+ * keep flowing.
  */
 public abstract class StoreSinkContract {
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real store from its Debian package, started on a free local port with its data in a folder of
  * the test, stopped with SIGTERM, and startable again on the same port and data. When the binary is
- * missing the test is skipped, or fails when {@code CI} is set (DESIGN §8).
+ * missing the test is skipped, or fails when {@code CI} is set (docs/architecture.md, "Tests").
  */
 public final class LocalStore implements AutoCloseable {
 
