@@ -424,11 +424,13 @@ public abstract class StoreSinkContract {
     assertThat(letter.value()).isEqualTo(SignalJson.write(refused));
     assertThat(new String(letter.key(), StandardCharsets.UTF_8))
         .isEqualTo(refused.tenant() + "/shop/" + refused.service());
-    assertThat(header(letter, DeadLetters.HEADER_REASON)).isNotBlank().contains(refusalReason());
-    assertThat(header(letter, DeadLetters.HEADER_SINK)).isEqualTo(sinkName);
-    assertThat(header(letter, DeadLetters.HEADER_SOURCE))
+    assertThat(header(letter, DeadLetterProducer.HEADER_REASON))
+        .isNotBlank()
+        .contains(refusalReason());
+    assertThat(header(letter, DeadLetterProducer.HEADER_SINK)).isEqualTo(sinkName);
+    assertThat(header(letter, DeadLetterProducer.HEADER_SOURCE))
         .isEqualTo(refusedAt.topic() + "-" + refusedAt.partition() + "@" + refusedAt.offset());
-    assertThat(Instant.parse(header(letter, DeadLetters.HEADER_TIME)))
+    assertThat(Instant.parse(header(letter, DeadLetterProducer.HEADER_TIME)))
         .isBetween(Instant.now().minusSeconds(120), Instant.now());
     assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isEqualTo(1);
     assertThat(metric("vitals_sink_samples_dead_lettered", null, null))
@@ -530,8 +532,8 @@ public abstract class StoreSinkContract {
     awaitEverythingCommitted();
     List<ConsumerRecord<byte[], byte[]>> dead = deadLetters();
     assertThat(dead).hasSize(1);
-    assertThat(header(dead.get(0), DeadLetters.HEADER_REASON)).contains("ServiceWindow");
-    assertThat(header(dead.get(0), DeadLetters.HEADER_SOURCE))
+    assertThat(header(dead.get(0), DeadLetterProducer.HEADER_REASON)).contains("ServiceWindow");
+    assertThat(header(dead.get(0), DeadLetterProducer.HEADER_SOURCE))
         .isEqualTo(bad.topic() + "-" + bad.partition() + "@" + bad.offset());
   }
 }

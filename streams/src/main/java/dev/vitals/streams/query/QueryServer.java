@@ -130,8 +130,8 @@ public final class QueryServer implements AutoCloseable {
     String path = exchange.getRequestURI().getRawPath();
     int status = 500;
     try (exchange) {
-      Request request =
-          Request.of(
+      ApiRequest request =
+          ApiRequest.of(
               exchange.getRequestMethod(),
               path,
               exchange.getRequestURI().getRawQuery(),
@@ -187,7 +187,7 @@ public final class QueryServer implements AutoCloseable {
     HttpClient.Builder client =
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PEER_TIMEOUT);
     if (config.tls != null) {
-      client.sslContext(TlsContexts.peerClient(config.tls));
+      client.sslContext(PeerTls.peerClient(config.tls));
     }
     String scheme = config.tls == null ? "http" : "https";
     return new Peers(client.build(), scheme, PEER_TIMEOUT, retryAfter(), metrics);
