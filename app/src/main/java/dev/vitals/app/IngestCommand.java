@@ -24,7 +24,7 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     VitalsConfig c = ConfigLoader.load(config, System.getenv());
     Shutdown shutdown = new Shutdown().onSignal();
-    new Launcher(c, false, shutdown, System.out).start();
+    new Launcher(c, Launcher.Stages.INGEST, shutdown, System.out).start();
     shutdown.await();
     return Vitals.EXIT_OK;
   }

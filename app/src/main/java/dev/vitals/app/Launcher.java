@@ -43,10 +43,6 @@ final class Launcher {
   private final Shutdown shutdown;
   private final PrintStream out;
 
-  Launcher(VitalsConfig config, boolean embeddedKafka, Shutdown shutdown, PrintStream out) {
-    this(config, embeddedKafka ? Stages.STANDALONE : Stages.INGEST, shutdown, out);
-  }
-
   Launcher(VitalsConfig config, Stages stages, Shutdown shutdown, PrintStream out) {
     this.config = config;
     this.stages = stages;

@@ -80,7 +80,7 @@ final class StandaloneCommand implements Callable<Integer> {
     }
     c = SinkFlags.apply(c, flags());
     Shutdown shutdown = new Shutdown().onSignal();
-    new Launcher(c, true, shutdown, System.out).start();
+    new Launcher(c, Launcher.Stages.STANDALONE, shutdown, System.out).start();
     shutdown.await();
     return Vitals.EXIT_OK;
   }

@@ -173,7 +173,7 @@ class CatchUpPipelineIT {
         send(service, t, 2);
       }
       heldBack.computeIfAbsent(t, k -> new ArrayList<>()).add(3L);
-      Thread.sleep(200);
+      Thread.sleep(200); // on purpose: live traffic is paced at five requests a second
     }
     for (Map.Entry<Long, List<Long>> e : heldBack.entrySet()) {
       send("s0", e.getKey(), e.getValue().stream().mapToInt(Long::intValue).sum());
@@ -200,7 +200,7 @@ class CatchUpPipelineIT {
       for (int s = 0; s < SERVICES.size(); s++) {
         send(SERVICES.get(s), System.currentTimeMillis(), 1 + s);
       }
-      Thread.sleep(200);
+      Thread.sleep(200); // on purpose: the pace of live traffic, five requests a second
     }
   }
 

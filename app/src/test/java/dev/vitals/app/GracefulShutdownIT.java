@@ -4,6 +4,7 @@ import static dev.vitals.app.BrokerOutageIT.createTopic;
 import static dev.vitals.app.BrokerOutageIT.freePort;
 import static dev.vitals.app.BrokerOutageIT.startIngest;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.ingest.IngestServer;
@@ -25,6 +26,8 @@ class GracefulShutdownIT {
 
   private static final Logger log = LoggerFactory.getLogger(GracefulShutdownIT.class);
 
+  private static final int CLIENTS = 8;
+
   @TempDir Path dataDir;
 
   @Test
@@ -43,8 +46,11 @@ class GracefulShutdownIT {
       int acknowledgedBeforeClose;
       long closeMs;
       try {
-        clients.start(8);
-        Thread.sleep(4_000);
+        clients.start(CLIENTS);
+        // close while every client is sending, answered and in flight
+        await("acknowledged before close")
+            .atMost(Duration.ofSeconds(4))
+            .until(() -> clients.acknowledged.size() >= CLIENTS);
         acknowledgedBeforeClose = clients.acknowledged.size();
         long started = System.nanoTime();
         ingest.close();

@@ -143,6 +143,7 @@ final class OtlpProbeClients implements AutoCloseable {
     }
   }
 
+  /** A client's pause before it retries, on purpose: clients back off as real ones do. */
   private static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());

@@ -295,7 +295,7 @@ class ServiceWindowsPipelineIT {
         duration.record(latencies[i], i < errors ? failed : ok);
       }
       try {
-        Thread.sleep(600);
+        Thread.sleep(600); // on purpose: more than one 500 ms export interval between slices
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);

@@ -179,6 +179,9 @@ final class SpanTraffic implements AutoCloseable {
     return ByteString.copyFrom(b);
   }
 
+  /**
+   * Paces the traffic on purpose (time passing is what a client's rate is); false if interrupted.
+   */
   private static boolean sleepQuietly(long ms) {
     try {
       Thread.sleep(ms);

@@ -58,10 +58,6 @@ public record IngestSettings(
     return new IngestSettings(grpc, http, tls, auth, limits, topics);
   }
 
-  public IngestSettings withTopics(Topics topics) {
-    return new IngestSettings(grpc, http, tls, auth, limits, topics);
-  }
-
   /**
    * A host and port to listen on (port 0 picks a free port), and the bounds that keep hostile or
    * broken clients from holding its connections.

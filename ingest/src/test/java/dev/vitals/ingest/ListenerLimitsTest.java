@@ -85,7 +85,7 @@ class ListenerLimitsTest {
   void anIdleKeepAliveConnectionIsNotMistakenForSlowHeaders() throws Exception {
     Socket socket = connect(server.httpPort());
     // Silence between requests is the idle timeout's business, not the header timeout's.
-    Thread.sleep(HEADER_TIMEOUT.toMillis() * 3);
+    Thread.sleep(HEADER_TIMEOUT.toMillis() * 3); // on purpose: stay quiet past the header timeout
     socket
         .getOutputStream()
         .write(

@@ -3,8 +3,8 @@ package dev.vitals.schemas;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The topic catalog of DESIGN §3. Every name can take a common prefix, so that several Vitals
- * installations can share one Kafka cluster.
+ * The topic catalog (docs/architecture.md, "Stages and the Kafka contract"). Every name can take a
+ * common prefix, so that several Vitals installations can share one Kafka cluster.
  */
 public record Topics(String prefix) {
 

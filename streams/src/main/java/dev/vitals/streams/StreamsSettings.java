@@ -98,34 +98,6 @@ public record StreamsSettings(
         graph);
   }
 
-  public StreamsSettings withQuery(QuerySettings q) {
-    return new StreamsSettings(
-        topics,
-        applicationId,
-        stateDir,
-        threads,
-        standbyReplicas,
-        replicationFactor,
-        windows,
-        slo,
-        q,
-        graph);
-  }
-
-  public StreamsSettings withSlo(SloSettings s) {
-    return new StreamsSettings(
-        topics,
-        applicationId,
-        stateDir,
-        threads,
-        standbyReplicas,
-        replicationFactor,
-        windows,
-        s,
-        query,
-        graph);
-  }
-
   public StreamsSettings withGraph(GraphSettings g) {
     return new StreamsSettings(
         topics,

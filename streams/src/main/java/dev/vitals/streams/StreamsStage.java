@@ -86,9 +86,9 @@ public final class StreamsStage implements AutoCloseable {
           }
         });
     streams.start();
-    QueryApi api;
+    QueryEndpoint api;
     try {
-      api = QueryApi.start(settings, streams, registry);
+      api = QueryEndpoint.start(settings, streams, registry);
     } catch (Exception | Error e) {
       streams.close(CLOSE_TIMEOUT);
       throw e;

@@ -31,7 +31,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public static final int DEFAULT_PORT = 9092;
   public static final int DEFAULT_CONTROLLER_PORT = 9093;
-  private static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final int NODE_ID = 1;
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -71,7 +71,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private Path dataDir = Path.of("data");
     private int port = DEFAULT_PORT;
     private int controllerPort = DEFAULT_CONTROLLER_PORT;
-    private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
     private final Map<String, String> overrides = new HashMap<>();
 
     private Builder() {}
@@ -89,11 +88,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public Builder setControllerPort(int controllerPort) {
       this.controllerPort = checkPort("controllerPort", controllerPort);
-      return this;
-    }
-
-    public Builder setReadyTimeout(Duration readyTimeout) {
-      this.readyTimeout = requireNonNull(readyTimeout, "readyTimeout");
       return this;
     }
 
@@ -179,7 +173,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void awaitBroker(String bootstrap) throws IOException {
       Map<String, Object> props = Map.of("bootstrap.servers", bootstrap);
-      long deadline = System.nanoTime() + readyTimeout.toNanos();
+      long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
       try (Admin admin = Admin.create(props)) {
         while (true) {
           try {
@@ -191,7 +185,7 @@ public final class EmbeddedKafka implements AutoCloseable {
               throw new IOException("interrupted while waiting for kafka", e);
             }
             if (System.nanoTime() > deadline) {
-              throw new IOException("kafka not ready after " + readyTimeout, e);
+              throw new IOException("kafka not ready after " + READY_TIMEOUT, e);
             }
           }
         }

@@ -3,6 +3,7 @@ package dev.vitals.app.loadgen;
 import static dev.vitals.app.loadgen.Baseline.check;
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.sinks.delivery.Backoff;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
@@ -26,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends export requests as OTLP/HTTP protobuf POSTs to {@code <endpoint>/v1/metrics}, {@code
  * /v1/traces} and {@code /v1/logs}. Like an OTLP exporter it retries 429, 502, 503, 504 and
- * connection failures, waiting as long as {@code Retry-After} says (else an exponential backoff
- * with jitter), until {@code maxRetryTime} has passed; any other answer fails the request at once.
+ * connection failures with the sinks' {@link Backoff} policy (200 ms doubling up to 10 s, full
+ * jitter; {@code Retry-After} honoured within those bounds), until {@code maxRetryTime} has passed;
+ * any other answer fails the request at once.
  */
 public final class OtlpHttpSender implements Sender {
 
@@ -47,6 +46,7 @@ public final class OtlpHttpSender implements Sender {
   private final Duration timeout;
   private final Duration maxRetryTime;
   private final Clock clock;
+  private final Backoff backoff;
   private final HttpClient http;
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong lastWarningMs = new AtomicLong(Long.MIN_VALUE);
@@ -59,6 +59,9 @@ public final class OtlpHttpSender implements Sender {
     this.timeout = b.timeout;
     this.maxRetryTime = b.maxRetryTime;
     this.clock = b.clock;
+    this.backoff =
+        new Backoff(
+            FIRST_BACKOFF, MAX_BACKOFF, clock, () -> ThreadLocalRandom.current().nextDouble());
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -94,7 +97,7 @@ public final class OtlpHttpSender implements Sender {
         warn(export.signal().httpPath() + " answered " + answer.describe() + "; not retried");
         return false;
       }
-      Duration wait = answer.retryAfter.isPresent() ? answer.retryAfter.get() : backoff(attempt);
+      Duration wait = backoff.delay(attempt, answer.retryAfter);
       if (clock.instant().plus(wait).isAfter(giveUp)) {
         warn(
             export.signal().httpPath()
@@ -135,38 +138,13 @@ public final class OtlpHttpSender implements Sender {
   private Answer attempt(HttpRequest request) {
     try {
       HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      return new Answer(r.statusCode(), retryAfter(r), brief(r.body()));
+      return new Answer(r.statusCode(), backoff.retryAfter(r), brief(r.body()));
     } catch (IOException e) {
-      return new Answer(0, Optional.empty(), e.toString());
+      return new Answer(0, null, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Answer(-1, Optional.empty(), "interrupted");
+      return new Answer(-1, null, "interrupted");
     }
-  }
-
-  private Optional<Duration> retryAfter(HttpResponse<?> response) {
-    Optional<String> value = response.headers().firstValue("Retry-After");
-    if (value.isEmpty()) {
-      return Optional.empty();
-    }
-    String v = value.get().strip();
-    try {
-      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration d = Duration.between(clock.instant(), at);
-        return Optional.of(d.isNegative() ? Duration.ZERO : d);
-      } catch (RuntimeException notDate) {
-        return Optional.empty();
-      }
-    }
-  }
-
-  private static Duration backoff(int attempt) {
-    long capped =
-        Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt, 16));
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
   }
 
   private static boolean sleep(Duration d) {
@@ -209,8 +187,9 @@ public final class OtlpHttpSender implements Sender {
    *
    * @param status the HTTP status; 0 when no answer came (connection failure, timeout), -1 when
    *     interrupted
+   * @param retryAfter what {@code Retry-After} asked for, or null
    */
-  private record Answer(int status, Optional<Duration> retryAfter, String detail) {
+  private record Answer(int status, Duration retryAfter, String detail) {
     boolean retryable() {
       return status == 0 || status == 429 || status == 502 || status == 503 || status == 504;
     }

@@ -2,13 +2,12 @@ package dev.vitals.app.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vitals.schemas.testing.MovableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -101,33 +100,5 @@ class RunnerTest {
     assertThat(sentAt.get(359))
         .as("an hour at 60x takes a minute")
         .isEqualTo(NOW.plus(Duration.ofMinutes(1)));
-  }
-
-  /** A clock that moves only when told. */
-  static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts an export request into Kafka record values: one resource per record (DESIGN §3), each value
- * itself a valid {@code Export*ServiceRequest}. A resource larger than the record limit is split by
- * scope, then by metric, log record or span, then (for metrics) by data point; only a single item
- * that alone exceeds the limit is rejected, and counted.
+ * Cuts an export request into Kafka record values: one resource per record (docs/architecture.md,
+ * "Stages and the Kafka contract"), each value itself a valid {@code Export*ServiceRequest}. A
+ * resource larger than the record limit is split by scope, then by metric, log record or span, then
+ * (for metrics) by data point; only a single item that alone exceeds the limit is rejected, and
+ * counted.
  */
 public final class RecordSplitter {
 

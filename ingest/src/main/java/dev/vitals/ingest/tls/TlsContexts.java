@@ -1,7 +1,6 @@
 package dev.vitals.ingest.tls;
 
 import dev.vitals.schemas.tls.ServerTls;
-import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -40,9 +39,5 @@ public final class TlsContexts {
           "cannot read TLS files " + tls.certFile() + ", " + tls.keyFile() + ": " + e.getMessage(),
           e);
     }
-  }
-
-  static boolean requiresClientCert(ServerTls tls) {
-    return tls.clientAuth() == ClientAuth.REQUIRE;
   }
 }

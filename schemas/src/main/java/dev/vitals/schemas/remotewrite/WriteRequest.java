@@ -16,13 +16,4 @@ public record WriteRequest(List<TimeSeries> timeseries, List<MetricMetadata> met
   public WriteRequest(List<TimeSeries> timeseries) {
     this(timeseries, List.of());
   }
-
-  /** The number of samples over all series. */
-  public int sampleCount() {
-    int count = 0;
-    for (TimeSeries series : timeseries) {
-      count += series.samples().size();
-    }
-    return count;
-  }
 }

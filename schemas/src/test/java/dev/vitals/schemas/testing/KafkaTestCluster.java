@@ -1,5 +1,7 @@
 package dev.vitals.schemas.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,28 +75,24 @@ public final class KafkaTestCluster implements AutoCloseable {
     List<String> names = topics.stream().map(NewTopic::name).toList();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
       admin.createTopics(topics).all().get();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (true) {
-        Map<String, TopicDescription> described = Map.of();
-        try {
-          described = admin.describeTopics(names).allTopicNames().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          // Not yet known to the broker: ask again.
-        }
-        boolean led =
-            described.size() == names.size()
-                && described.values().stream()
-                    .flatMap(d -> d.partitions().stream())
-                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-        if (led) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topics have no leader after 30 s: " + names);
-        }
-        Thread.sleep(50);
-      }
+      await("a leader for every partition of " + names)
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> led(admin, names));
     }
+  }
+
+  private static boolean led(Admin admin, List<String> names) throws InterruptedException {
+    Map<String, TopicDescription> described;
+    try {
+      described = admin.describeTopics(names).allTopicNames().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false; // not yet known to the broker: ask again
+    }
+    return described.size() == names.size()
+        && described.values().stream()
+            .flatMap(d -> d.partitions().stream())
+            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.vitals.sinks.Redaction;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
+import dev.vitals.sinks.delivery.Backoff;
 import dev.vitals.sinks.http.DestinationClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,12 +45,12 @@ import org.slf4j.LoggerFactory;
  * set alone and merges updates into it. Resolved alerts older than the retention are not re-sent.
  *
  * <p><b>Delivery.</b> One POST per tenant (the {@code tenant} label, when the destination has a
- * tenant header), at most 500 alerts each. 5xx, 429 and connection errors are retried with
- * exponential backoff ({@link Delivery}, {@code Retry-After} honoured up to the maximum backoff)
- * from the current state, never a stale copy, while new events keep being read. Any other 4xx is
- * permanent for that POST: it is logged with Alertmanager's answer, counted, and the alerts wait
- * for their next resend (Alertmanager keeps the valid alerts of a batch and answers 400 for the
- * rest).
+ * tenant header), at most 500 alerts each. 5xx, 429 and connection errors are retried with the
+ * shared {@link Backoff} policy ({@link Delivery}: full jitter from the minimum backoff, {@code
+ * Retry-After} honoured up to the maximum) from the current state, never a stale copy, while new
+ * events keep being read. Any other 4xx is permanent for that POST: it is logged with
+ * Alertmanager's answer, counted, and the alerts wait for their next resend (Alertmanager keeps the
+ * valid alerts of a batch and answers 400 for the rest).
  */
 public final class AlertmanagerSink implements AutoCloseable {
 
@@ -65,7 +67,8 @@ public final class AlertmanagerSink implements AutoCloseable {
   private final DestinationClient client;
   private final URI endpoint;
   private final Clock clock;
-  private final Delivery delivery;
+  private final Backoff backoff;
+  private final RetryGate retries;
   private final AlertState state;
   private final AlertmanagerMetrics metrics;
   private final AlertsReader reader;
@@ -73,8 +76,6 @@ public final class AlertmanagerSink implements AutoCloseable {
   private final ScheduledExecutorService sender;
   private final AtomicBoolean inFlight = new AtomicBoolean();
   private final Throttled failureLog = new Throttled(Duration.ofSeconds(30));
-  private int failures;
-  private volatile long retryAtNanos = System.nanoTime();
   private volatile boolean closed;
 
   private AlertmanagerSink(Builder b) throws IOException {
@@ -82,7 +83,13 @@ public final class AlertmanagerSink implements AutoCloseable {
     this.client = new DestinationClient(b.destination);
     this.endpoint = endpoint(b.destination.url());
     this.clock = b.clock;
-    this.delivery = b.delivery;
+    this.backoff =
+        new Backoff(
+            b.delivery.minBackoff(),
+            b.delivery.maxBackoff(),
+            clock,
+            () -> ThreadLocalRandom.current().nextDouble());
+    this.retries = new RetryGate(backoff, System::nanoTime);
     this.state = new AlertState(b.resendInterval, b.endsAtExtension, b.resolvedRetention);
     this.metrics = AlertmanagerMetrics.of(b.registry);
     this.reader =
@@ -142,7 +149,7 @@ public final class AlertmanagerSink implements AutoCloseable {
     try {
       metrics.active.labelValues(name).set(state.firing());
       metrics.resolved.labelValues(name).set(state.resolved());
-      if (closed || !reader.caughtUp() || System.nanoTime() - retryAtNanos < 0) {
+      if (closed || !reader.caughtUp() || !retries.open()) {
         return;
       }
       if (!inFlight.compareAndSet(false, true)) {
@@ -155,7 +162,7 @@ public final class AlertmanagerSink implements AutoCloseable {
         return;
       }
       boolean byTenant = client.destination().tenantHeader() != null;
-      List<CompletableFuture<Boolean>> posts =
+      List<CompletableFuture<Posted>> posts =
           PostableAlerts.batches(due, byTenant, MAX_ALERTS_PER_POST).stream()
               .map(batch -> post(batch, now))
               .toList();
@@ -167,8 +174,13 @@ public final class AlertmanagerSink implements AutoCloseable {
     }
   }
 
-  /** Sends one batch; completes with false when it should be retried. */
-  private CompletableFuture<Boolean> post(PostableAlerts.Batch batch, Instant now) {
+  /** How one POST ended: done (sent or refused for good), or to be retried. */
+  private record Posted(boolean done, Duration retryAfter) {
+    static final Posted DONE = new Posted(true, null);
+  }
+
+  /** Sends one batch. */
+  private CompletableFuture<Posted> post(PostableAlerts.Batch batch, Instant now) {
     HttpRequest request =
         client
             .request(endpoint, batch.tenant())
@@ -182,30 +194,24 @@ public final class AlertmanagerSink implements AutoCloseable {
               if (error != null) {
                 outcome("error");
                 warn("cannot reach Alertmanager sink={} url={} error={}", error);
-                return false;
+                return new Posted(false, null);
               }
               return answered(batch, response, now);
             });
   }
 
-  private boolean answered(PostableAlerts.Batch batch, HttpResponse<String> response, Instant now) {
+  private Posted answered(PostableAlerts.Batch batch, HttpResponse<String> response, Instant now) {
     int status = response.statusCode();
     if (status / 100 == 2) {
       outcome("ok");
       metrics.sent.labelValues(name).inc(batch.alerts().size());
       state.sent(batch.alerts(), now);
-      return true;
+      return Posted.DONE;
     }
     if (status >= 500 || status == 429) {
       outcome("retry");
-      Duration retryAfter = DestinationClient.retryAfter(response);
-      if (retryAfter != null) {
-        synchronized (this) {
-          retryAtNanos = Math.max(retryAtNanos, System.nanoTime() + capped(retryAfter).toNanos());
-        }
-      }
       warn("Alertmanager answered " + status + " sink={} url={} body={}", response.body());
-      return false;
+      return new Posted(false, backoff.retryAfter(response));
     }
     outcome("rejected");
     log.warn(
@@ -216,37 +222,29 @@ public final class AlertmanagerSink implements AutoCloseable {
         batch.tenant(),
         response.body());
     state.sent(batch.alerts(), now);
-    return true;
+    return Posted.DONE;
   }
 
-  private synchronized void finished(List<CompletableFuture<Boolean>> posts) {
-    boolean ok = posts.stream().allMatch(f -> f.getNow(false));
+  private void finished(List<CompletableFuture<Posted>> posts) {
+    boolean ok = true;
+    Duration retryAfter = null;
+    for (CompletableFuture<Posted> post : posts) {
+      Posted p = post.getNow(new Posted(false, null));
+      ok &= p.done();
+      if (p.retryAfter() != null
+          && (retryAfter == null || p.retryAfter().compareTo(retryAfter) > 0)) {
+        retryAfter = p.retryAfter();
+      }
+    }
     if (ok) {
-      failures = 0;
+      retries.succeeded();
     } else {
-      failures++;
-      retryAtNanos = Math.max(retryAtNanos, System.nanoTime() + backoff(failures).toNanos());
+      retries.failed(retryAfter);
     }
     inFlight.set(false);
     if (ok && state.hasUnsent()) {
       wake();
     }
-  }
-
-  /** minBackoff doubled per failure, up to maxBackoff, with up to 50 % jitter downwards. */
-  private Duration backoff(int attempt) {
-    long min = delivery.minBackoff().toNanos();
-    long max = delivery.maxBackoff().toNanos();
-    long d = attempt >= 62 ? max : Math.min(max, min << Math.min(attempt - 1, 40));
-    if (d <= 0) {
-      d = max;
-    }
-    double jitter = 0.5 + 0.5 * java.util.concurrent.ThreadLocalRandom.current().nextDouble();
-    return Duration.ofNanos((long) (d * jitter));
-  }
-
-  private Duration capped(Duration d) {
-    return d.compareTo(delivery.maxBackoff()) > 0 ? delivery.maxBackoff() : d;
   }
 
   private void outcome(String outcome) {

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,9 +43,9 @@ public final class StoreSink implements AutoCloseable {
 
   private final Destination destination;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final DeadLetters deadLetters;
+  private final DeadLetterProducer deadLetters;
   private final SeriesMapper mapper;
-  private final Sender sender;
+  private final ShardedSender sender;
   private final SinkMetrics.Sink metrics;
   private final List<String> sourceTopics;
   private final Thread thread;
@@ -72,7 +71,8 @@ public final class StoreSink implements AutoCloseable {
             consumerProps(kafka, destination.name()),
             new ByteArrayDeserializer(),
             new ByteArrayDeserializer());
-    this.deadLetters = new DeadLetters(kafka, topics.deadLetter(), destination.name(), clock);
+    this.deadLetters =
+        new DeadLetterProducer(kafka, topics.deadLetter(), destination.name(), clock);
     this.mapper =
         new SeriesMapper(
             topics,
@@ -81,10 +81,10 @@ public final class StoreSink implements AutoCloseable {
                 ? SinkSettings.Histograms.NATIVE
                 : destination.histograms());
     this.sender =
-        new Sender(
+        new ShardedSender(
             destination.name(),
             writer,
-            new Backoff(delivery, () -> ThreadLocalRandom.current().nextDouble()),
+            Backoff.of(delivery),
             this.metrics,
             destination.shards(),
             destination.maxBatchSamples(),
@@ -207,26 +207,26 @@ public final class StoreSink implements AutoCloseable {
     String tenant = tenantOf(batch.get(0));
     List<Sample> samples = new ArrayList<>();
     batch.forEach(e -> samples.addAll(e.samples()));
-    Sender.Result result = sender.sendSharded(samples, tenant);
-    if (result.status() == Sender.Status.REJECTED) {
+    ShardedSender.Result result = sender.sendSharded(samples, tenant);
+    if (result.status() == ShardedSender.Status.REJECTED) {
       LOG.warn(
           "sink {}: store refused a batch of {} records, sending them one by one: {}",
           destination.name(),
           batch.size(),
-          DeadLetters.truncate(result.reason()));
+          DeadLetterProducer.truncate(result.reason()));
       return isolateRefused(batch, tenant);
     }
-    return result.status() == Sender.Status.ACCEPTED;
+    return result.status() == ShardedSender.Status.ACCEPTED;
   }
 
   /** Re-sends a refused batch record by record, so that only the refused ones are dead-lettered. */
   private boolean isolateRefused(List<Entry> batch, String tenant) {
     for (Entry entry : batch) {
-      Sender.Result result = sender.sendInOrder(entry.samples(), tenant);
-      if (result.status() == Sender.Status.ABANDONED) {
+      ShardedSender.Result result = sender.sendInOrder(entry.samples(), tenant);
+      if (result.status() == ShardedSender.Status.ABANDONED) {
         return false;
       }
-      if (result.status() == Sender.Status.REJECTED) {
+      if (result.status() == ShardedSender.Status.REJECTED) {
         deadLetter(entry.record(), result.reason(), entry.samples().size());
       }
     }

@@ -2,8 +2,8 @@ package dev.vitals.sinks.delivery;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.sinks.http.DestinationClient;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -51,7 +51,7 @@ public record WriteResult(
     }
     Outcome outcome = status == 429 || status >= 500 ? Outcome.RETRYABLE : Outcome.REJECTED;
     return new WriteResult(
-        outcome, status, response.body(), DestinationClient.retryAfter(response), 0);
+        outcome, status, response.body(), Backoff.retryAfter(response, Clock.systemUTC()), 0);
   }
 
   /** The metric label of this answer: {@code 2xx}, {@code 4xx}, {@code 5xx} or {@code error}. */

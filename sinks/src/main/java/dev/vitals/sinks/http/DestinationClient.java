@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
@@ -161,30 +160,5 @@ public final class DestinationClient {
   private static String version() {
     String v = DestinationClient.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
-  }
-
-  /** For retries: how long a {@code Retry-After} header asks to wait, or null. */
-  public static Duration retryAfter(HttpResponse<?> response) {
-    return response
-        .headers()
-        .firstValue("Retry-After")
-        .map(DestinationClient::parseRetryAfter)
-        .orElse(null);
-  }
-
-  static Duration parseRetryAfter(String value) {
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-    } catch (NumberFormatException e) {
-      try {
-        java.time.ZonedDateTime when =
-            java.time.ZonedDateTime.parse(
-                value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (java.time.format.DateTimeParseException ignored) {
-        return null;
-      }
-    }
   }
 }

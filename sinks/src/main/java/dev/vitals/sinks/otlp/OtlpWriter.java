@@ -2,6 +2,7 @@ package dev.vitals.sinks.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.vitals.schemas.signals.ServiceWindow;
+import dev.vitals.sinks.delivery.Backoff;
 import dev.vitals.sinks.delivery.StoreWriter;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;
@@ -24,6 +25,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +191,11 @@ public final class OtlpWriter implements StoreWriter {
     WriteResult.Outcome outcome =
         RETRYABLE.contains(status) ? WriteResult.Outcome.RETRYABLE : WriteResult.Outcome.REJECTED;
     return new WriteResult(
-        outcome, status, printable(response.body()), DestinationClient.retryAfter(response), 0);
+        outcome,
+        status,
+        printable(response.body()),
+        Backoff.retryAfter(response, Clock.systemUTC()),
+        0);
   }
 
   private static long rejectedPoints(byte[] body) {

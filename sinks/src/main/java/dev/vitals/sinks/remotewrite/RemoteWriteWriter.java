@@ -42,7 +42,7 @@ public final class RemoteWriteWriter implements StoreWriter {
   }
 
   private static HttpRequest.BodyPublisher compressed(List<Sample> samples) {
-    return RemoteWriteBody.encode(
+    return RequestEncoder.encode(
         samples,
         (raw, length) -> {
           byte[] out = new byte[Snappy.maxCompressedLength(length)];
@@ -62,7 +62,7 @@ public final class RemoteWriteWriter implements StoreWriter {
   /** The compressed request body. */
   public static byte[] body(List<Sample> samples) {
     try {
-      byte[] raw = RemoteWriteBody.encode(samples);
+      byte[] raw = RequestEncoder.encode(samples);
       return Snappy.compress(raw);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns signal records into the exported series (DESIGN §6; listed in the README). Every series is
- * labelled {@code tenant}, {@code namespace} (absent when empty: stores treat an empty label as
- * absent), {@code service}, and {@code operation} where it has one. The sample time is the window's
- * end or the evaluation time, so a retried write is the same sample again.
+ * Turns signal records into the exported series (docs/architecture.md, "Sinks, record by record";
+ * listed in the README). Every series is labelled {@code tenant}, {@code namespace} (absent when
+ * empty: stores treat an empty label as absent), {@code service}, and {@code operation} where it
+ * has one. The sample time is the window's end or the evaluation time, so a retried write is the
+ * same sample again.
  *
  * <p>A service window's running totals become counters ({@code vitals_requests_total}, …) stamped
  * with the totals' own sample time, which grows strictly from record to record: a late correction

@@ -1,5 +1,6 @@
 package dev.vitals.sinks.alertmanager;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vitals.schemas.testing.FreePorts;
@@ -99,25 +100,25 @@ final class AlertmanagerProcess implements AutoCloseable {
     stop();
   }
 
-  private void awaitReady() throws IOException, InterruptedException {
+  private void awaitReady() {
     HttpClient client = HttpClient.newHttpClient();
     HttpRequest ready = HttpRequest.newBuilder(url().resolve("/-/ready")).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "alertmanager exited: " + Files.readString(dir.resolve("alertmanager.log")));
-      }
-      try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("alertmanager not ready on " + url());
+    await("alertmanager ready on " + url())
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "alertmanager exited: " + Files.readString(dir.resolve("alertmanager.log")));
+              }
+              try {
+                return client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode()
+                    == 200;
+              } catch (IOException notYet) {
+                return false; // still starting
+              }
+            });
   }
 
   private static int freePort() {

@@ -9,6 +9,7 @@ import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.testing.KafkaTestCluster;
+import dev.vitals.schemas.testing.MovableClock;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,10 +18,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,7 +49,7 @@ class AlertmanagerSinkDeliveryIT {
   private final List<Post> posts = new CopyOnWriteArrayList<>();
   private final AtomicInteger status = new AtomicInteger(200);
   private final AtomicReference<String> retryAfter = new AtomicReference<>();
-  private final MutableClock clock = new MutableClock(T0);
+  private final MovableClock clock = new MovableClock(T0);
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private HttpServer server;
   private Topics topics;
@@ -240,33 +239,5 @@ class AlertmanagerSinkDeliveryIT {
     producer
         .send(new ProducerRecord<>(topics.alerts(), event.fingerprint(), Alerts.json(event)))
         .get();
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -46,10 +46,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every store sink promises (DESIGN §6), run against a real store by each subclass: records of
- * the signal topics become series with their exact values and labels; offsets are committed only
- * after the store acknowledged; an outage delays but loses nothing; a record the store refuses for
- * good goes to the dead-letter topic and the next records keep flowing.
+ * What every store sink promises (docs/architecture.md, "Sinks, record by record"), run against a
+ * real store by each subclass: records of the signal topics become series with their exact values
+ * and labels; offsets are committed only after the store acknowledged; an outage delays but loses
+ * nothing; a record the store refuses for good goes to the dead-letter topic and the next records
+ * keep flowing.
  */
 public abstract class StoreSinkContract {
 
@@ -423,11 +424,13 @@ public abstract class StoreSinkContract {
     assertThat(letter.value()).isEqualTo(SignalJson.write(refused));
     assertThat(new String(letter.key(), StandardCharsets.UTF_8))
         .isEqualTo(refused.tenant() + "/shop/" + refused.service());
-    assertThat(header(letter, DeadLetters.HEADER_REASON)).isNotBlank().contains(refusalReason());
-    assertThat(header(letter, DeadLetters.HEADER_SINK)).isEqualTo(sinkName);
-    assertThat(header(letter, DeadLetters.HEADER_SOURCE))
+    assertThat(header(letter, DeadLetterProducer.HEADER_REASON))
+        .isNotBlank()
+        .contains(refusalReason());
+    assertThat(header(letter, DeadLetterProducer.HEADER_SINK)).isEqualTo(sinkName);
+    assertThat(header(letter, DeadLetterProducer.HEADER_SOURCE))
         .isEqualTo(refusedAt.topic() + "-" + refusedAt.partition() + "@" + refusedAt.offset());
-    assertThat(Instant.parse(header(letter, DeadLetters.HEADER_TIME)))
+    assertThat(Instant.parse(header(letter, DeadLetterProducer.HEADER_TIME)))
         .isBetween(Instant.now().minusSeconds(120), Instant.now());
     assertThat(metric("vitals_sink_records_dead_lettered", null, null)).isEqualTo(1);
     assertThat(metric("vitals_sink_samples_dead_lettered", null, null))
@@ -529,8 +532,8 @@ public abstract class StoreSinkContract {
     awaitEverythingCommitted();
     List<ConsumerRecord<byte[], byte[]>> dead = deadLetters();
     assertThat(dead).hasSize(1);
-    assertThat(header(dead.get(0), DeadLetters.HEADER_REASON)).contains("ServiceWindow");
-    assertThat(header(dead.get(0), DeadLetters.HEADER_SOURCE))
+    assertThat(header(dead.get(0), DeadLetterProducer.HEADER_REASON)).contains("ServiceWindow");
+    assertThat(header(dead.get(0), DeadLetterProducer.HEADER_SOURCE))
         .isEqualTo(bad.topic() + "-" + bad.partition() + "@" + bad.offset());
   }
 }

@@ -1,6 +1,7 @@
 package dev.vitals.sinks.testing;
 
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import dev.vitals.schemas.testing.FreePorts;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real store from its Debian package, started on a free local port with its data in a folder of
  * the test, stopped with SIGTERM, and startable again on the same port and data. When the binary is
- * missing the test is skipped, or fails when {@code CI} is set (DESIGN §8).
+ * missing the test is skipped, or fails when {@code CI} is set (docs/architecture.md, "Tests").
  */
 public final class LocalStore implements AutoCloseable {
 
@@ -146,17 +147,17 @@ public final class LocalStore implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException(name + " exited: " + tail(log));
-      }
-      if (get(readyPath) == 200) {
-        return;
-      }
-      sleep(100);
-    }
-    throw new IOException(name + " not ready after 60 s: " + tail(log));
+    Process started = process;
+    await(name + " ready (log: " + log + ")")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              if (!started.isAlive()) {
+                throw new IOException(name + " exited: " + tail(log));
+              }
+              return get(readyPath) == 200;
+            });
   }
 
   /** Stops with SIGTERM, as an operator would, and waits for the process to end. */
@@ -211,14 +212,6 @@ public final class LocalStore implements AutoCloseable {
       return s.substring(Math.max(0, s.length() - 2000));
     } catch (IOException e) {
       return "(no log)";
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -64,7 +64,7 @@ final class GraphQueries {
   }
 
   /** {@code /api/v1/graph[?range=5m][&tenant=t]}: nodes with health, edges with their numbers. */
-  Reply graph(Request r, Caller caller) {
+  Reply graph(ApiRequest r, Caller caller) {
     Duration range = range(r.param("range", null));
     String tenant = r.param("tenant", null);
     Gathered services = lists.serviceItems(r, caller);

@@ -89,7 +89,7 @@ final class ListQueries {
     this.lag = lag;
   }
 
-  Reply services(Request r, Caller caller) {
+  Reply services(ApiRequest r, Caller caller) {
     Gathered all = serviceItems(r, caller);
     String tenant = r.param("tenant", null);
     List<JsonNode> items = new ArrayList<>();
@@ -106,7 +106,7 @@ final class ListQueries {
   }
 
   /** Every visible service's health, sorted by key. */
-  Gathered serviceItems(Request r, Caller caller) {
+  Gathered serviceItems(ApiRequest r, Caller caller) {
     List<JsonNode> local = new ArrayList<>();
     for (KeyValue<String, String> kv : view.scan(StoreNames.HEALTH, "")) {
       addIfJson(local, StoreNames.HEALTH, kv);
@@ -115,7 +115,7 @@ final class ListQueries {
     return visible(all, caller, Items::serviceKey, Comparator.comparing(Items::serviceKey));
   }
 
-  Reply alerts(Request r, Caller caller) {
+  Reply alerts(ApiRequest r, Caller caller) {
     List<JsonNode> local = new ArrayList<>();
     for (KeyValue<String, String> kv : view.scan(StoreNames.ALERTS_ACTIVE, "")) {
       JsonNode alert = Items.parse(StoreNames.ALERTS_ACTIVE, kv.key, kv.value);
@@ -134,7 +134,7 @@ final class ListQueries {
     return reply(r, "alerts", items, all.unreachable(), ALERT_COLUMNS, null);
   }
 
-  Reply sloReport(Request r, Caller caller) {
+  Reply sloReport(ApiRequest r, Caller caller) {
     String period = r.param("period", SloReport.DEFAULT_PERIOD);
     int days = SloReport.requestedDays(period);
     List<JsonNode> local = new ArrayList<>();
@@ -208,7 +208,7 @@ final class ListQueries {
     return a -> a.path("labels").path("service").asText("").equals(service);
   }
 
-  private Gathered gather(Request r, String pathAndQuery, String field, List<JsonNode> local) {
+  private Gathered gather(ApiRequest r, String pathAndQuery, String field, List<JsonNode> local) {
     List<JsonNode> items = new ArrayList<>(local);
     List<String> unreachable = new ArrayList<>();
     if (!r.forwarded()) {
@@ -244,7 +244,7 @@ final class ListQueries {
   }
 
   private static Reply reply(
-      Request r,
+      ApiRequest r,
       String field,
       List<JsonNode> items,
       List<String> unreachable,

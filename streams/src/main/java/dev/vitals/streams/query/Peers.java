@@ -54,7 +54,7 @@ final class Peers {
   }
 
   /** The owner's whole answer to {@code pathAndQuery}, relayed as it is. */
-  Reply forward(HostInfo host, String pathAndQuery, Request request) {
+  Reply forward(HostInfo host, String pathAndQuery, ApiRequest request) {
     try {
       HttpResponse<byte[]> response =
           client.send(
@@ -75,7 +75,7 @@ final class Peers {
   }
 
   /** The JSON answer of {@code pathAndQuery} on {@code host}, asynchronously; fails unless 200. */
-  CompletableFuture<JsonNode> getJson(HostInfo host, String pathAndQuery, Request request) {
+  CompletableFuture<JsonNode> getJson(HostInfo host, String pathAndQuery, ApiRequest request) {
     return client
         .sendAsync(
             build(host, pathAndQuery, request, Reply.JSON), HttpResponse.BodyHandlers.ofByteArray())
@@ -83,7 +83,7 @@ final class Peers {
   }
 
   /** {@link #getJson} waited for; a failure is a 503 naming the unreachable owner. */
-  JsonNode getJsonNow(HostInfo host, String pathAndQuery, Request request) {
+  JsonNode getJsonNow(HostInfo host, String pathAndQuery, ApiRequest request) {
     try {
       return getJson(host, pathAndQuery, request).join();
     } catch (CompletionException e) {
@@ -91,7 +91,7 @@ final class Peers {
     }
   }
 
-  private HttpRequest build(HostInfo host, String pathAndQuery, Request request, String accept) {
+  private HttpRequest build(HostInfo host, String pathAndQuery, ApiRequest request, String accept) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(
                 URI.create(scheme + "://" + host.host() + ':' + host.port() + pathAndQuery))

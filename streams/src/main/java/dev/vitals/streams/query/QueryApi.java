@@ -80,7 +80,7 @@ final class QueryApi {
   }
 
   /** The answer to a request; never throws. */
-  Reply handle(Request r) {
+  Reply handle(ApiRequest r) {
     try {
       return dispatch(r);
     } catch (ApiException e) {
@@ -99,7 +99,7 @@ final class QueryApi {
     }
   }
 
-  private Reply dispatch(Request r) {
+  private Reply dispatch(ApiRequest r) {
     if (!r.method().equals("GET") && !r.method().equals("HEAD")) {
       throw new ApiException(
           405, "method not allowed: " + r.method(), Map.of("Allow", "GET, HEAD"), null);
@@ -138,7 +138,7 @@ final class QueryApi {
   }
 
   /** {@code {name}}, {@code {t}/{ns}/{name}}, each optionally followed by {@code /windows}. */
-  private Reply service(Request r, Caller caller, String path) {
+  private Reply service(ApiRequest r, Caller caller, String path) {
     List<String> segments = ServiceRef.segments(path.substring(SERVICES.length() + 1));
     int n = segments.size();
     boolean windows = (n == 2 || n == 4) && segments.get(n - 1).equals("windows");

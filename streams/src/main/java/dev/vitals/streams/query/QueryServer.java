@@ -37,15 +37,15 @@ public final class QueryServer implements AutoCloseable {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
-  public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CATCH_UP_AFTER = Duration.ofSeconds(160);
-  public static final int DEFAULT_THREADS = 8;
 
   /** The instance that answered a request (after forwarding, the owner). */
   static final String SERVED_BY_HEADER = "X-Vitals-Served-By";
 
   private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
+  private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
+  private static final int WORKER_THREADS = 8;
   private static final String STATUS_PAGE = "status.html";
   private static final String STATUS_SCRIPT = "status.js";
 
@@ -94,7 +94,7 @@ public final class QueryServer implements AutoCloseable {
             Runbooks.load(),
             retryAfter(),
             new ListQueries.Lag(config.clockMs, config.catchUpAfter));
-    executor = Executors.newFixedThreadPool(config.threads, QueryServer::thread);
+    executor = Executors.newFixedThreadPool(WORKER_THREADS, QueryServer::thread);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -130,8 +130,8 @@ public final class QueryServer implements AutoCloseable {
     String path = exchange.getRequestURI().getRawPath();
     int status = 500;
     try (exchange) {
-      Request request =
-          Request.of(
+      ApiRequest request =
+          ApiRequest.of(
               exchange.getRequestMethod(),
               path,
               exchange.getRequestURI().getRawQuery(),
@@ -185,16 +185,12 @@ public final class QueryServer implements AutoCloseable {
 
   private Peers peers() throws IOException {
     HttpClient.Builder client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(config.peerTimeout);
-    if (config.peerSsl != null) {
-      client.sslContext(config.peerSsl);
-    } else if (config.tls != null) {
-      client.sslContext(TlsContexts.peerClient(config.tls));
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PEER_TIMEOUT);
+    if (config.tls != null) {
+      client.sslContext(PeerTls.peerClient(config.tls));
     }
     String scheme = config.tls == null ? "http" : "https";
-    return new Peers(client.build(), scheme, config.peerTimeout, retryAfter(), metrics);
+    return new Peers(client.build(), scheme, PEER_TIMEOUT, retryAfter(), metrics);
   }
 
   private String retryAfter() {
@@ -231,12 +227,9 @@ public final class QueryServer implements AutoCloseable {
     private StateView view;
     private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     private ServerTls tls;
-    private SSLContext peerSsl;
     private String bearerToken;
     private Map<String, String> tenantTokens = Map.of();
-    private Duration peerTimeout = DEFAULT_PEER_TIMEOUT;
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
-    private int threads = DEFAULT_THREADS;
     private String instanceName;
     private Duration catchUpAfter = DEFAULT_CATCH_UP_AFTER;
     private LongSupplier clockMs = System::currentTimeMillis;
@@ -274,12 +267,6 @@ public final class QueryServer implements AutoCloseable {
       return this;
     }
 
-    /** The TLS client context for calls to other instances; null derives it from the TLS files. */
-    public Builder setPeerSslContext(SSLContext context) {
-      this.peerSsl = context;
-      return this;
-    }
-
     /** A token that sees every tenant; null (the default) for none. */
     public Builder setBearerToken(String token) {
       if (token != null && token.isEmpty()) {
@@ -302,29 +289,12 @@ public final class QueryServer implements AutoCloseable {
       return this;
     }
 
-    /** How long a call to another instance may take, connecting included. */
-    public Builder setPeerTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("peerTimeout: " + timeout + " (expected: > 0)");
-      }
-      this.peerTimeout = timeout;
-      return this;
-    }
-
     /** The Retry-After of 503 answers while the state is not queryable. */
     public Builder setRetryAfter(Duration retryAfter) {
       if (retryAfter.isNegative()) {
         throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
       }
       this.retryAfter = retryAfter;
-      return this;
-    }
-
-    public Builder setThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
-      }
-      this.threads = threads;
       return this;
     }
 

@@ -57,7 +57,7 @@ final class ServiceQueries {
   }
 
   /** {@code /api/v1/services/{ref}} or, with {@code windows}, {@code .../windows}. */
-  Reply service(Request r, Caller caller, List<String> rawRef, boolean windows) {
+  Reply service(ApiRequest r, Caller caller, List<String> rawRef, boolean windows) {
     ServiceKey key = resolve(ServiceRef.parse(rawRef), r, caller);
     Part primary = windows ? Part.WINDOWS : Part.HEALTH;
     StateView.Route route = view.route(primary.store(), key.toString());
@@ -83,7 +83,7 @@ final class ServiceQueries {
     return Reply.json(body);
   }
 
-  private Reply detail(Request r, Caller caller, ServiceKey key) {
+  private Reply detail(ApiRequest r, Caller caller, ServiceKey key) {
     List<JsonNode> health = fetch(Part.HEALTH, key, r, caller);
     List<JsonNode> slos = new ArrayList<>(fetch(Part.SLOS, key, r, caller));
     List<JsonNode> alerts = new ArrayList<>(fetch(Part.ALERTS, key, r, caller));
@@ -104,7 +104,7 @@ final class ServiceQueries {
     return Reply.json(body);
   }
 
-  private Reply windows(Request r, Caller caller, ServiceKey key) {
+  private Reply windows(ApiRequest r, Caller caller, ServiceKey key) {
     List<JsonNode> windows = fetch(Part.WINDOWS, key, r, caller);
     if (windows.isEmpty()) {
       throw ApiException.notFound("service: " + key + " has no recent windows");
@@ -119,7 +119,7 @@ final class ServiceQueries {
   }
 
   /** One store's items of the service, from wherever its partition lives. */
-  private List<JsonNode> fetch(Part part, ServiceKey key, Request r, Caller caller) {
+  private List<JsonNode> fetch(Part part, ServiceKey key, ApiRequest r, Caller caller) {
     StateView.Route route = view.route(part.store(), key.toString());
     List<JsonNode> items = new ArrayList<>();
     switch (route.kind()) {
@@ -143,7 +143,7 @@ final class ServiceQueries {
    * the caller's tenant, else "default") and {@code ?namespace=}; without a namespace it must match
    * exactly one known service.
    */
-  private ServiceKey resolve(ServiceRef ref, Request r, Caller caller) {
+  private ServiceKey resolve(ServiceRef ref, ApiRequest r, Caller caller) {
     ServiceKey key = ref.key();
     if (key == null) {
       String tenant = r.param("tenant", caller.defaultTenant());
@@ -156,7 +156,7 @@ final class ServiceQueries {
     return key;
   }
 
-  private ServiceKey byName(String tenant, String name, Request r, Caller caller) {
+  private ServiceKey byName(String tenant, String name, ApiRequest r, Caller caller) {
     List<String> candidates = new ArrayList<>();
     for (JsonNode health : lists.serviceItems(r, caller).items()) {
       if (Items.tenant(health).equals(tenant) && health.path("service").asText().equals(name)) {

@@ -236,16 +236,13 @@ public final class LatencySketch {
     return count;
   }
 
-  /** The sum of the values counted (estimated for histogram inputs without a sum). */
+  /**
+   * The sum of the values {@link #record recorded} one by one, here and in the sketches merged into
+   * this one. Histogram points ({@link #mergeExplicit}, {@link #mergeExponential}) add their counts
+   * but nothing to the sum.
+   */
   public double sum() {
     return sum;
-  }
-
-  /** Adds to the sum: histogram points carry their exact sum separately from their buckets. */
-  public void addSum(double delta) {
-    if (Double.isFinite(delta)) {
-      sum += delta;
-    }
   }
 
   /** The current scale: {@link #MAX_SCALE} unless a coarser input or a wide range lowered it. */

@@ -108,7 +108,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
       ServiceKey key, ServiceWindow w, List<SloSpec> specs, Map<String, long[]> delta) {
     String service = key.toString();
     SloConfig.AlertPolicy policy = catalog.alerting();
-    ServiceState ss = ServiceState.fromBytes(serviceStore.get(service));
+    SloServiceState ss = SloServiceState.fromBytes(serviceStore.get(service));
     HealthRules rules = new HealthRules();
     long end = w.windowEnd().toEpochMilli();
     long now = end;
@@ -300,7 +300,8 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   }
 
   /** Resolves the alerts of SLOs no longer in the file and forgets their state. */
-  private void dropRemovedSlos(ServiceKey key, ServiceState ss, List<SloSpec> specs, Instant now) {
+  private void dropRemovedSlos(
+      ServiceKey key, SloServiceState ss, List<SloSpec> specs, Instant now) {
     List<String> names = specs.stream().map(SloSpec::name).toList();
     for (String old : ss.slos) {
       if (!names.contains(old)) {
@@ -319,7 +320,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   private void silence(
       ServiceKey key,
       ServiceWindow w,
-      ServiceState ss,
+      SloServiceState ss,
       SloConfig.AlertPolicy policy,
       HealthRules rules) {
     Instant end = w.windowEnd();
@@ -347,7 +348,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
     }
   }
 
-  private void emitHealth(ServiceKey key, ServiceState ss, HealthRules rules, Instant now) {
+  private void emitHealth(ServiceKey key, SloServiceState ss, HealthRules rules, Instant now) {
     String service = key.toString();
     String stored = health.get(service);
     Health previous =

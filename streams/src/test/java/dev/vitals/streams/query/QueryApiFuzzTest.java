@@ -58,7 +58,7 @@ class QueryApiFuzzTest {
     int status;
     try {
       status =
-          api.handle(Request.of(method, path, query, accept, authorization, forwarded)).status();
+          api.handle(ApiRequest.of(method, path, query, accept, authorization, forwarded)).status();
     } catch (ApiException e) {
       status = e.status();
     }

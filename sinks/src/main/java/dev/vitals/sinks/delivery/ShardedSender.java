@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * requests one after the other (a series stays in order), retryable failures are retried with
  * backoff while the sink keeps its consumer group membership through {@link Waiter}.
  */
-final class Sender {
+final class ShardedSender {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ShardedSender.class);
 
   /** How a send ended. */
   enum Status {
@@ -41,7 +41,7 @@ final class Sender {
   private final int maxRequestSamples;
   private final Waiter waiter;
 
-  Sender(
+  ShardedSender(
       String sink,
       StoreWriter writer,
       Backoff backoff,

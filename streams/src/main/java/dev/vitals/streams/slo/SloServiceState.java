@@ -9,7 +9,7 @@ import java.util.List;
 /** Per-service state in the {@code slo-service} store: silence, the SLOs last evaluated. */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-final class ServiceState {
+final class SloServiceState {
 
   /** Consecutive silent service-level windows. */
   int silentWindows;
@@ -30,7 +30,7 @@ final class ServiceState {
     return SignalJson.write(this);
   }
 
-  static ServiceState fromBytes(byte[] bytes) {
-    return bytes == null ? new ServiceState() : SignalJson.read(bytes, ServiceState.class);
+  static SloServiceState fromBytes(byte[] bytes) {
+    return bytes == null ? new SloServiceState() : SignalJson.read(bytes, SloServiceState.class);
   }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param authorization the Authorization header; null when absent
  * @param forwarded true when another instance sent it: answer from local state only
  */
-record Request(
+record ApiRequest(
     String method,
     String rawPath,
     String rawQuery,
@@ -27,7 +27,7 @@ record Request(
     String authorization,
     boolean forwarded) {
 
-  Request {
+  ApiRequest {
     requireNonNull(method, "method");
     requireNonNull(rawPath, "rawPath");
     rawQuery = rawQuery == null ? "" : rawQuery;
@@ -35,9 +35,9 @@ record Request(
     accept = accept == null ? "" : accept;
   }
 
-  static Request of(
+  static ApiRequest of(
       String method, String rawPath, String rawQuery, String accept, String auth, boolean fwd) {
-    return new Request(method, rawPath, rawQuery, parse(rawQuery), accept, auth, fwd);
+    return new ApiRequest(method, rawPath, rawQuery, parse(rawQuery), accept, auth, fwd);
   }
 
   /** A query parameter; {@code fallback} when absent or empty. */

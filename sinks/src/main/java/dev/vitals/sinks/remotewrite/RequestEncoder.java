@@ -14,7 +14,7 @@ import java.util.Map;
  * TimeSeries.histograms}, field 4, of Prometheus' {@code prompb}) in the sketch's own schema and
  * buckets: OpenTelemetry bucket {@code i} is Prometheus bucket {@code i + 1}.
  */
-final class RemoteWriteBody {
+final class RequestEncoder {
 
   private static final String NAME = "__name__";
   private static final byte[] NAME_BYTES = NAME.getBytes(StandardCharsets.UTF_8);
@@ -27,8 +27,8 @@ final class RemoteWriteBody {
   /** A buffer bigger than this is not kept for the next request. */
   private static final int MAX_KEPT = 8 << 20;
 
-  private static final ThreadLocal<RemoteWriteBody> SCRATCH =
-      ThreadLocal.withInitial(RemoteWriteBody::new);
+  private static final ThreadLocal<RequestEncoder> SCRATCH =
+      ThreadLocal.withInitial(RequestEncoder::new);
 
   private byte[] buf = new byte[64 << 10];
   private int pos;
@@ -36,7 +36,7 @@ final class RemoteWriteBody {
 
   /** Encodes {@code samples} and hands the bytes to {@code then}; the array is reused after. */
   static <T> T encode(List<Sample> samples, Encoded<T> then) {
-    RemoteWriteBody body = SCRATCH.get();
+    RequestEncoder body = SCRATCH.get();
     body.pos = 0;
     for (Sample s : samples) {
       body.series(s);

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * which sink, from where and when. Sends are confirmed by {@link #flush()} before the offsets of
  * their batch are committed, so a dead letter is never lost either.
  */
-final class DeadLetters implements AutoCloseable {
+final class DeadLetterProducer implements AutoCloseable {
 
   static final String HEADER_REASON = "vitals.dlq.reason";
   static final String HEADER_SINK = "vitals.dlq.sink";
@@ -38,7 +38,7 @@ final class DeadLetters implements AutoCloseable {
   private final Clock clock;
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
-  DeadLetters(Map<String, Object> kafka, String topic, String sink, Clock clock) {
+  DeadLetterProducer(Map<String, Object> kafka, String topic, String sink, Clock clock) {
     Map<String, Object> props = new HashMap<>(kafka);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "vitals-sink-" + sink + "-dlq");
     props.put(ProducerConfig.ACKS_CONFIG, "all");

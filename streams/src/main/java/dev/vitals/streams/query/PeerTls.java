@@ -11,9 +11,9 @@ import javax.net.ssl.SSLContext;
  * presented when they ask for a client certificate, and the CA file, when set, is what their server
  * certificates are checked against (else the JDK's default trust). Problems name the file.
  */
-final class TlsContexts {
+final class PeerTls {
 
-  private TlsContexts() {}
+  private PeerTls() {}
 
   /** Presents this instance's certificate; trusts the CA file when set, else the JDK default. */
   static SSLContext peerClient(ServerTls tls) throws IOException {

@@ -7,16 +7,16 @@ import java.io.IOException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
-/** The query API of one streams instance, over its Kafka Streams state. */
-final class QueryApi implements AutoCloseable {
+/** Starts and stops the query server of one streams instance, over its Kafka Streams state. */
+final class QueryEndpoint implements AutoCloseable {
 
   private final QueryServer server;
 
-  private QueryApi(QueryServer server) {
+  private QueryEndpoint(QueryServer server) {
     this.server = server;
   }
 
-  static QueryApi start(StreamsSettings s, KafkaStreams streams, PrometheusRegistry registry)
+  static QueryEndpoint start(StreamsSettings s, KafkaStreams streams, PrometheusRegistry registry)
       throws IOException {
     QuerySettings q = s.query();
     HostInfo self = new HostInfo(q.advertisedHost(), q.advertisedPort());
@@ -40,7 +40,7 @@ final class QueryApi implements AutoCloseable {
     if (q.bearerToken() != null) {
       b.setBearerToken(q.bearerToken());
     }
-    return new QueryApi(b.build().start());
+    return new QueryEndpoint(b.build().start());
   }
 
   int port() {
