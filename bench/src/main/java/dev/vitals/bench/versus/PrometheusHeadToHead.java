@@ -22,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,18 +42,20 @@ import org.xerial.snappy.Snappy;
  * <ol>
  *   <li>every {@code scrape} (10 s) the harness sends both the shop's cumulative histograms;
  *   <li>after {@code warmup} (5 min) of steady traffic (0.05 % errors: half the budget), one
- *       service steps to 20 % errors;
+ *       service steps to 20 % errors, and once both systems paged for it (or after {@code
+ *       incident}), the next one, {@code incidents} (3) in all, each a little later in the window
+ *       and evaluation cycles;
  *   <li>it reports each system's CPU-seconds (the process's own, from the OS) per million samples
- *       over the steady phase, its resident memory, the time from the step to the page (each
- *       system's API, and arrival at Alertmanager), and pages for any other service (false pages,
- *       must be 0).
+ *       over the steady phase, its resident memory, the time from each step to the page (each
+ *       system's API, and arrival at Alertmanager), and pages for any service that was not failing
+ *       (false pages, must be 0).
  * </ol>
  *
  * <p>{@code java -cp bench/target/benchmarks.jar dev.vitals.bench.versus.PrometheusHeadToHead
  * [services,...]} (default {@code 100,1000}); {@code -Dwarmup=300 -Dincident=600 -Dscrape=10}
- * (seconds), {@code -Dvitals.jar} (default {@code app/target/vitals.jar}), {@code -Dvitals.yaml}
- * (more lines of Vitals' config, e.g. to try a setting), {@code -Dresults} (default {@code
- * bench/RESULTS.md}, section {@value #SECTION}).
+ * (seconds), {@code -Dincidents=3}, {@code -Dvitals.jar} (default {@code app/target/vitals.jar}),
+ * {@code -Dvitals.yaml} (more lines of Vitals' config, e.g. to try a setting), {@code -Dresults}
+ * (default {@code bench/RESULTS.md}, section {@value #SECTION}).
  */
 public final class PrometheusHeadToHead {
 
@@ -62,7 +66,6 @@ public final class PrometheusHeadToHead {
   private static final double REQUESTS_PER_SECOND = 10;
   private static final int INCIDENT_SERVICE = 7;
   private static final Duration READY = Duration.ofSeconds(180);
-  private static final Duration IDLE = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -79,6 +82,7 @@ public final class PrometheusHeadToHead {
             Duration.ofSeconds(Integer.getInteger("warmup", 300)),
             Duration.ofSeconds(Integer.getInteger("incident", 600)),
             Duration.ofSeconds(Integer.getInteger("scrape", 10)),
+            Integer.getInteger("incidents", 3),
             Path.of(System.getProperty("vitals.jar", "app/target/vitals.jar")));
     Path results = Path.of(System.getProperty("results", "bench/RESULTS.md"));
     List<Result> out = new ArrayList<>();
@@ -94,18 +98,18 @@ public final class PrometheusHeadToHead {
     log("written to " + results.toAbsolutePath());
   }
 
-  record Settings(Duration warmup, Duration incident, Duration scrape, Path vitalsJar) {}
+  record Settings(
+      Duration warmup, Duration incident, Duration scrape, int incidents, Path vitalsJar) {}
 
   /** One system's figures for one shop size. */
   record Side(
       double cpuSeconds,
       double seconds,
-      double idleCores,
       long samples,
       double peakRssMiB,
       double steadyRssMiB,
-      double pageAfterSeconds,
-      double alertmanagerAfterSeconds,
+      List<Double> pageAfterSeconds,
+      List<Double> alertmanagerAfterSeconds,
       int falsePages) {
 
     double cpuPerMillion() {
@@ -114,11 +118,6 @@ public final class PrometheusHeadToHead {
 
     double cores() {
       return cpuSeconds / seconds;
-    }
-
-    /** CPU beyond what the process spends with no traffic, per million samples. */
-    double marginalCpuPerMillion() {
-      return (cpuSeconds - idleCores * seconds) / (samples / 1e6);
     }
   }
 
@@ -156,14 +155,6 @@ public final class PrometheusHeadToHead {
       am.awaitReady(READY);
       prom.awaitReady(READY);
       vitals.awaitReady(READY);
-
-      // Idle: what each costs with no traffic at all, after 30 s to settle.
-      Pause.of(Duration.ofSeconds(30));
-      Usage promIdle = new Usage(prom);
-      Usage vitalsIdle = new Usage(vitals);
-      Pause.of(IDLE);
-      double promIdleCores = promIdle.cpuSecondsSinceStart() / IDLE.toSeconds();
-      double vitalsIdleCores = vitalsIdle.cpuSecondsSinceStart() / IDLE.toSeconds();
 
       long startMs = System.currentTimeMillis();
       ShopTraffic shop = new ShopTraffic(services, REQUESTS_PER_SECOND, BASELINE_ERRORS, startMs);
@@ -207,7 +198,7 @@ public final class PrometheusHeadToHead {
       while (System.nanoTime() < steadyEnd) {
         promUsage.sample();
         vitalsUsage.sample();
-        alerts.poll(-1);
+        alerts.poll();
         Pause.millis(1000);
       }
       long steadyScrapes = scrapes.get() - scrapesBefore;
@@ -217,15 +208,22 @@ public final class PrometheusHeadToHead {
       double promSteadyRss = promUsage.meanRssMiB();
       double vitalsSteadyRss = vitalsUsage.meanRssMiB();
 
-      shop.incident(INCIDENT_SERVICE, INCIDENT_ERRORS);
-      long onsetMs = System.currentTimeMillis();
-      log("incident: " + ShopTraffic.name(INCIDENT_SERVICE) + " at 20 % errors from " + onsetMs);
-      long incidentEnd = System.nanoTime() + s.incident().toNanos();
-      while (System.nanoTime() < incidentEnd && !alerts.allPaged()) {
-        promUsage.sample();
-        vitalsUsage.sample();
-        alerts.poll(onsetMs);
-        Pause.millis(1000);
+      // Incidents one after the other, each on another service and starting at another point of
+      // the window and evaluation cycles, so the times to page are not one alignment's luck.
+      for (int i = 0; i < s.incidents(); i++) {
+        int service = INCIDENT_SERVICE + 10 * i;
+        Pause.millis(13_000L * i);
+        shop.incident(service, INCIDENT_ERRORS);
+        alerts.incident(service);
+        log("incident " + (i + 1) + ": " + ShopTraffic.name(service) + " at 20 % errors");
+        long incidentEnd = System.nanoTime() + s.incident().toNanos();
+        while (System.nanoTime() < incidentEnd && !alerts.allPaged()) {
+          promUsage.sample();
+          vitalsUsage.sample();
+          alerts.poll();
+          Pause.millis(1000);
+        }
+        alerts.close();
       }
       log("scrape failures: " + failures.get());
       long samples = steadyScrapes * shop.samplesPerScrape();
@@ -236,7 +234,6 @@ public final class PrometheusHeadToHead {
           new Side(
               promCpu,
               steadySeconds,
-              promIdleCores,
               samples,
               promUsage.peakRssMiB(),
               promSteadyRss,
@@ -246,7 +243,6 @@ public final class PrometheusHeadToHead {
           new Side(
               vitalsCpu,
               steadySeconds,
-              vitalsIdleCores,
               samples,
               vitalsUsage.peakRssMiB(),
               vitalsSteadyRss,
@@ -354,20 +350,27 @@ public final class PrometheusHeadToHead {
   }
 
   /**
-   * Pages seen so far: the incident service's first page in each system's API and at Alertmanager,
-   * in seconds after the onset, and pages for any other service.
+   * Pages seen so far: for each incident, its service's first page in each system's API and at
+   * Alertmanager, in seconds after its onset; and pages for any service that was not failing.
    */
   private static final class Alerts {
     private final URI promAlerts;
     private final URI vitalsAlerts;
     private final URI amAlerts;
-    double promPage = Double.NaN;
-    double vitalsPage = Double.NaN;
-    double promAtAlertmanager = Double.NaN;
-    double vitalsAtAlertmanager = Double.NaN;
+    final List<Double> promPage = new ArrayList<>();
+    final List<Double> vitalsPage = new ArrayList<>();
+    final List<Double> promAtAlertmanager = new ArrayList<>();
+    final List<Double> vitalsAtAlertmanager = new ArrayList<>();
     int promFalse;
     int vitalsFalse;
-    private final java.util.Set<String> falseSeen = new java.util.HashSet<>();
+    private final Set<String> failing = new HashSet<>();
+    private final Set<String> falseSeen = new HashSet<>();
+    private String current;
+    private long onsetMs;
+    private double prom = Double.NaN;
+    private double vitals = Double.NaN;
+    private double promAm = Double.NaN;
+    private double vitalsAm = Double.NaN;
 
     Alerts(int promPort, int queryPort, int amPort) {
       this.promAlerts = URI.create("http://127.0.0.1:" + promPort + "/api/v1/alerts");
@@ -375,65 +378,82 @@ public final class PrometheusHeadToHead {
       this.amAlerts = URI.create("http://127.0.0.1:" + amPort + "/api/v2/alerts");
     }
 
-    boolean allPaged() {
-      return !Double.isNaN(promPage)
-          && !Double.isNaN(vitalsPage)
-          && !Double.isNaN(promAtAlertmanager)
-          && !Double.isNaN(vitalsAtAlertmanager);
+    /** {@code service} fails from now on. */
+    void incident(int service) {
+      current = ShopTraffic.name(service);
+      failing.add(current);
+      onsetMs = System.currentTimeMillis();
+      prom = vitals = promAm = vitalsAm = Double.NaN;
     }
 
-    /** One look at the three APIs; {@code onsetMs} -1 before the incident. */
-    void poll(long onsetMs) {
-      double after = onsetMs < 0 ? Double.NaN : (System.currentTimeMillis() - onsetMs) / 1000.0;
+    /** The incident's times, NaN where a system did not page within the incident's time. */
+    void close() {
+      promPage.add(prom);
+      vitalsPage.add(vitals);
+      promAtAlertmanager.add(promAm);
+      vitalsAtAlertmanager.add(vitalsAm);
+      current = null;
+    }
+
+    boolean allPaged() {
+      return !Double.isNaN(prom)
+          && !Double.isNaN(vitals)
+          && !Double.isNaN(promAm)
+          && !Double.isNaN(vitalsAm);
+    }
+
+    void poll() {
+      double after = (System.currentTimeMillis() - onsetMs) / 1000.0;
       for (JsonNode a : get(promAlerts).path("data").path("alerts")) {
         if (page(a) && "firing".equals(a.path("state").asText())) {
-          String service =
-              a.path("labels").path("job").asText().replace(ShopTraffic.NAMESPACE + "/", "");
-          if (incident(service, onsetMs) && Double.isNaN(promPage)) {
-            promPage = after;
-          } else if (!incident(service, onsetMs) && falseSeen.add("prom " + service)) {
-            promFalse++;
-            log("false page from Prometheus: " + a);
+          String service = service(a.path("labels"), true);
+          if (service.equals(current) && Double.isNaN(prom)) {
+            prom = after;
           }
+          falsePage("Prometheus", service, a);
         }
       }
       for (JsonNode a : get(vitalsAlerts).path("alerts")) {
         if (page(a)) {
-          String service = a.path("labels").path("service").asText();
-          if (incident(service, onsetMs) && Double.isNaN(vitalsPage)) {
-            vitalsPage = after;
-          } else if (!incident(service, onsetMs) && falseSeen.add("vitals " + service)) {
-            vitalsFalse++;
-            log("false page from Vitals: " + a);
+          String service = service(a.path("labels"), false);
+          if (service.equals(current) && Double.isNaN(vitals)) {
+            vitals = after;
           }
+          falsePage("Vitals", service, a);
         }
       }
       for (JsonNode a : get(amAlerts)) {
-        if (!page(a) || onsetMs < 0) {
-          continue;
-        }
-        JsonNode labels = a.path("labels");
-        boolean fromProm = "prometheus".equals(labels.path("source").asText());
-        String service =
-            fromProm
-                ? labels.path("job").asText().replace(ShopTraffic.NAMESPACE + "/", "")
-                : labels.path("service").asText();
-        if (incident(service, onsetMs)) {
-          if (fromProm && Double.isNaN(promAtAlertmanager)) {
-            promAtAlertmanager = after;
-          } else if (!fromProm && Double.isNaN(vitalsAtAlertmanager)) {
-            vitalsAtAlertmanager = after;
+        if (page(a)) {
+          boolean fromProm = "prometheus".equals(a.path("labels").path("source").asText());
+          String service = service(a.path("labels"), fromProm);
+          if (service.equals(current) && fromProm && Double.isNaN(promAm)) {
+            promAm = after;
+          } else if (service.equals(current) && !fromProm && Double.isNaN(vitalsAm)) {
+            vitalsAm = after;
           }
         }
       }
+    }
+
+    private void falsePage(String system, String service, JsonNode alert) {
+      if (!failing.contains(service) && falseSeen.add(system + " " + service)) {
+        if (system.equals("Prometheus")) {
+          promFalse++;
+        } else {
+          vitalsFalse++;
+        }
+        log("false page from " + system + ": " + alert);
+      }
+    }
+
+    private static String service(JsonNode labels, boolean prometheus) {
+      return prometheus
+          ? labels.path("job").asText().replace(ShopTraffic.NAMESPACE + "/", "")
+          : labels.path("service").asText();
     }
 
     private static boolean page(JsonNode alert) {
       return "page".equals(alert.path("labels").path("severity").asText());
-    }
-
-    private static boolean incident(String service, long onsetMs) {
-      return onsetMs >= 0 && ShopTraffic.name(INCIDENT_SERVICE).equals(service);
     }
 
     private static JsonNode get(URI url) {
@@ -570,41 +590,60 @@ public final class PrometheusHeadToHead {
     m.append(
         String.format(
             Locale.ROOT,
-            "Idle 60 s (no traffic, after 30 s to settle), then a steady phase of %d s (CPU measured"
-                + " after its first 60 s), scrape every %d s, %.0f requests/s"
-                + " per service, %.2f %% errors; then one service at %.0f %% errors. Availability SLO"
-                + " %.1f %%.\n\n",
+            "Steady phase %d s (CPU and memory measured after its first 60 s), a scrape every %d s,"
+                + " %.0f requests/s per service, %.2f %% errors; then %d incidents one after the"
+                + " other, each one more service at %.0f %% errors. Availability SLO %.1f %%."
+                + " Times to page are per incident, from the step.\n\n",
             s.warmup().toSeconds(),
             s.scrape().toSeconds(),
             REQUESTS_PER_SECOND,
             BASELINE_ERRORS * 100,
+            s.incidents(),
             INCIDENT_ERRORS * 100,
             OBJECTIVE * 100));
     m.append(
-        "| services | samples/scrape (points) | system | CPU-s per 1M samples | cores idle / busy |"
-            + " CPU-s per 1M samples above idle | RSS steady / peak MiB | page after (API) | at"
-            + " Alertmanager after | false pages |\n");
-    m.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        "| services | samples/scrape (OTLP points) | system | CPU-s per 1M samples | cores |"
+            + " RSS mean / peak MiB | page after (API) | at Alertmanager after | false pages"
+            + " |\n");
+    m.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Result r : results) {
       row(m, r, "Prometheus 2.42 + Sloth rules", r.prom());
       row(m, r, "Vitals standalone", r.vitals());
     }
+    if (results.size() > 1) {
+      Result small = results.get(0);
+      Result large = results.get(results.size() - 1);
+      m.append("\nCPU-s per 1M samples of the samples added between ")
+          .append(small.services())
+          .append(" and ")
+          .append(large.services())
+          .append(" services (what each more sample costs, fixed costs left out): ")
+          .append(
+              String.format(Locale.ROOT, "Prometheus %.1f, ", marginal(small.prom(), large.prom())))
+          .append(
+              String.format(
+                  Locale.ROOT, "Vitals %.1f.\n", marginal(small.vitals(), large.vitals())));
+    }
     return m.toString();
+  }
+
+  private static double marginal(Side small, Side large) {
+    double extraCpu = large.cores() - small.cores();
+    double extraSamples = large.samples() / large.seconds() - small.samples() / small.seconds();
+    return extraCpu / (extraSamples / 1e6);
   }
 
   private static void row(StringBuilder m, Result r, String system, Side side) {
     m.append(
         String.format(
             Locale.ROOT,
-            "| %,d | %,d (%,d) | %s | %.1f | %.3f / %.3f | %.1f | %.0f / %.0f | %s | %s | %d |\n",
+            "| %,d | %,d (%,d) | %s | %.1f | %.3f | %.0f / %.0f | %s | %s | %d |\n",
             r.services(),
             r.samplesPerScrape(),
             r.pointsPerScrape(),
             system,
             side.cpuPerMillion(),
-            side.idleCores(),
             side.cores(),
-            side.marginalCpuPerMillion(),
             side.steadyRssMiB(),
             side.peakRssMiB(),
             seconds(side.pageAfterSeconds()),
@@ -612,8 +651,22 @@ public final class PrometheusHeadToHead {
             side.falsePages()));
   }
 
-  private static String seconds(double s) {
-    return Double.isNaN(s) ? "no page" : String.format(Locale.ROOT, "%.0f s", s);
+  /** "41, 63, 52 s (median 52 s)"; "no page" for an incident that did not page. */
+  private static String seconds(List<Double> times) {
+    List<String> each = new ArrayList<>();
+    List<Double> paged = new ArrayList<>();
+    for (double t : times) {
+      each.add(Double.isNaN(t) ? "no page" : String.format(Locale.ROOT, "%.0f", t));
+      if (!Double.isNaN(t)) {
+        paged.add(t);
+      }
+    }
+    if (paged.isEmpty()) {
+      return String.join(", ", each);
+    }
+    paged.sort(null);
+    return String.join(", ", each)
+        + String.format(Locale.ROOT, " s (median %.0f s)", paged.get((paged.size() - 1) / 2));
   }
 
   private static void log(String message) {

@@ -22,8 +22,8 @@ import java.util.Locale;
  * The request-duration histograms of a shop of {@code services} services, each serving {@code
  * requestsPerSecond} with a baseline error ratio, as a scrape would see them every interval: the
  * same cumulative counts written as Prometheus classic-histogram series (remote write) and as OTLP
- * cumulative explicit-bucket histogram points. One service can be switched to an incident's error
- * ratio.
+ * cumulative explicit-bucket histogram points. Services can be switched, one by one, to an
+ * incident's error ratio.
  *
  * <p>Counts grow by fractions and are published rounded down, so every counter is monotonic and
  * {@code _count} equals the {@code +Inf} bucket. Bounds are the OpenTelemetry advice for {@code
@@ -54,8 +54,7 @@ final class ShopTraffic {
   private final double[][][] counts;
 
   private final double[][] sums;
-  private int incidentService = -1;
-  private double incidentErrorRatio;
+  private final java.util.Map<Integer, Double> failing = new java.util.HashMap<>();
 
   ShopTraffic(int services, double requestsPerSecond, double baselineErrorRatio, long startMs) {
     this.services = services;
@@ -72,15 +71,14 @@ final class ShopTraffic {
 
   /** From now on, {@code service} fails {@code errorRatio} of its requests. */
   synchronized void incident(int service, double errorRatio) {
-    this.incidentService = service;
-    this.incidentErrorRatio = errorRatio;
+    failing.put(service, errorRatio);
   }
 
   /** Serves {@code seconds} of requests. */
   synchronized void advance(double seconds) {
     for (int s = 0; s < services; s++) {
       double n = requestsPerSecond * seconds;
-      double ratio = s == incidentService ? incidentErrorRatio : baselineErrorRatio;
+      double ratio = failing.getOrDefault(s, baselineErrorRatio);
       double[] perStatus = {n * (1 - ratio), n * ratio};
       for (int st = 0; st < STATUS.length; st++) {
         for (int b = 0; b < SHARE.length; b++) {
