@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vitals.streams.internal.config.Quantities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -273,7 +274,7 @@ final class ScenarioParser {
         error(
             p + "ramp",
             quote(node.get("ramp")),
-            "at most the duration, " + Durations.format(length));
+            "at most the duration, " + Quantities.formatDurationMixed(length));
       }
     }
     if (errors.size() > before || service == null || at == null || length == null) {
@@ -345,14 +346,21 @@ final class ScenarioParser {
     JsonNode value = node.get(key);
     if (value == null) {
       if (required) {
-        errors.add(p + key + ": missing (" + Durations.EXPECTED + ")");
+        errors.add(p + key + ": missing (" + Quantities.EXPECTED_DURATION + ")");
       }
       return defaultValue;
     }
     Optional<Duration> parsed =
-        value.isValueNode() ? Durations.parse(value.asText()) : Optional.empty();
+        value.isValueNode() ? Quantities.parseDuration(value.asText()) : Optional.empty();
     if (parsed.isEmpty() || parsed.get().isNegative()) {
-      errors.add(p + key + ": " + quote(value) + " is not a duration (" + Durations.EXPECTED + ")");
+      errors.add(
+          p
+              + key
+              + ": "
+              + quote(value)
+              + " is not a duration ("
+              + Quantities.EXPECTED_DURATION
+              + ")");
       return required ? null : defaultValue;
     }
     return parsed.get();

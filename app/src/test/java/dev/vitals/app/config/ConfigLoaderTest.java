@@ -187,9 +187,10 @@ class ConfigLoaderTest {
             "ingest.tls.clientAuth: \"maybe\" is not one of none|optional|require",
             "ingest.tls.certFile: missing (expected the server certificate chain, PEM)",
             "ingest.tls.keyFile: missing (expected the server private key, PKCS#8 PEM)",
-            "ingest.limits.maxRequestBytes: \"12XB\" is not a size (expected e.g. 64MiB)",
+            "ingest.limits.maxRequestBytes: \"12XB\" is not a size (expected: a size such as 512B,"
+                + " 64KiB, 64MiB, 1GB)",
             "ingest.limits.kafkaTimeout: \"5 seconds\" is not a duration"
-                + " (expected e.g. 500ms, 5s, 1m, 1h, 30d)",
+                + " (expected: a duration such as 500ms, 90s, 10m, 1h30m, 30d)",
             "kafka.colour: unknown key (expected one of bootstrapServers, topicPrefix,"
                 + " partitions, replicationFactor, clientProperties)",
             "nonsense: unknown key (expected one of kafka, ingest, admin, standalone, sinks, streams)");

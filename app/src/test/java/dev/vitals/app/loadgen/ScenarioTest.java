@@ -3,6 +3,7 @@ package dev.vitals.app.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +140,7 @@ class ScenarioTest {
                         "services.names[1]: \"checkout\" (expected: a name not listed before)",
                         "incidents[0].service: \"chekout\" (expected: one of [checkout])",
                         "incidents[0].at: \"10x\" is not a duration (expected: a duration such as"
-                            + " 90s, 10m, 1h30m, 3d)",
+                            + " 500ms, 90s, 10m, 1h30m, 30d)",
                         "incidents[0].errorRatio: missing (expected: a ratio from 0 to 1, e.g. 0.25)",
                         "incidents[1].type: \"meltdown\" (expected: one of error_spike,"
                             + " latency_regression, silent, slow_burn)",
@@ -193,11 +194,11 @@ class ScenarioTest {
 
   @Test
   void durationsReadTheUsualShortForms() {
-    assertThat(Durations.parse("1h30m")).contains(Duration.ofMinutes(90));
-    assertThat(Durations.parse("-3d")).contains(Duration.ofDays(-3));
-    assertThat(Durations.parse("250ms")).contains(Duration.ofMillis(250));
-    assertThat(Durations.parse("PT10S")).contains(Duration.ofSeconds(10));
-    assertThat(Durations.parse("10")).isEmpty();
-    assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
+    assertThat(Quantities.parseDuration("1h30m")).contains(Duration.ofMinutes(90));
+    assertThat(Quantities.parseDuration("-3d")).contains(Duration.ofDays(-3));
+    assertThat(Quantities.parseDuration("250ms")).contains(Duration.ofMillis(250));
+    assertThat(Quantities.parseDuration("PT10S")).contains(Duration.ofSeconds(10));
+    assertThat(Quantities.parseDuration("10x")).isEmpty();
+    assertThat(Quantities.formatDurationMixed(Duration.ofMinutes(90))).isEqualTo("1h30m");
   }
 }

@@ -2,12 +2,14 @@ package dev.vitals.streams.slo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vitals.streams.internal.config.Quantities;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -304,11 +306,18 @@ final class SloFile {
     if (node == null || node.isNull()) {
       return fallback;
     }
-    try {
-      return Durations.parse(node.asText());
-    } catch (IllegalArgumentException e) {
-      errors.add(path + ": " + e.getMessage());
+    Optional<Duration> d =
+        node.isValueNode() ? Quantities.parseDuration(node.asText()) : Optional.empty();
+    if (d.isEmpty() || d.get().isNegative()) {
+      errors.add(
+          path
+              + ": \""
+              + node.asText()
+              + "\" is not a duration ("
+              + Quantities.EXPECTED_DURATION
+              + ")");
       return fallback;
     }
+    return d.get();
   }
 }
