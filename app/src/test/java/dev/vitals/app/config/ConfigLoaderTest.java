@@ -197,6 +197,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void twoErrorsInOneFileAreBothReportedWithTheirPaths() {
+    String yaml =
+        """
+        kafka: {partitions: 0}
+        streams: {windows: {grace: -1s}}
+        """;
+
+    assertThat(errors(yaml, Map.of()))
+        .containsExactly(
+            "kafka.partitions: \"0\" is out of range (expected an integer 1..100000)",
+            "streams.windows.grace: \"-1s\" is negative (expected: a duration of 0s or more)");
+  }
+
+  @Test
   void listenerBoundsAreReadPerListener() throws Exception {
     String yaml =
         """

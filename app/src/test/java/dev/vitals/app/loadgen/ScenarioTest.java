@@ -60,7 +60,7 @@ class ScenarioTest {
                     "t"))
         .isInstanceOf(ScenarioException.class)
         .hasMessageContaining("calls.a: \"nowhere\" (expected: another service, or a database")
-        .hasMessageContaining("calls.b.a: 2 (expected: 0 to 1)");
+        .hasMessageContaining("calls.b.a: \"2\" is out of range (expected 0 to 1)");
     assertThatThrownBy(
             () -> Scenario.parse("services: {names: [a, b]}\ncalls: {a: {b: 1}, b: {a: 1}}\n", "t"))
         .hasMessageContaining("no cycle of calls");
@@ -133,10 +133,9 @@ class ScenarioTest {
             e ->
                 assertThat(e.errors())
                     .containsExactly(
-                        "baseline.latency: unknown key (expected: one of errorRatio, latencyMedian,"
-                            + " latencySigma, rate)",
-                        "baseline.rate: -1 (expected: 0 to 1000000)",
-                        "baseline.errorRatio: 1.5 (expected: a ratio from 0 to 1)",
+                        "baseline.rate: \"-1\" is out of range (expected 0 to 1000000)",
+                        "baseline.errorRatio: \"1.5\" is out of range (expected a ratio from 0"
+                            + " to 1)",
                         "services.names[1]: \"checkout\" (expected: a name not listed before)",
                         "incidents[0].service: \"chekout\" (expected: one of [checkout])",
                         "incidents[0].at: \"10x\" is not a duration (expected: a duration such as"
@@ -145,10 +144,31 @@ class ScenarioTest {
                         "incidents[1].type: \"meltdown\" (expected: one of error_spike,"
                             + " latency_regression, silent, slow_burn)",
                         "incidents[1].duration: \"0s\" (expected: more than 0s)",
-                        "incidents[2].errorRatio: unknown key of latency_regression (expected: one"
-                            + " of at, duration, latencyFactor, service, type)",
-                        "incidents[2].latencyFactor: \"two\" (expected: a number, more than 0 and"
-                            + " at most 1000, e.g. 3 for three times slower)"));
+                        "incidents[2].latencyFactor: \"two\" is not a number (expected more than 0"
+                            + " and at most 1000, e.g. 3 for three times slower)",
+                        "baseline.latency: unknown key (expected one of rate, errorRatio,"
+                            + " latencyMedian, latencySigma)",
+                        "incidents[2].errorRatio: unknown key of latency_regression (expected one"
+                            + " of type, service, at, duration, latencyFactor)"));
+  }
+
+  @Test
+  void twoErrorsInOneScenarioAreBothReportedWithTheirPaths() {
+    String yaml =
+        "services: [a, b]\n"
+            + "length: soon\n"
+            + "incidents:\n"
+            + "  - {type: silent, service: c, at: 1m, duration: 5m}\n";
+
+    assertThatThrownBy(() -> Scenario.parse(yaml, "two.yaml"))
+        .isInstanceOfSatisfying(
+            ScenarioException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "length: \"soon\" is not a duration (expected: a duration such as 500ms,"
+                            + " 90s, 10m, 1h30m, 30d)",
+                        "incidents[0].service: \"c\" (expected: one of [a, b])"));
   }
 
   @Test

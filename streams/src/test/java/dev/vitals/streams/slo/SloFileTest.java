@@ -71,6 +71,49 @@ class SloFileTest {
         .hasMessageContaining("colour: unknown key");
   }
 
+  @Test
+  void twoErrorsInOneFileAreBothReportedWithTheirPaths() {
+    String yaml =
+        String.join(
+            "\n",
+            "services:",
+            "  - {name: a, slos: {availability: {objective: 0.99}}}",
+            "  - {name: b, slos: {latency: {objective: 2, threshold: 300ms}}}",
+            "alerting: {resolveAfter: -5m}");
+    assertThatThrownBy(() -> SloFile.parse(yaml, SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "invalid SLO file: services[1].slos.latency.objective: 2.0 (expected: > 0 and < 1);"
+                + " alerting.resolveAfter: \"-5m\" is negative (expected: a duration of 0s or"
+                + " more)");
+  }
+
+  @Test
+  void aRuleNamesEachKeyItLacks() {
+    String yaml = "alerting: {rules: [{severity: page, long: 1h}]}";
+    assertThatThrownBy(() -> SloFile.parse(yaml, SETTINGS))
+        .hasMessage(
+            "invalid SLO file: alerting.rules[0].short: missing (expected: severity, long, short"
+                + " and factor); alerting.rules[0].factor: missing (expected: severity, long,"
+                + " short and factor)");
+  }
+
+  @Test
+  void durationsTakeEveryFormOfTheSharedGrammar() {
+    String yaml =
+        String.join(
+            "\n",
+            "defaults:",
+            "  period: PT720H",
+            "  slos: {latency: {objective: 0.99, threshold: 0.25}}",
+            "alerting: {resolveAfter: 1m30s}");
+    SloConfig config = SloFile.parse(yaml, SETTINGS);
+    SloSpec latency = config.slosFor(new ServiceKey("t", "", "x")).get(0);
+    assertThat(latency.threshold()).isEqualTo(Duration.ofMillis(250));
+    assertThat(latency.period()).isEqualTo(Duration.ofDays(30));
+    assertThat(config.alerting().resolveAfter()).isEqualTo(Duration.ofSeconds(90));
+  }
+
   /** Found by SloFileFuzzTest: "period: 30" (a bare number, seconds) escaped with no path. */
   @Test
   void aPeriodOfPartHoursIsAnErrorAtItsPathLikeAnyOther() {

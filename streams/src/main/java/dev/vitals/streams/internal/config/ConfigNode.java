@@ -106,9 +106,14 @@ public final class ConfigNode {
   }
 
   public ConfigNode section(String key) {
+    return section(key, "keys below it");
+  }
+
+  /** A section whose error, when it is not one, says what it should hold. */
+  public ConfigNode section(String key, String expected) {
     JsonNode value = value(key);
     if (value != null && !value.isObject()) {
-      error(key, describe(value) + " is not a section (expected keys below it)");
+      error(key, describe(value) + " is not a section (expected " + expected + ")");
       value = null;
     }
     return new ConfigNode(errors, pathOf(key), value == null ? MissingNode.getInstance() : value);
@@ -119,12 +124,17 @@ public final class ConfigNode {
    * is an empty list.
    */
   public List<ConfigNode> sections(String key) {
+    return sections(key, "keys below it");
+  }
+
+  /** A list of sections whose errors say what each should hold. */
+  public List<ConfigNode> sections(String key, String expected) {
     List<ConfigNode> nodes = new ArrayList<>();
     List<JsonNode> items = list(key);
     for (int i = 0; i < items.size(); i++) {
       String itemKey = key + "[" + i + "]";
       if (!items.get(i).isObject()) {
-        error(itemKey, describe(items.get(i)) + " is not a section (expected keys below it)");
+        error(itemKey, describe(items.get(i)) + " is not a section (expected " + expected + ")");
       } else {
         nodes.add(new ConfigNode(errors, pathOf(itemKey), items.get(i)));
       }
@@ -132,16 +142,19 @@ public final class ConfigNode {
     return nodes;
   }
 
-  /** A list of plain values; a missing key is an empty list, a bad item is left out. */
+  /**
+   * A list of plain values; a missing key is an empty list. An item that is not a plain value is an
+   * error and null, so that indexes stay those of the file.
+   */
   public List<String> strings(String key) {
     List<String> out = new ArrayList<>();
     List<JsonNode> items = list(key);
     for (int i = 0; i < items.size(); i++) {
-      if (items.get(i).isContainerNode()) {
+      boolean plain = !items.get(i).isContainerNode();
+      if (!plain) {
         error(key + "[" + i + "]", describe(items.get(i)) + " is not a plain value");
-      } else {
-        out.add(items.get(i).asText());
       }
+      out.add(plain ? items.get(i).asText() : null);
     }
     return out;
   }
