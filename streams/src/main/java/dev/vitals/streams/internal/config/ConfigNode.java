@@ -6,19 +6,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.DoublePredicate;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -179,15 +176,7 @@ public final class ConfigNode {
   }
 
   public boolean bool(String key, boolean defaultValue) {
-    String text = text(key);
-    if (text == null) {
-      return defaultValue;
-    }
-    if (text.trim().equalsIgnoreCase("true") || text.trim().equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(text.trim());
-    }
-    error(key, quote(text) + " is not a boolean (expected true or false)");
-    return defaultValue;
+    return read(key, defaultValue, Scalars::bool);
   }
 
   public int integer(String key, int defaultValue, int min, int max) {
@@ -196,24 +185,7 @@ public final class ConfigNode {
 
   /** A whole number in {@code min..max}; {@code 10.0} is 10. */
   public long longInteger(String key, long defaultValue, long min, long max) {
-    String text = text(key);
-    if (text == null) {
-      return defaultValue;
-    }
-    String expected =
-        " (expected an integer " + (max == Long.MAX_VALUE ? ">= " + min : min + ".." + max) + ")";
-    long n;
-    try {
-      n = new BigDecimal(text.trim()).longValueExact();
-    } catch (NumberFormatException | ArithmeticException e) {
-      error(key, quote(text) + " is not an integer" + expected);
-      return defaultValue;
-    }
-    if (n < min || n > max) {
-      error(key, quote(text) + " is out of range" + expected);
-      return defaultValue;
-    }
-    return n;
+    return read(key, defaultValue, t -> Scalars.integer(t, min, max));
   }
 
   public double number(String key, double defaultValue, double min, double max) {
@@ -222,22 +194,7 @@ public final class ConfigNode {
 
   /** A number that {@code ok} accepts; {@code expected} says which, e.g. "a ratio 0 to 1". */
   public double number(String key, double defaultValue, DoublePredicate ok, String expected) {
-    String text = text(key);
-    if (text == null) {
-      return defaultValue;
-    }
-    double n;
-    try {
-      n = Double.parseDouble(text.trim());
-    } catch (NumberFormatException e) {
-      error(key, quote(text) + " is not a number (expected " + expected + ")");
-      return defaultValue;
-    }
-    if (!ok.test(n)) {
-      error(key, quote(text) + " is out of range (expected " + expected + ")");
-      return defaultValue;
-    }
-    return n;
+    return read(key, defaultValue, t -> Scalars.number(t, ok, expected));
   }
 
   public int port(String key, int defaultValue) {
@@ -250,56 +207,16 @@ public final class ConfigNode {
 
   /** A size in {@code min..max} bytes ({@code min} 0 for keys where 0 means "off" or "auto"). */
   public long size(String key, long defaultValue, long min, long max) {
-    String text = text(key);
-    if (text == null) {
-      return defaultValue;
-    }
-    OptionalLong bytes = Quantities.parseSize(text);
-    if (bytes.isEmpty()) {
-      error(key, quote(text) + " is not a size (" + Quantities.EXPECTED_SIZE + ")");
-      return defaultValue;
-    }
-    if (bytes.getAsLong() < min || bytes.getAsLong() > max) {
-      error(key, quote(text) + " is out of range (expected " + min + ".." + max + " bytes)");
-      return defaultValue;
-    }
-    return bytes.getAsLong();
+    return read(key, defaultValue, t -> Scalars.size(t, min, max));
   }
 
   /** A duration of 0 or more, in the grammar of {@link Quantities}. */
   public Duration duration(String key, Duration defaultValue) {
-    String text = text(key);
-    if (text == null) {
-      return defaultValue;
-    }
-    Optional<Duration> d = Quantities.parseDuration(text);
-    if (d.isEmpty()) {
-      error(key, quote(text) + " is not a duration (" + Quantities.EXPECTED_DURATION + ")");
-      return defaultValue;
-    }
-    if (d.get().isNegative()) {
-      error(key, quote(text) + " is negative (expected: a duration of 0s or more)");
-      return defaultValue;
-    }
-    return d.get();
+    return read(key, defaultValue, Scalars::duration);
   }
 
   public <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
-    String text = text(key);
-    if (text == null) {
-      return defaultValue;
-    }
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(text.trim())) {
-        return e;
-      }
-    }
-    StringBuilder expected = new StringBuilder();
-    for (E e : type.getEnumConstants()) {
-      expected.append(expected.length() == 0 ? "" : "|").append(e.name().toLowerCase(Locale.ROOT));
-    }
-    error(key, quote(text) + " is not one of " + expected);
-    return defaultValue;
+    return read(key, defaultValue, t -> Scalars.choice(t, type));
   }
 
   /** A free-form map of strings; file-only (no environment override). */
@@ -379,6 +296,20 @@ public final class ConfigNode {
     }
     value.elements().forEachRemaining(items::add);
     return items;
+  }
+
+  /** The value at {@code key} as {@code parse} reads it; its complaint becomes an error there. */
+  private <T> T read(String key, T defaultValue, Function<String, T> parse) {
+    String text = text(key);
+    if (text == null) {
+      return defaultValue;
+    }
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      error(key, quote(text) + " " + e.getMessage());
+      return defaultValue;
+    }
   }
 
   private String text(String key) {

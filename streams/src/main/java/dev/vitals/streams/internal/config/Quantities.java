@@ -100,12 +100,17 @@ public final class Quantities {
   }
 
   /**
-   * The shortest exact spelling in one unit, whole milliseconds: {@code 0s}, {@code 1500ms}, {@code
-   * 90s}, {@code 5m}, {@code 3d}. Record fields and alert labels use it, so it never changes.
+   * The shortest exact spelling in one unit: {@code 0s}, {@code 1500ms}, {@code 90s}, {@code 5m},
+   * {@code 3d}, {@code 0.25ms}. Record fields and alert labels use it, so it never changes.
    */
   public static String formatDuration(Duration d) {
     if (d.isNegative()) {
       return "-" + formatDuration(d.negated());
+    }
+    if (d.toNanosPart() % 1_000_000 != 0) {
+      BigDecimal nanos = new BigDecimal(d.getSeconds()).multiply(NANOS_PER_SECOND);
+      BigDecimal ms = nanos.add(BigDecimal.valueOf(d.getNano())).movePointLeft(6);
+      return ms.stripTrailingZeros().toPlainString() + "ms";
     }
     long ms = d.toMillis();
     long[] units = {86_400_000, 3_600_000, 60_000, 1_000};
