@@ -161,7 +161,7 @@ public final class ConfigLoader {
   private static KafkaSettings kafka(ConfigNode k) {
     String servers = k.string("bootstrapServers", KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS);
     if (servers.isBlank()) {
-      k.error("bootstrapServers", "is empty (expected host:port[,host:port...])");
+      k.error("bootstrapServers", "is empty (expected: host:port[,host:port...])");
       servers = KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS;
     }
     return new KafkaSettings(
@@ -217,10 +217,10 @@ public final class ConfigLoader {
       return null;
     }
     if (cert == null) {
-      t.error("certFile", "missing (expected the server certificate chain, PEM)");
+      t.error("certFile", "missing (expected: the server certificate chain, PEM)");
     }
     if (key == null) {
-      t.error("keyFile", "missing (expected the server private key, PKCS#8 PEM)");
+      t.error("keyFile", "missing (expected: the server private key, PKCS#8 PEM)");
     }
     if (cert == null || key == null) {
       return null;

@@ -41,7 +41,7 @@ final class SinksBinder {
             if (d != null && !names.add(d.name())) {
               entries
                   .get(i)
-                  .error("name", "\"" + d.name() + "\" is used twice (expected unique names)");
+                  .error("name", "\"" + d.name() + "\" is used twice (expected: unique names)");
             } else if (d != null) {
               destinations.add(d);
             }
@@ -76,7 +76,7 @@ final class SinksBinder {
             ? n.choice("histograms", SinkSettings.Histograms.CLASSIC, SinkSettings.Histograms.class)
             : null;
     if (url == null || url.isBlank()) {
-      n.error("url", "missing (expected the destination's http or https URL)");
+      n.error("url", "missing (expected: the destination's http or https URL)");
       return null;
     }
     URI uri;

@@ -60,7 +60,7 @@ class ScenarioTest {
                     "t"))
         .isInstanceOf(ScenarioException.class)
         .hasMessageContaining("calls.a: \"nowhere\" (expected: another service, or a database")
-        .hasMessageContaining("calls.b.a: \"2\" is out of range (expected 0 to 1)");
+        .hasMessageContaining("calls.b.a: \"2\" is out of range (expected: 0 to 1)");
     assertThatThrownBy(
             () -> Scenario.parse("services: {names: [a, b]}\ncalls: {a: {b: 1}, b: {a: 1}}\n", "t"))
         .hasMessageContaining("no cycle of calls");
@@ -133,8 +133,8 @@ class ScenarioTest {
             e ->
                 assertThat(e.errors())
                     .containsExactly(
-                        "baseline.rate: \"-1\" is out of range (expected 0 to 1000000)",
-                        "baseline.errorRatio: \"1.5\" is out of range (expected a ratio from 0"
+                        "baseline.rate: \"-1\" is out of range (expected: 0 to 1000000)",
+                        "baseline.errorRatio: \"1.5\" is out of range (expected: a ratio from 0"
                             + " to 1)",
                         "services.names[1]: \"checkout\" (expected: a name not listed before)",
                         "incidents[0].service: \"chekout\" (expected: one of [checkout])",
@@ -144,11 +144,11 @@ class ScenarioTest {
                         "incidents[1].type: \"meltdown\" (expected: one of error_spike,"
                             + " latency_regression, silent, slow_burn)",
                         "incidents[1].duration: \"0s\" (expected: more than 0s)",
-                        "incidents[2].latencyFactor: \"two\" is not a number (expected more than 0"
+                        "incidents[2].latencyFactor: \"two\" is not a number (expected: more than 0"
                             + " and at most 1000, e.g. 3 for three times slower)",
-                        "baseline.latency: unknown key (expected one of rate, errorRatio,"
+                        "baseline.latency: unknown key (expected: one of rate, errorRatio,"
                             + " latencyMedian, latencySigma)",
-                        "incidents[2].errorRatio: unknown key of latency_regression (expected one"
+                        "incidents[2].errorRatio: unknown key of latency_regression (expected: one"
                             + " of type, service, at, duration, latencyFactor)"));
   }
 

@@ -57,7 +57,7 @@ public final class ConfigNode {
       return JsonNodeFactory.instance.objectNode();
     }
     if (!tree.isObject()) {
-      errors.add("(root): " + describe(tree) + " is not a mapping (expected keys below it)");
+      errors.add("(root): " + describe(tree) + " is not a mapping (expected: keys below it)");
       return null;
     }
     return (ObjectNode) tree;
@@ -110,7 +110,7 @@ public final class ConfigNode {
   public ConfigNode section(String key, String expected) {
     JsonNode value = value(key);
     if (value != null && !value.isObject()) {
-      error(key, describe(value) + " is not a section (expected " + expected + ")");
+      error(key, describe(value) + " is not a section (expected: " + expected + ")");
       value = null;
     }
     return new ConfigNode(errors, pathOf(key), value == null ? MissingNode.getInstance() : value);
@@ -131,7 +131,7 @@ public final class ConfigNode {
     for (int i = 0; i < items.size(); i++) {
       String itemKey = key + "[" + i + "]";
       if (!items.get(i).isObject()) {
-        error(itemKey, describe(items.get(i)) + " is not a section (expected " + expected + ")");
+        error(itemKey, describe(items.get(i)) + " is not a section (expected: " + expected + ")");
       } else {
         nodes.add(new ConfigNode(errors, pathOf(itemKey), items.get(i)));
       }
@@ -229,7 +229,7 @@ public final class ConfigNode {
       return map;
     }
     if (!value.isObject()) {
-      error(key, describe(value) + " is not a map (expected key: value lines below it)");
+      error(key, describe(value) + " is not a map (expected: key: value lines below it)");
       return map;
     }
     for (Map.Entry<String, JsonNode> e : value.properties()) {
@@ -278,7 +278,7 @@ public final class ConfigNode {
       if (!known.contains(e.getKey())) {
         error(
             e.getKey(),
-            "unknown key" + kind + " (expected one of " + String.join(", ", known) + ")");
+            "unknown key" + kind + " (expected: one of " + String.join(", ", known) + ")");
       }
     }
   }
@@ -291,7 +291,7 @@ public final class ConfigNode {
       return items;
     }
     if (!value.isArray()) {
-      error(key, describe(value) + " is not a list (expected \"- \" entries below it)");
+      error(key, describe(value) + " is not a list (expected: \"- \" entries below it)");
       return items;
     }
     value.elements().forEachRemaining(items::add);

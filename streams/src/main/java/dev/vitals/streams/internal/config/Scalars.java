@@ -10,7 +10,7 @@ import java.util.function.DoublePredicate;
 /**
  * The plain values of a configuration file, read from their text. Each function returns the value
  * or throws {@link IllegalArgumentException} with what is wrong and what was expected ({@code is
- * out of range (expected an integer 1..64)}); {@link ConfigNode} puts the path and the quoted text
+ * out of range (expected: an integer 1..64)}); {@link ConfigNode} puts the path and the quoted text
  * in front.
  */
 final class Scalars {
@@ -22,13 +22,13 @@ final class Scalars {
     if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
       return Boolean.parseBoolean(t);
     }
-    throw new IllegalArgumentException("is not a boolean (expected true or false)");
+    throw new IllegalArgumentException("is not a boolean (expected: true or false)");
   }
 
   /** A whole number in {@code min..max}; {@code 10.0} is 10. */
   static long integer(String text, long min, long max) {
     String expected =
-        " (expected an integer " + (max == Long.MAX_VALUE ? ">= " + min : min + ".." + max) + ")";
+        " (expected: an integer " + (max == Long.MAX_VALUE ? ">= " + min : min + ".." + max) + ")";
     long n;
     try {
       n = new BigDecimal(text.trim()).longValueExact();
@@ -46,10 +46,10 @@ final class Scalars {
     try {
       n = Double.parseDouble(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("is not a number (expected " + expected + ")", e);
+      throw new IllegalArgumentException("is not a number (expected: " + expected + ")", e);
     }
     if (!ok.test(n)) {
-      throw new IllegalArgumentException("is out of range (expected " + expected + ")");
+      throw new IllegalArgumentException("is out of range (expected: " + expected + ")");
     }
     return n;
   }
@@ -61,7 +61,7 @@ final class Scalars {
     }
     if (bytes.getAsLong() < min || bytes.getAsLong() > max) {
       throw new IllegalArgumentException(
-          "is out of range (expected " + min + ".." + max + " bytes)");
+          "is out of range (expected: " + min + ".." + max + " bytes)");
     }
     return bytes.getAsLong();
   }

@@ -26,7 +26,7 @@ class ConfigNodeTest {
 
     assertThat(errors.list())
         .containsExactly(
-            "slos[0].objective: \"high\" is not a number (expected a number 0.0..1.0)",
+            "slos[0].objective: \"high\" is not a number (expected: a number 0.0..1.0)",
             "slos[1].window: \"5w\" is not a duration (expected: a duration such as 500ms, 90s,"
                 + " 10m, 1h30m, 30d)");
   }
@@ -42,7 +42,7 @@ class ConfigNodeTest {
 
     assertThat(errors.list())
         .containsExactly(
-            "incident.errorRatio: unknown key of silent (expected one of type, service)");
+            "incident.errorRatio: unknown key of silent (expected: one of type, service)");
   }
 
   @Test
@@ -57,7 +57,7 @@ class ConfigNodeTest {
     assertThat(errors.list())
         .containsExactly(
             "names[1]: a section is not a plain value",
-            "limits: \"5\" is not a section (expected keys below it)");
+            "limits: \"5\" is not a section (expected: keys below it)");
   }
 
   @Test
@@ -83,7 +83,7 @@ class ConfigNodeTest {
 
     assertThat(errors.list()).hasSize(2);
     assertThat(errors.list().get(0))
-        .isEqualTo("(root): a list is not a mapping (expected keys below it)");
+        .isEqualTo("(root): a list is not a mapping (expected: keys below it)");
     assertThat(errors.list().get(1)).startsWith("not valid YAML: ");
   }
 }
