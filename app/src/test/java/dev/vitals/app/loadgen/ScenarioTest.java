@@ -153,6 +153,17 @@ class ScenarioTest {
   }
 
   @Test
+  void theScenarioFileShownInTheDocsLoads() throws Exception {
+    String doc = Files.readString(Path.of("../docs/loadgen.md"));
+    int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+
+    Scenario shown = Scenario.parse(doc.substring(start, doc.indexOf("```", start)), "loadgen.md");
+
+    assertThat(shown.incidents()).hasSize(4);
+    assertThat(shown.incidents().get(3).ramp()).isEqualTo(Duration.ofMinutes(20));
+  }
+
+  @Test
   void twoErrorsInOneScenarioAreBothReportedWithTheirPaths() {
     String yaml =
         "services: [a, b]\n"

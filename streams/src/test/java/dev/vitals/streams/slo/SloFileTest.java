@@ -8,6 +8,8 @@ import dev.vitals.streams.internal.config.Quantities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,17 @@ class SloFileTest {
         .hasMessageContaining("alerting.rules[0].longWindow: 45m")
         .hasMessageContaining("services[0].name: missing")
         .hasMessageContaining("colour: unknown key");
+  }
+
+  @Test
+  void theSloFileShownInTheDocsLoads() throws IOException {
+    String doc = Files.readString(Path.of("../docs/slo-alerts.md"));
+    int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+
+    SloConfig shown = SloFile.parse(doc.substring(start, doc.indexOf("```", start)), SETTINGS);
+
+    assertThat(shown.slosFor(new ServiceKey("acme", "shop", "checkout")).get(0).period())
+        .isEqualTo(Duration.ofDays(28));
   }
 
   @Test
