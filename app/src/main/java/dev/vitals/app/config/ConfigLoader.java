@@ -3,7 +3,6 @@ package dev.vitals.app.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Auth;
 import dev.vitals.ingest.IngestSettings.Limits;
@@ -40,7 +39,6 @@ public final class ConfigLoader {
   public static final Set<String> NOT_CONFIG = Set.of("VITALS_JAVA_OPTS", "VITALS_CONFIG");
 
   private static final String ENV_PREFIX = "VITALS_";
-  private static final YAMLMapper YAML = new YAMLMapper();
 
   private ConfigLoader() {}
 

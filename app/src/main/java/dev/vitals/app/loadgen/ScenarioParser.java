@@ -27,6 +27,7 @@ final class ScenarioParser {
           Incident.Type.SLOW_BURN, List.of("errorRatio", "ramp"));
   private static final Duration DEFAULT_LENGTH = Duration.ofHours(1);
   private static final int MAX_SERVICES = 10_000;
+  private static final String RATIO = "a ratio from 0 to 1";
 
   private final ConfigErrors errors;
 
@@ -64,7 +65,7 @@ final class ScenarioParser {
     if (!errors.isEmpty()) {
       return null;
     }
-    return root.build(
+    return root.buildField(
         () -> new Scenario(name, namespace, length, baseline, services, incidents, calls), null);
   }
 
@@ -80,8 +81,6 @@ final class ScenarioParser {
     double sigma = b.number("latencySigma", d.latencySigma(), s -> s >= 0 && s <= 3, "0 to 3");
     return new Baseline(rate, ratio, median, sigma);
   }
-
-  private static final String RATIO = "a ratio from 0 to 1";
 
   private static boolean isRatio(double r) {
     return r >= 0 && r <= 1;
