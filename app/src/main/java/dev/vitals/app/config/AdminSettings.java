@@ -26,7 +26,7 @@ public record AdminSettings(String host, int port, ServerTls tls, String bearerT
   }
 
   /** Why a token is refused; never includes the token, which is a secret. */
-  static final String TOKEN_RULE = "not a token (expected visible ASCII characters, no spaces)";
+  static final String TOKEN_RULE = "not a token (expected: visible ASCII characters, no spaces)";
 
   /** True for a non-empty token of visible ASCII: what fits in an Authorization header as is. */
   static boolean isValidToken(String token) {

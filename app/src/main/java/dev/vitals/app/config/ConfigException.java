@@ -12,7 +12,7 @@ public final class ConfigException extends Exception {
     this.errors = List.copyOf(errors);
   }
 
-  /** One line per problem, e.g. {@code admin.port: "x" is not a port (expected 0..65535)}. */
+  /** One line per problem, e.g. {@code admin.port: "x" is not a port (expected: 0..65535)}. */
   public List<String> errors() {
     return errors;
   }

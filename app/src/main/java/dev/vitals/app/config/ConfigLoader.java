@@ -1,10 +1,8 @@
 package dev.vitals.app.config;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Auth;
 import dev.vitals.ingest.IngestSettings.Limits;
@@ -14,6 +12,8 @@ import dev.vitals.schemas.tls.ServerTls;
 import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.streams.StreamsSettings;
+import dev.vitals.streams.internal.config.ConfigErrors;
+import dev.vitals.streams.internal.config.ConfigNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * Reads {@code vitals.yaml}, applies {@code VITALS_*} environment overrides and validates the
@@ -40,7 +39,6 @@ public final class ConfigLoader {
   public static final Set<String> NOT_CONFIG = Set.of("VITALS_JAVA_OPTS", "VITALS_CONFIG");
 
   private static final String ENV_PREFIX = "VITALS_";
-  private static final YAMLMapper YAML = new YAMLMapper();
 
   private ConfigLoader() {}
 
@@ -62,37 +60,25 @@ public final class ConfigLoader {
   }
 
   static VitalsConfig parse(String yaml, Map<String, String> env) throws ConfigException {
-    ObjectNode root = readTree(yaml);
-    Binding target = new Binding();
-    applyEnvironment(root, env, target);
-    VitalsConfig config = bind(Node.root(target, root));
-    target.checkUnknownKeys();
-    if (!target.errors.isEmpty()) {
-      throw new ConfigException(target.errors);
+    ConfigErrors errors = new ConfigErrors();
+    ObjectNode root = ConfigNode.tree(yaml, errors);
+    if (root == null) {
+      throw new ConfigException(errors.list());
+    }
+    applyEnvironment(root, env, errors);
+    VitalsConfig config = bind(ConfigNode.root(errors, root));
+    errors.checkUnknownKeys();
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors.list());
     }
     return config;
   }
 
-  private static ObjectNode readTree(String yaml) throws ConfigException {
-    JsonNode tree;
-    try {
-      tree = YAML.readTree(yaml);
-    } catch (JacksonException e) {
-      throw new ConfigException(List.of("not valid YAML: " + e.getOriginalMessage()));
-    }
-    if (tree == null || tree.isMissingNode() || tree.isNull()) {
-      return JsonNodeFactory.instance.objectNode();
-    }
-    if (!tree.isObject()) {
-      throw new ConfigException(List.of("the file is not a YAML mapping of sections"));
-    }
-    return (ObjectNode) tree;
-  }
-
   /** Writes each {@code VITALS_*} value into the tree, at the key it names. */
-  private static void applyEnvironment(ObjectNode root, Map<String, String> env, Binding target) {
-    Binding schema = new Binding();
-    bind(Node.root(schema, JsonNodeFactory.instance.objectNode()));
+  private static void applyEnvironment(
+      ObjectNode root, Map<String, String> env, ConfigErrors target) {
+    ConfigErrors schema = new ConfigErrors();
+    bind(ConfigNode.root(schema, JsonNodeFactory.instance.objectNode()));
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       String name = e.getKey();
       if (!name.regionMatches(true, 0, ENV_PREFIX, 0, ENV_PREFIX.length())
@@ -100,16 +86,14 @@ public final class ConfigLoader {
         continue;
       }
       String wanted = name.substring(ENV_PREFIX.length());
-      String path = match(schema.scalarPaths, wanted);
+      String path = match(schema.scalarPaths(), wanted);
       if (path != null) {
         set(root, path, e.getValue());
-        target.envSources.put(path, name);
-      } else if (match(schema.mapPaths, wanted) != null) {
-        target.errors.add(
-            name + ": " + match(schema.mapPaths, wanted) + " can only be set in the file");
+        target.setSource(path, name);
+      } else if (match(schema.mapPaths(), wanted) != null) {
+        target.add(name + ": " + match(schema.mapPaths(), wanted) + " can only be set in the file");
       } else {
-        target.errors.add(
-            name + ": matches no configuration key (e.g. VITALS_KAFKA_BOOTSTRAPSERVERS)");
+        target.add(name + ": matches no configuration key (e.g. VITALS_KAFKA_BOOTSTRAPSERVERS)");
       }
     }
   }
@@ -133,11 +117,11 @@ public final class ConfigLoader {
     node.put(keys[keys.length - 1], value);
   }
 
-  private static VitalsConfig bind(Node root) {
+  private static VitalsConfig bind(ConfigNode root) {
     KafkaSettings kafka = kafka(root.section("kafka"));
     IngestSettings ingest = ingest(root.section("ingest"), kafka.topics());
     AdminSettings admin = admin(root.section("admin"));
-    Node s = root.section("standalone");
+    ConfigNode s = root.section("standalone");
     StandaloneSettings standalone =
         new StandaloneSettings(
             Path.of(s.string("dataDir", "./data")),
@@ -159,11 +143,11 @@ public final class ConfigLoader {
     return v.equals("none") || v.equals("off") || v.equals("false") ? null : value.trim();
   }
 
-  private static AdminSettings admin(Node a) {
+  private static AdminSettings admin(ConfigNode a) {
     String host = a.string("host", "0.0.0.0");
     int port = a.port("port", AdminSettings.DEFAULT_PORT);
     ServerTls tls = serverTls(a.section("tls"));
-    Node auth = a.section("auth");
+    ConfigNode auth = a.section("auth");
     String token = auth.nullableString("bearerToken", null);
     if (token != null && !AdminSettings.isValidToken(token)) {
       auth.error("bearerToken", AdminSettings.TOKEN_RULE);
@@ -172,10 +156,10 @@ public final class ConfigLoader {
     return new AdminSettings(host, port, tls, token);
   }
 
-  private static KafkaSettings kafka(Node k) {
+  private static KafkaSettings kafka(ConfigNode k) {
     String servers = k.string("bootstrapServers", KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS);
     if (servers.isBlank()) {
-      k.error("bootstrapServers", "is empty (expected host:port[,host:port...])");
+      k.error("bootstrapServers", "is empty (expected: host:port[,host:port...])");
       servers = KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS;
     }
     return new KafkaSettings(
@@ -186,14 +170,13 @@ public final class ConfigLoader {
         k.stringMap("clientProperties"));
   }
 
-  private static IngestSettings ingest(Node i, Topics topics) {
+  private static IngestSettings ingest(ConfigNode i, Topics topics) {
     Listener grpc = listener(i.section("grpc"), IngestSettings.DEFAULT_GRPC_PORT, true);
     Listener http = listener(i.section("http"), IngestSettings.DEFAULT_HTTP_PORT, false);
     ServerTls tls = serverTls(i.section("tls"));
-    Node a = i.section("auth");
+    ConfigNode a = i.section("auth");
     Auth auth =
-        build(
-            a,
+        a.build(
             () -> new Auth(a.stringMap("tokens"), a.nullableString("defaultTenant", "default")),
             Auth.DEFAULT);
     Limits limits = limits(i.section("limits"));
@@ -201,7 +184,7 @@ public final class ConfigLoader {
   }
 
   /** An ingest listener; {@code maxConnectionAge} (0 for none) is a key of the gRPC one only. */
-  private static Listener listener(Node n, int defaultPort, boolean grpc) {
+  private static Listener listener(ConfigNode n, int defaultPort, boolean grpc) {
     Listener d = new Listener("0.0.0.0", defaultPort);
     String host = n.string("host", d.host());
     int port = n.port("port", defaultPort);
@@ -212,8 +195,7 @@ public final class ConfigLoader {
     var idleTimeout = n.duration("idleTimeout", d.idleTimeout());
     var age = grpc ? n.duration("maxConnectionAge", d.maxConnectionAge()) : d.maxConnectionAge();
     var maxAge = age.isZero() ? null : age;
-    return build(
-        n,
+    return n.build(
         () ->
             new Listener(
                 host, port, maxConnections, headerTimeout, maxHeaderBytes, idleTimeout, maxAge),
@@ -224,7 +206,7 @@ public final class ConfigLoader {
    * A server TLS section ({@code ingest.tls}, {@code admin.tls}, {@code streams.query.tls}); null
    * when absent or invalid, with every problem reported at the section's path.
    */
-  static ServerTls serverTls(Node t) {
+  static ServerTls serverTls(ConfigNode t) {
     Path cert = t.file("certFile");
     Path key = t.file("keyFile");
     Path clientCa = t.file("clientCaFile");
@@ -233,18 +215,18 @@ public final class ConfigLoader {
       return null;
     }
     if (cert == null) {
-      t.error("certFile", "missing (expected the server certificate chain, PEM)");
+      t.error("certFile", "missing (expected: the server certificate chain, PEM)");
     }
     if (key == null) {
-      t.error("keyFile", "missing (expected the server private key, PKCS#8 PEM)");
+      t.error("keyFile", "missing (expected: the server private key, PKCS#8 PEM)");
     }
     if (cert == null || key == null) {
       return null;
     }
-    return build(t, () -> new ServerTls(cert, key, clientCa, clientAuth), null);
+    return t.build(() -> new ServerTls(cert, key, clientCa, clientAuth), null);
   }
 
-  private static Limits limits(Node l) {
+  private static Limits limits(ConfigNode l) {
     Limits d = Limits.DEFAULT;
     long maxRequest = l.size("maxRequestBytes", d.maxRequestBytes(), Long.MAX_VALUE);
     long maxInFlight = l.size("maxInFlightBytes", d.maxInFlightBytes(), Long.MAX_VALUE);
@@ -254,8 +236,7 @@ public final class ConfigLoader {
     long tenantRate = l.size("tenantBytesPerSecond", 0, 0, Long.MAX_VALUE);
     long tenantBurst = l.size("tenantBurstBytes", 0, 0, Long.MAX_VALUE);
     var bodyTimeout = l.duration("bodyTimeout", d.bodyTimeout());
-    return build(
-        l,
+    return l.build(
         () ->
             new Limits(
                 maxRequest,
@@ -267,15 +248,5 @@ public final class ConfigLoader {
                 tenantBurst,
                 bodyTimeout),
         d);
-  }
-
-  /** Runs a validating constructor; its complaint becomes an error at the section's path. */
-  static <T> T build(Node section, Supplier<T> constructor, T fallback) {
-    try {
-      return constructor.get();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      section.error(null, e.getMessage());
-      return fallback;
-    }
   }
 }

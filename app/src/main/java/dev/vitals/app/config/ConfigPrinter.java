@@ -9,6 +9,7 @@ import dev.vitals.ingest.IngestSettings.Listener;
 import dev.vitals.schemas.tls.ServerTls;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
+import dev.vitals.streams.internal.config.Quantities;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
 import java.io.UncheckedIOException;

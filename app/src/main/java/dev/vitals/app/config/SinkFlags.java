@@ -53,7 +53,7 @@ public final class SinkFlags {
     if (c.sinks().destinations().isEmpty()) {
       throw new ConfigException(
           List.of(
-              "sinks: no destination (expected at least one entry in sinks.remoteWrite,"
+              "sinks: no destination (expected: at least one entry in sinks.remoteWrite,"
                   + " sinks.influx, sinks.otlp or sinks.alertmanager)"));
     }
   }

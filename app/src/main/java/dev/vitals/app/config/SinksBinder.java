@@ -7,6 +7,7 @@ import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
 import dev.vitals.sinks.SinkSettings.Kind;
 import dev.vitals.sinks.SinkSettings.Tls;
+import dev.vitals.streams.internal.config.ConfigNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -29,31 +30,31 @@ final class SinksBinder {
 
   private SinksBinder() {}
 
-  static SinkSettings bind(Node s, Topics topics) {
+  static SinkSettings bind(ConfigNode s, Topics topics) {
     List<Destination> destinations = new ArrayList<>();
     Set<String> names = new HashSet<>();
     KEYS.forEach(
         (kind, key) -> {
-          List<Node> entries = s.sections(key);
+          List<ConfigNode> entries = s.sections(key);
           for (int i = 0; i < entries.size(); i++) {
             Destination d = destination(entries.get(i), kind, key + (i == 0 ? "" : "-" + i));
             if (d != null && !names.add(d.name())) {
               entries
                   .get(i)
-                  .error("name", "\"" + d.name() + "\" is used twice (expected unique names)");
+                  .error("name", "\"" + d.name() + "\" is used twice (expected: unique names)");
             } else if (d != null) {
               destinations.add(d);
             }
           }
         });
-    Node d = s.section("delivery");
+    ConfigNode d = s.section("delivery");
     Duration min = d.duration("minBackoff", Delivery.DEFAULT.minBackoff());
     Duration max = d.duration("maxBackoff", Delivery.DEFAULT.maxBackoff());
-    Delivery delivery = build(d, () -> new Delivery(min, max), Delivery.DEFAULT);
+    Delivery delivery = d.build(() -> new Delivery(min, max), Delivery.DEFAULT);
     return new SinkSettings(destinations, delivery, topics);
   }
 
-  private static Destination destination(Node n, Kind kind, String defaultName) {
+  private static Destination destination(ConfigNode n, Kind kind, String defaultName) {
     String name = n.string("name", defaultName);
     String url = n.string("url", null);
     Map<String, String> headers = n.stringMap("headers");
@@ -75,7 +76,7 @@ final class SinksBinder {
             ? n.choice("histograms", SinkSettings.Histograms.CLASSIC, SinkSettings.Histograms.class)
             : null;
     if (url == null || url.isBlank()) {
-      n.error("url", "missing (expected the destination's http or https URL)");
+      n.error("url", "missing (expected: the destination's http or https URL)");
       return null;
     }
     URI uri;
@@ -86,8 +87,7 @@ final class SinksBinder {
       n.error("url", "not a URL (" + e.getReason() + " at index " + e.getIndex() + ")");
       return null;
     }
-    return build(
-        n,
+    return n.build(
         () ->
             new Destination(
                 name,
@@ -105,17 +105,17 @@ final class SinksBinder {
         null);
   }
 
-  private static Auth auth(Node a) {
+  private static Auth auth(ConfigNode a) {
     String user = a.nullableString("username", null);
     String password = a.nullableString("password", null);
     String bearer = a.nullableString("bearerToken", null);
     if (!a.present() || (user == null && password == null && bearer == null)) {
       return null;
     }
-    return build(a, () -> new Auth(user, password, bearer), null);
+    return a.build(() -> new Auth(user, password, bearer), null);
   }
 
-  private static Tls tls(Node t) {
+  private static Tls tls(ConfigNode t) {
     var ca = t.file("caFile");
     var cert = t.file("certFile");
     var key = t.file("keyFile");
@@ -123,16 +123,7 @@ final class SinksBinder {
     if (!t.present()) {
       return null;
     }
-    return build(t, () -> new Tls(ca, cert, key, insecure), null);
-  }
-
-  private static <T> T build(Node section, java.util.function.Supplier<T> constructor, T fallback) {
-    try {
-      return constructor.get();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      section.error(null, e.getMessage());
-      return fallback;
-    }
+    return t.build(() -> new Tls(ca, cert, key, insecure), null);
   }
 
   private static Map<Kind, String> keys() {

@@ -6,6 +6,7 @@ import static dev.vitals.app.config.ConfigPrinter.map;
 import dev.vitals.sinks.Redaction;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
+import dev.vitals.streams.internal.config.Quantities;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

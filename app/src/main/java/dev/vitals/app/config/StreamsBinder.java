@@ -5,6 +5,7 @@ import dev.vitals.schemas.tls.ServerTls;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
 import dev.vitals.streams.graph.GraphSettings;
+import dev.vitals.streams.internal.config.ConfigNode;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ final class StreamsBinder {
 
   private StreamsBinder() {}
 
-  static StreamsSettings bind(Node s, Topics topics, int replicationFactor) {
+  static StreamsSettings bind(ConfigNode s, Topics topics, int replicationFactor) {
     String applicationId = s.string("applicationId", StreamsSettings.DEFAULT_APPLICATION_ID);
     Path stateDir = Path.of(s.string("stateDir", DEFAULT_STATE_DIR));
     int threads = s.integer("threads", 1, 1, 64);
@@ -27,8 +28,7 @@ final class StreamsBinder {
     QuerySettings query = query(s.section("query"));
     SloSettings slo = slo(s.section("slo"), query);
     GraphSettings graph = graph(s.section("graph"));
-    return ConfigLoader.build(
-        s,
+    return s.build(
         () ->
             new StreamsSettings(
                 topics,
@@ -54,14 +54,14 @@ final class StreamsBinder {
             graph));
   }
 
-  private static GraphSettings graph(Node g) {
+  private static GraphSettings graph(ConfigNode g) {
     GraphSettings d = GraphSettings.DEFAULTS;
     Duration wait = g.duration("pairingWait", d.pairingWait());
     int max = g.integer("maxPendingSpans", d.maxPendingSpans(), 1, 100_000_000);
-    return ConfigLoader.build(g, () -> new GraphSettings(wait, max), d);
+    return g.build(() -> new GraphSettings(wait, max), d);
   }
 
-  private static WindowSettings windows(Node w) {
+  private static WindowSettings windows(ConfigNode w) {
     WindowSettings d = WindowSettings.DEFAULTS;
     WindowSettings.Builder b =
         WindowSettings.builder()
@@ -80,14 +80,14 @@ final class StreamsBinder {
                 w.integer("maxSeriesPerService", d.maxSeriesPerService(), 0, 10_000_000))
             .maxSampleErrors(w.integer("maxSampleErrors", d.maxSampleErrors(), 0, 100))
             .maxExemplars(w.integer("maxExemplars", d.maxExemplars(), 0, 100));
-    return ConfigLoader.build(w, b::build, d);
+    return w.build(b::build, d);
   }
 
   /**
    * The {@code slo} section. The status page's base URL defaults to this instance's query listener
    * as other hosts reach it ({@code advertisedHost:port}, https with TLS).
    */
-  private static SloSettings slo(Node n, QuerySettings query) {
+  private static SloSettings slo(ConfigNode n, QuerySettings query) {
     SloSettings d = SloSettings.defaults();
     String listener =
         (query.tls() != null ? "https" : "http")
@@ -110,19 +110,18 @@ final class StreamsBinder {
             .statusPageBaseUrl(n.string("statusPageBaseUrl", listener))
             .runbookBaseUrl(n.string("runbookBaseUrl", ""))
             .reloadInterval(n.duration("reloadInterval", d.reloadInterval()));
-    return ConfigLoader.build(n, b::build, d);
+    return n.build(b::build, d);
   }
 
-  private static QuerySettings query(Node q) {
+  private static QuerySettings query(ConfigNode q) {
     QuerySettings d = QuerySettings.DEFAULTS;
     String host = q.string("host", d.host());
     int port = q.port("port", d.port());
     String advertised = q.string("advertisedHost", d.advertisedHost());
     ServerTls tls = ConfigLoader.serverTls(q.section("tls"));
-    Node auth = q.section("auth");
+    ConfigNode auth = q.section("auth");
     String token = auth.nullableString("bearerToken", null);
     Map<String, String> tokens = auth.stringMap("tokens");
-    return ConfigLoader.build(
-        q, () -> new QuerySettings(host, port, advertised, tls, token, tokens), d);
+    return q.build(() -> new QuerySettings(host, port, advertised, tls, token, tokens), d);
   }
 }

@@ -2,6 +2,7 @@ package dev.vitals.app.loadgen;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.time.Duration;
 
 /**
@@ -25,7 +26,7 @@ public record Baseline(
     check(
         latencyMedian.toNanos() > 0 && latencyMedian.compareTo(Duration.ofMinutes(1)) <= 0,
         "latencyMedian",
-        Durations.format(latencyMedian),
+        Quantities.formatDurationMixed(latencyMedian),
         "more than 0 and at most 1m");
     check(latencySigma >= 0 && latencySigma <= 3, "latencySigma", latencySigma, "0 to 3");
   }

@@ -3,6 +3,7 @@ package dev.vitals.app.loadgen;
 import static dev.vitals.app.loadgen.Baseline.check;
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -49,11 +50,11 @@ public record Incident(
     requireNonNull(at, "at");
     requireNonNull(duration, "duration");
     requireNonNull(ramp, "ramp");
-    check(!at.isNegative(), "at", Durations.format(at), ">= 0s");
-    check(duration.toMillis() > 0, "duration", Durations.format(duration), "> 0s");
+    check(!at.isNegative(), "at", Quantities.formatDurationMixed(at), ">= 0s");
+    check(duration.toMillis() > 0, "duration", Quantities.formatDurationMixed(duration), "> 0s");
     check(errorRatio >= 0 && errorRatio <= 1, "errorRatio", errorRatio, "a ratio from 0 to 1");
     check(latencyFactor > 0 && latencyFactor <= 1000, "latencyFactor", latencyFactor, "0 to 1000");
-    check(!ramp.isNegative(), "ramp", Durations.format(ramp), ">= 0s");
+    check(!ramp.isNegative(), "ramp", Quantities.formatDurationMixed(ramp), ">= 0s");
   }
 
   public static Incident errorSpike(String service, Duration at, Duration duration, double ratio) {

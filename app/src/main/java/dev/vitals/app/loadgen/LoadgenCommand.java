@@ -1,6 +1,7 @@
 package dev.vitals.app.loadgen;
 
 import dev.vitals.app.Vitals;
+import dev.vitals.streams.internal.config.Quantities;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
@@ -272,7 +273,7 @@ public final class LoadgenCommand implements Callable<Integer> {
   }
 
   private Instant startTime(Instant now, List<String> errors) {
-    Optional<Duration> relative = Durations.parse(start);
+    Optional<Duration> relative = Quantities.parseDuration(start);
     if (relative.isPresent()) {
       return now.plus(relative.get());
     }
@@ -288,14 +289,14 @@ public final class LoadgenCommand implements Callable<Integer> {
   }
 
   private static Optional<Duration> positive(String option, String text, List<String> errors) {
-    Optional<Duration> d = Durations.parse(text);
+    Optional<Duration> d = Quantities.parseDuration(text);
     if (d.isEmpty() || d.get().toMillis() <= 0) {
       errors.add(
           option
               + ": \""
               + text
               + "\" ("
-              + Durations.EXPECTED.replace("expected: a", "expected: a positive")
+              + Quantities.EXPECTED_DURATION.replace("expected: a", "expected: a positive")
               + ")");
       return Optional.empty();
     }
@@ -364,7 +365,7 @@ public final class LoadgenCommand implements Callable<Integer> {
         plan.end == null
             ? (plan.pace == Runner.Pace.REAL_TIME ? "interrupted" : "caught-up")
             : plan.end,
-        Durations.format(plan.step),
+        Quantities.formatDurationMixed(plan.step),
         seed);
   }
 }

@@ -1,5 +1,6 @@
 package dev.vitals.app.loadgen;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -165,7 +166,8 @@ final class Runner {
         retries,
         behind.compareTo(Duration.ofMinutes(1)) > 0
             ? " behind="
-                + Durations.format(behind.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                + Quantities.formatDurationMixed(
+                    behind.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
             : "");
   }
 

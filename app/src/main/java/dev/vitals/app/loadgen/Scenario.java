@@ -3,6 +3,7 @@ package dev.vitals.app.loadgen;
 import static dev.vitals.app.loadgen.Baseline.check;
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ public record Scenario(
     requireNonNull(baseline, "baseline");
     services = List.copyOf(services);
     incidents = List.copyOf(incidents);
-    check(length.toMillis() > 0, "length", Durations.format(length), "> 0s");
+    check(length.toMillis() > 0, "length", Quantities.formatDurationMixed(length), "> 0s");
     check(!services.isEmpty(), "services", services, "at least one service");
     check(Set.copyOf(services).size() == services.size(), "services", services, "unique names");
     for (String s : services) {

@@ -161,13 +161,13 @@ class ConfigLoaderTest {
     assertThat(errors("", Map.of("VITALS_ADMIN_PORT", "http")))
         .containsExactly(
             "admin.port (from VITALS_ADMIN_PORT): \"http\" is not an integer"
-                + " (expected an integer 0..65535)");
+                + " (expected: an integer 0..65535)");
   }
 
   @Test
   void anUnknownKeyIsAnErrorThatListsTheKnownOnes() {
     assertThat(errors("admin: {prot: 1}", Map.of()))
-        .containsExactly("admin.prot: unknown key (expected one of host, port, tls, auth)");
+        .containsExactly("admin.prot: unknown key (expected: one of host, port, tls, auth)");
   }
 
   @Test
@@ -183,16 +183,31 @@ class ConfigLoaderTest {
 
     assertThat(errors(yaml, Map.of()))
         .containsExactlyInAnyOrder(
-            "kafka.partitions: \"0\" is out of range (expected an integer 1..100000)",
+            "kafka.partitions: \"0\" is out of range (expected: an integer 1..100000)",
             "ingest.tls.clientAuth: \"maybe\" is not one of none|optional|require",
-            "ingest.tls.certFile: missing (expected the server certificate chain, PEM)",
-            "ingest.tls.keyFile: missing (expected the server private key, PKCS#8 PEM)",
-            "ingest.limits.maxRequestBytes: \"12XB\" is not a size (expected e.g. 64MiB)",
+            "ingest.tls.certFile: missing (expected: the server certificate chain, PEM)",
+            "ingest.tls.keyFile: missing (expected: the server private key, PKCS#8 PEM)",
+            "ingest.limits.maxRequestBytes: \"12XB\" is not a size (expected: a size such as 512B,"
+                + " 64KiB, 64MiB, 1GB)",
             "ingest.limits.kafkaTimeout: \"5 seconds\" is not a duration"
-                + " (expected e.g. 500ms, 5s, 1m, 1h, 30d)",
-            "kafka.colour: unknown key (expected one of bootstrapServers, topicPrefix,"
+                + " (expected: a duration such as 500ms, 90s, 10m, 1h30m, 30d)",
+            "kafka.colour: unknown key (expected: one of bootstrapServers, topicPrefix,"
                 + " partitions, replicationFactor, clientProperties)",
-            "nonsense: unknown key (expected one of kafka, ingest, admin, standalone, sinks, streams)");
+            "nonsense: unknown key (expected: one of kafka, ingest, admin, standalone, sinks, streams)");
+  }
+
+  @Test
+  void twoErrorsInOneFileAreBothReportedWithTheirPaths() {
+    String yaml =
+        """
+        kafka: {partitions: 0}
+        streams: {windows: {grace: -1s}}
+        """;
+
+    assertThat(errors(yaml, Map.of()))
+        .containsExactly(
+            "kafka.partitions: \"0\" is out of range (expected: an integer 1..100000)",
+            "streams.windows.grace: \"-1s\" is negative (expected: a duration of 0s or more)");
   }
 
   @Test
@@ -229,9 +244,9 @@ class ConfigLoaderTest {
                 "ingest: {http: {maxConnections: 0, maxHeaderBytes: 100, maxConnectionAge: 1m}}",
                 Map.of()))
         .containsExactlyInAnyOrder(
-            "ingest.http.maxConnections: \"0\" is out of range (expected an integer 1..1000000)",
-            "ingest.http.maxHeaderBytes: \"100\" is out of range (expected 1024..16777216 bytes)",
-            "ingest.http.maxConnectionAge: unknown key (expected one of host, port,"
+            "ingest.http.maxConnections: \"0\" is out of range (expected: an integer 1..1000000)",
+            "ingest.http.maxHeaderBytes: \"100\" is out of range (expected: 1024..16777216 bytes)",
+            "ingest.http.maxConnectionAge: unknown key (expected: one of host, port,"
                 + " maxConnections, headerTimeout, maxHeaderBytes, idleTimeout)");
   }
 
@@ -290,9 +305,9 @@ class ConfigLoaderTest {
     assertThat(errors(yaml, Map.of()))
         .containsExactlyInAnyOrder(
             "admin.tls.clientAuth: \"sometimes\" is not one of none|optional|require",
-            "admin.tls.certFile: missing (expected the server certificate chain, PEM)",
-            "admin.auth.bearerToken: not a token (expected visible ASCII characters, no spaces)",
-            "admin.auth.user: unknown key (expected one of bearerToken)");
+            "admin.tls.certFile: missing (expected: the server certificate chain, PEM)",
+            "admin.auth.bearerToken: not a token (expected: visible ASCII characters, no spaces)",
+            "admin.auth.user: unknown key (expected: one of bearerToken)");
   }
 
   @Test
@@ -405,8 +420,8 @@ class ConfigLoaderTest {
                 """,
                 Map.of()))
         .contains(
-            "streams.threads: \"0\" is out of range (expected an integer 1..64)",
-            "streams.slo.availabilityObjective: \"1.5\" is out of range (expected a number 0.0..1.0)")
+            "streams.threads: \"0\" is out of range (expected: an integer 1..64)",
+            "streams.slo.availabilityObjective: \"1.5\" is out of range (expected: a number 0.0..1.0)")
         .anyMatch(e -> e.startsWith("streams.windows: windowSize: PT0S"))
         .anyMatch(e -> e.startsWith("streams.query: port: 0"));
   }

@@ -40,7 +40,8 @@ class LoadgenCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("vitals loadgen: 5 error(s):")
         .contains("scenario nope: \"nope\" is neither a file nor a built-in scenario")
-        .contains("--step: \"ten\" (expected: a positive duration such as 90s, 10m, 1h30m, 3d)")
+        .contains(
+            "--step: \"ten\" (expected: a positive duration such as 500ms, 90s, 10m, 1h30m, 30d)")
         .contains("--start: \"-3d\" (expected: only with --simulated or --speed)")
         .contains("--temporality: \"weekly\" (expected: one of cumulative, delta)")
         .contains("--endpoint: \"localhost:4318\" (expected: an http:// or https:// URL)");

@@ -3,6 +3,7 @@ package dev.vitals.app.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class ScenarioTest {
                     "t"))
         .isInstanceOf(ScenarioException.class)
         .hasMessageContaining("calls.a: \"nowhere\" (expected: another service, or a database")
-        .hasMessageContaining("calls.b.a: 2 (expected: 0 to 1)");
+        .hasMessageContaining("calls.b.a: \"2\" is out of range (expected: 0 to 1)");
     assertThatThrownBy(
             () -> Scenario.parse("services: {names: [a, b]}\ncalls: {a: {b: 1}, b: {a: 1}}\n", "t"))
         .hasMessageContaining("no cycle of calls");
@@ -132,22 +133,53 @@ class ScenarioTest {
             e ->
                 assertThat(e.errors())
                     .containsExactly(
-                        "baseline.latency: unknown key (expected: one of errorRatio, latencyMedian,"
-                            + " latencySigma, rate)",
-                        "baseline.rate: -1 (expected: 0 to 1000000)",
-                        "baseline.errorRatio: 1.5 (expected: a ratio from 0 to 1)",
+                        "baseline.rate: \"-1\" is out of range (expected: 0 to 1000000)",
+                        "baseline.errorRatio: \"1.5\" is out of range (expected: a ratio from 0"
+                            + " to 1)",
                         "services.names[1]: \"checkout\" (expected: a name not listed before)",
                         "incidents[0].service: \"chekout\" (expected: one of [checkout])",
                         "incidents[0].at: \"10x\" is not a duration (expected: a duration such as"
-                            + " 90s, 10m, 1h30m, 3d)",
+                            + " 500ms, 90s, 10m, 1h30m, 30d)",
                         "incidents[0].errorRatio: missing (expected: a ratio from 0 to 1, e.g. 0.25)",
                         "incidents[1].type: \"meltdown\" (expected: one of error_spike,"
                             + " latency_regression, silent, slow_burn)",
                         "incidents[1].duration: \"0s\" (expected: more than 0s)",
+                        "incidents[2].latencyFactor: \"two\" is not a number (expected: more than 0"
+                            + " and at most 1000, e.g. 3 for three times slower)",
+                        "baseline.latency: unknown key (expected: one of rate, errorRatio,"
+                            + " latencyMedian, latencySigma)",
                         "incidents[2].errorRatio: unknown key of latency_regression (expected: one"
-                            + " of at, duration, latencyFactor, service, type)",
-                        "incidents[2].latencyFactor: \"two\" (expected: a number, more than 0 and"
-                            + " at most 1000, e.g. 3 for three times slower)"));
+                            + " of type, service, at, duration, latencyFactor)"));
+  }
+
+  @Test
+  void theScenarioFileShownInTheDocsLoads() throws Exception {
+    String doc = Files.readString(Path.of("../docs/loadgen.md"));
+    int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+
+    Scenario shown = Scenario.parse(doc.substring(start, doc.indexOf("```", start)), "loadgen.md");
+
+    assertThat(shown.incidents()).hasSize(4);
+    assertThat(shown.incidents().get(3).ramp()).isEqualTo(Duration.ofMinutes(20));
+  }
+
+  @Test
+  void twoErrorsInOneScenarioAreBothReportedWithTheirPaths() {
+    String yaml =
+        "services: [a, b]\n"
+            + "length: soon\n"
+            + "incidents:\n"
+            + "  - {type: silent, service: c, at: 1m, duration: 5m}\n";
+
+    assertThatThrownBy(() -> Scenario.parse(yaml, "two.yaml"))
+        .isInstanceOfSatisfying(
+            ScenarioException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "length: \"soon\" is not a duration (expected: a duration such as 500ms,"
+                            + " 90s, 10m, 1h30m, 30d)",
+                        "incidents[0].service: \"c\" (expected: one of [a, b])"));
   }
 
   @Test
@@ -193,11 +225,11 @@ class ScenarioTest {
 
   @Test
   void durationsReadTheUsualShortForms() {
-    assertThat(Durations.parse("1h30m")).contains(Duration.ofMinutes(90));
-    assertThat(Durations.parse("-3d")).contains(Duration.ofDays(-3));
-    assertThat(Durations.parse("250ms")).contains(Duration.ofMillis(250));
-    assertThat(Durations.parse("PT10S")).contains(Duration.ofSeconds(10));
-    assertThat(Durations.parse("10")).isEmpty();
-    assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
+    assertThat(Quantities.parseDuration("1h30m")).contains(Duration.ofMinutes(90));
+    assertThat(Quantities.parseDuration("-3d")).contains(Duration.ofDays(-3));
+    assertThat(Quantities.parseDuration("250ms")).contains(Duration.ofMillis(250));
+    assertThat(Quantities.parseDuration("PT10S")).contains(Duration.ofSeconds(10));
+    assertThat(Quantities.parseDuration("10x")).isEmpty();
+    assertThat(Quantities.formatDurationMixed(Duration.ofMinutes(90))).isEqualTo("1h30m");
   }
 }

@@ -2,6 +2,7 @@ package dev.vitals.streams.slo;
 
 import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.signals.AlertEvent;
+import dev.vitals.streams.internal.config.Quantities;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -161,7 +162,7 @@ final class AlertEvents {
   private static String summary(ServiceKey key, SloSpec spec, double rate) {
     String what =
         spec.kind() == SloSpec.Kind.LATENCY
-            ? "latency budget (requests over " + Durations.format(spec.threshold()) + ")"
+            ? "latency budget (requests over " + Quantities.formatDuration(spec.threshold()) + ")"
             : "error budget";
     return displayName(key)
         + " is burning its "
@@ -181,7 +182,7 @@ final class AlertEvents {
         + " SLO "
         + SloText.percent(spec.objective())
         + " over "
-        + Durations.format(spec.period())
+        + Quantities.formatDuration(spec.period())
         + " of "
         + key
         + ": "

@@ -2,6 +2,7 @@ package dev.vitals.streams.slo;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,9 +39,9 @@ public record AlertRule(String severity, Duration longWindow, Duration shortWind
     if (shortWindow.compareTo(longWindow) >= 0) {
       throw new IllegalArgumentException(
           "shortWindow: "
-              + Durations.format(shortWindow)
+              + Quantities.formatDuration(shortWindow)
               + " (expected: shorter than longWindow "
-              + Durations.format(longWindow)
+              + Quantities.formatDuration(longWindow)
               + ")");
     }
     if (!(factor > 0) || Double.isInfinite(factor)) {
@@ -53,16 +54,16 @@ public record AlertRule(String severity, Duration longWindow, Duration shortWind
       throw new IllegalArgumentException(
           name
               + ": "
-              + Durations.format(window)
+              + Quantities.formatDuration(window)
               + " (expected: one of 5m, 30m, 1h, 2h, 6h, 1d, 3d)");
     }
   }
 
   /** {@code 1h/5m ≥ 14.4×}, for reasons and annotations. */
   String describe() {
-    return Durations.format(longWindow)
+    return Quantities.formatDuration(longWindow)
         + "/"
-        + Durations.format(shortWindow)
+        + Quantities.formatDuration(shortWindow)
         + " ≥ "
         + SloText.rate(factor);
   }

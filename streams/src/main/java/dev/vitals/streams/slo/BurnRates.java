@@ -1,5 +1,6 @@
 package dev.vitals.streams.slo;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +24,11 @@ final class BurnRates {
     String describe(String slo) {
       return slo
           + " burn "
-          + Durations.format(rule.longWindow())
+          + Quantities.formatDuration(rule.longWindow())
           + "="
           + SloText.rate(longRate)
           + " "
-          + Durations.format(rule.shortWindow())
+          + Quantities.formatDuration(rule.shortWindow())
           + "="
           + SloText.rate(shortRate)
           + " ("

@@ -1,5 +1,6 @@
 package dev.vitals.streams.slo;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -154,6 +155,6 @@ final class RollingCounts {
 
   /** The burn windows' names as in records: {@code 5m} .. {@code 3d}. */
   static List<String> windowNames() {
-    return SloSettings.BURN_WINDOWS.stream().map(Durations::format).toList();
+    return SloSettings.BURN_WINDOWS.stream().map(Quantities::formatDuration).toList();
   }
 }

@@ -1,15 +1,11 @@
 package dev.vitals.streams.slo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vitals.streams.internal.config.ConfigErrors;
+import dev.vitals.streams.internal.config.ConfigNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Reads the SLO file (YAML). Every key is optional; what is left out comes from {@link
@@ -41,18 +37,22 @@ import java.util.function.Supplier;
  *       latency-slow: {type: latency, objective: 0.999, threshold: 2s}
  * }</pre>
  *
- * An SLO is a latency SLO when it has a {@code threshold} (seconds, or {@code 300ms}) or {@code
- * type: latency}, else an availability SLO. Rule windows must be among 5m, 30m, 1h, 2h, 6h, 1d, 3d.
+ * An SLO is a latency SLO when it has a {@code threshold} or {@code type: latency}, else an
+ * availability SLO. Durations are in the grammar of {@link
+ * dev.vitals.streams.internal.config.Quantities} (a bare number is seconds). Rule windows must be
+ * among 5m, 30m, 1h, 2h, 6h, 1d, 3d.
  */
 final class SloFile {
 
-  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final String SLOS_EXPECTED = "SLO names, each with its SLO below it";
+  private static final String RULE_EXPECTED = "severity, long, short and factor";
 
   private final SloSettings settings;
-  private final List<String> errors = new ArrayList<>();
+  private final ConfigErrors errors;
 
-  private SloFile(SloSettings settings) {
+  private SloFile(SloSettings settings, ConfigErrors errors) {
     this.settings = settings;
+    this.errors = errors;
   }
 
   /**
@@ -61,39 +61,31 @@ final class SloFile {
    * @throws IllegalArgumentException listing every error with its path
    */
   static SloConfig parse(String yaml, SloSettings settings) {
-    SloFile file = new SloFile(settings);
-    SloConfig config = file.read(yaml);
-    if (!file.errors.isEmpty()) {
-      throw new IllegalArgumentException("invalid SLO file: " + String.join("; ", file.errors));
+    ConfigErrors errors = new ConfigErrors();
+    ObjectNode tree = ConfigNode.tree(yaml, errors);
+    SloConfig config = null;
+    if (tree != null && tree.isEmpty()) {
+      config = SloConfig.of(settings);
+    } else if (tree != null) {
+      config = new SloFile(settings, errors).read(ConfigNode.root(errors, tree));
+      errors.checkUnknownKeys();
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException("invalid SLO file: " + String.join("; ", errors.list()));
     }
     return config;
   }
 
-  private SloConfig read(String yaml) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (IOException e) {
-      errors.add("not YAML: " + e.getMessage().lines().findFirst().orElse(""));
-      return null;
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      return SloConfig.of(settings);
-    }
-    if (!root.isObject()) {
-      errors.add("(root): expected a mapping");
-      return null;
-    }
-    keys(root, "", Set.of("defaults", "alerting", "services"));
-    JsonNode defaults = root.path("defaults");
-    keys(defaults, "defaults", Set.of("period", "slos"));
-    Duration period = period(defaults.get("period"), "defaults.period", settings.period());
+  private SloConfig read(ConfigNode root) {
+    ConfigNode defaults = root.section("defaults");
+    Duration period = period(defaults, settings.period());
     List<SloSpec> defaultSlos =
         defaults.has("slos")
-            ? slos(defaults.get("slos"), "defaults.slos", period)
+            ? slos(defaults.section("slos", SLOS_EXPECTED), period)
             : withPeriod(SloConfig.of(settings).defaults(), period);
-    List<SloConfig.ServiceSlos> services = services(root.path("services"), period);
-    SloConfig.AlertPolicy policy = alerting(root.path("alerting"));
+    defaults.allow("slos");
+    List<SloConfig.ServiceSlos> services = services(root.sections("services"), period);
+    SloConfig.AlertPolicy policy = alerting(root.section("alerting"));
     return errors.isEmpty() ? new SloConfig(defaultSlos, services, policy) : null;
   }
 
@@ -105,50 +97,32 @@ final class SloFile {
     return out;
   }
 
-  private List<SloConfig.ServiceSlos> services(JsonNode node, Duration defaultPeriod) {
+  private List<SloConfig.ServiceSlos> services(List<ConfigNode> entries, Duration period) {
     List<SloConfig.ServiceSlos> out = new ArrayList<>();
-    if (node.isMissingNode() || node.isNull()) {
-      return out;
-    }
-    if (!node.isArray()) {
-      errors.add("services: expected a list");
-      return out;
-    }
-    for (int i = 0; i < node.size(); i++) {
-      String path = "services[" + i + "]";
-      JsonNode s = node.get(i);
-      keys(s, path, Set.of("tenant", "namespace", "name", "period", "slos"));
-      String name = text(s.get("name"), path + ".name", null);
+    for (ConfigNode s : entries) {
+      String name = s.string("name", null);
       if (name == null) {
-        errors.add(path + ".name: missing (expected: the service name)");
+        s.error("name", "missing (expected: the service name)");
       }
-      Duration period = period(s.get("period"), path + ".period", defaultPeriod);
+      String tenant = s.string("tenant", null);
+      String namespace = s.string("namespace", null);
+      Duration servicePeriod = period(s, period);
       if (!s.has("slos")) {
-        errors.add(path + ".slos: missing (expected: at least one SLO)");
+        s.error("slos", "missing (expected: at least one SLO)");
       }
-      List<SloSpec> slos = slos(s.path("slos"), path + ".slos", period);
+      List<SloSpec> slos = slos(s.section("slos", SLOS_EXPECTED), servicePeriod);
       if (name != null) {
-        out.add(
-            new SloConfig.ServiceSlos(
-                text(s.get("tenant"), path + ".tenant", null),
-                text(s.get("namespace"), path + ".namespace", null),
-                name,
-                slos));
+        out.add(new SloConfig.ServiceSlos(tenant, namespace, name, slos));
       }
     }
     return out;
   }
 
-  private List<SloSpec> slos(JsonNode node, String path, Duration period) {
+  private List<SloSpec> slos(ConfigNode slos, Duration period) {
     List<SloSpec> out = new ArrayList<>();
-    if (!node.isObject()) {
-      if (!node.isMissingNode()) {
-        errors.add(path + ": expected a mapping of SLO name to SLO");
-      }
-      return out;
-    }
-    for (Map.Entry<String, JsonNode> e : node.properties()) {
-      SloSpec spec = slo(e.getKey(), e.getValue(), path + "." + e.getKey(), period);
+    for (String name : slos.keys()) {
+      ConfigNode slo = slos.section(name);
+      SloSpec spec = slo.present() ? slo(name, slo, period) : null;
       if (spec != null) {
         out.add(spec);
       }
@@ -156,77 +130,55 @@ final class SloFile {
     return out;
   }
 
-  private SloSpec slo(String name, JsonNode node, String path, Duration period) {
-    keys(node, path, Set.of("type", "objective", "threshold", "period"));
-    if (!node.has("objective")) {
-      errors.add(path + ".objective: missing (expected: a ratio such as 0.999)");
+  private SloSpec slo(String name, ConfigNode n, Duration period) {
+    n.allow("type", "objective", "threshold", "period");
+    if (!n.has("objective")) {
+      n.error("objective", "missing (expected: a ratio such as 0.999)");
       return null;
     }
-    String type =
-        text(node.get("type"), path + ".type", node.has("threshold") ? "latency" : "availability");
+    double objective = n.number("objective", Double.NaN, x -> true, "a ratio such as 0.999");
+    String type = n.string("type", n.has("threshold") ? "latency" : "availability");
     SloSpec.Kind kind;
     if ("latency".equals(type)) {
       kind = SloSpec.Kind.LATENCY;
     } else if ("availability".equals(type)) {
       kind = SloSpec.Kind.AVAILABILITY;
     } else {
-      errors.add(path + ".type: \"" + type + "\" (expected: availability or latency)");
+      n.error("type", "\"" + type + "\" (expected: availability or latency)");
       return null;
     }
     Duration threshold =
-        kind == SloSpec.Kind.LATENCY
-            ? duration(node.get("threshold"), path + ".threshold", settings.latencyThreshold())
-            : null;
-    return build(
-        path,
-        () ->
-            new SloSpec(
-                name,
-                kind,
-                node.get("objective").asDouble(Double.NaN),
-                threshold,
-                period(node.get("period"), path + ".period", period)));
+        kind == SloSpec.Kind.LATENCY ? n.duration("threshold", settings.latencyThreshold()) : null;
+    Duration p = period(n, period);
+    return n.buildField(() -> new SloSpec(name, kind, objective, threshold, p), null);
   }
 
-  private SloConfig.AlertPolicy alerting(JsonNode node) {
+  private SloConfig.AlertPolicy alerting(ConfigNode a) {
     SloConfig.AlertPolicy base = SloConfig.AlertPolicy.of(settings);
-    if (node.isMissingNode() || node.isNull()) {
-      return base;
-    }
-    keys(node, "alerting", Set.of("minEvents", "resolveAfter", "silentWindows", "rules"));
-    List<AlertRule> rules = node.has("rules") ? rules(node.get("rules")) : base.rules();
-    long minEvents = number(node.get("minEvents"), "alerting.minEvents", base.minEvents());
-    int silent =
-        (int) number(node.get("silentWindows"), "alerting.silentWindows", base.silentWindows());
-    if (silent < 1) {
-      errors.add("alerting.silentWindows: " + silent + " (expected: >= 1)");
-    }
-    return new SloConfig.AlertPolicy(
-        rules,
-        minEvents,
-        duration(node.get("resolveAfter"), "alerting.resolveAfter", base.resolveAfter()),
-        Math.max(1, silent));
+    List<AlertRule> rules = a.has("rules") ? rules(a.sections("rules")) : base.rules();
+    a.allow("rules");
+    long minEvents = a.longInteger("minEvents", base.minEvents(), 0, Long.MAX_VALUE);
+    Duration resolveAfter = a.duration("resolveAfter", base.resolveAfter());
+    int silent = a.integer("silentWindows", base.silentWindows(), 1, Integer.MAX_VALUE);
+    return new SloConfig.AlertPolicy(rules, minEvents, resolveAfter, silent);
   }
 
-  private List<AlertRule> rules(JsonNode node) {
+  private List<AlertRule> rules(List<ConfigNode> entries) {
     List<AlertRule> out = new ArrayList<>();
-    if (!node.isArray()) {
-      errors.add("alerting.rules: expected a list");
-      return out;
-    }
-    for (int i = 0; i < node.size(); i++) {
-      String path = "alerting.rules[" + i + "]";
-      JsonNode r = node.get(i);
-      keys(r, path, Set.of("severity", "long", "short", "factor"));
-      Duration lng = duration(r.get("long"), path + ".long", null);
-      Duration shrt = duration(r.get("short"), path + ".short", null);
-      String severity = text(r.get("severity"), path + ".severity", null);
-      double factor = r.path("factor").asDouble(Double.NaN);
-      if (lng == null || shrt == null || severity == null) {
-        errors.add(path + ": expected severity, long, short and factor");
-        continue;
+    for (ConfigNode r : entries) {
+      String severity = r.string("severity", null);
+      Duration lng = r.duration("long", null);
+      Duration shrt = r.duration("short", null);
+      double factor = r.number("factor", Double.NaN, x -> true, "a number such as 14.4");
+      for (String key : List.of("severity", "long", "short", "factor")) {
+        if (!r.has(key)) {
+          r.error(key, "missing (expected: " + RULE_EXPECTED + ")");
+        }
       }
-      AlertRule rule = build(path, () -> new AlertRule(severity, lng, shrt, factor));
+      AlertRule rule =
+          lng == null || shrt == null || severity == null
+              ? null
+              : r.buildField(() -> new AlertRule(severity, lng, shrt, factor), null);
       if (rule != null) {
         out.add(rule);
       }
@@ -234,81 +186,14 @@ final class SloFile {
     return out;
   }
 
-  private <T> T build(String path, Supplier<T> constructor) {
-    try {
-      return constructor.get();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      errors.add(path + "." + e.getMessage());
-      return null;
-    }
-  }
-
-  private void keys(JsonNode node, String path, Set<String> allowed) {
-    if (node.isMissingNode() || node.isNull()) {
-      return;
-    }
-    if (!node.isObject()) {
-      errors.add((path.isEmpty() ? "(root)" : path) + ": expected a mapping");
-      return;
-    }
-    Map<String, Boolean> unknown = new LinkedHashMap<>();
-    node.fieldNames().forEachRemaining(k -> unknown.put(k, !allowed.contains(k)));
-    unknown.forEach(
-        (k, bad) -> {
-          if (bad) {
-            errors.add(
-                (path.isEmpty() ? "" : path + ".")
-                    + k
-                    + ": unknown key (expected one of "
-                    + String.join(", ", new java.util.TreeSet<>(allowed))
-                    + ")");
-          }
-        });
-  }
-
-  private String text(JsonNode node, String path, String fallback) {
-    if (node == null || node.isNull()) {
-      return fallback;
-    }
-    if (!node.isValueNode()) {
-      errors.add(path + ": expected text");
-      return fallback;
-    }
-    return node.asText();
-  }
-
-  private long number(JsonNode node, String path, long fallback) {
-    if (node == null || node.isNull()) {
-      return fallback;
-    }
-    if (!node.canConvertToLong() || node.asLong() < 0) {
-      errors.add(path + ": " + node + " (expected: a whole number >= 0)");
-      return fallback;
-    }
-    return node.asLong();
-  }
-
   /** An error-budget period: a duration of whole hours, reported at its path when not. */
-  private Duration period(JsonNode node, String path, Duration fallback) {
-    Duration d = duration(node, path, fallback);
-    try {
-      SloSpec.requirePeriod(d, path);
-      return d;
-    } catch (IllegalArgumentException e) {
-      errors.add(e.getMessage());
-      return fallback;
-    }
-  }
-
-  private Duration duration(JsonNode node, String path, Duration fallback) {
-    if (node == null || node.isNull()) {
-      return fallback;
-    }
-    try {
-      return Durations.parse(node.asText());
-    } catch (IllegalArgumentException e) {
-      errors.add(path + ": " + e.getMessage());
-      return fallback;
-    }
+  private static Duration period(ConfigNode n, Duration fallback) {
+    Duration d = n.duration("period", fallback);
+    return n.buildField(
+        () -> {
+          SloSpec.requirePeriod(d, "period");
+          return d;
+        },
+        fallback);
   }
 }

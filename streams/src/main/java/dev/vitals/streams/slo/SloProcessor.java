@@ -6,6 +6,7 @@ import dev.vitals.schemas.signals.Health;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.signals.SloEvaluation;
+import dev.vitals.streams.internal.config.Quantities;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
             now,
             rates.all(),
             rates.budgetRemaining(),
-            Durations.format(spec.period()),
+            Quantities.formatDuration(spec.period()),
             Math.max(0, state.periodGood),
             Math.max(0, state.periodTotal),
             spec.threshold() == null ? null : spec.threshold().toNanos() / 1e9);

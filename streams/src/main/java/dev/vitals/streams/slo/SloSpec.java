@@ -2,6 +2,7 @@ package dev.vitals.streams.slo;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.streams.internal.config.Quantities;
 import java.time.Duration;
 
 /**
@@ -62,7 +63,10 @@ record SloSpec(String name, Kind kind, double objective, Duration threshold, Dur
     requirePositive(d, name);
     if (d.toMinutes() % 60 != 0 || d.toNanos() % 60_000_000_000L != 0) {
       throw new IllegalArgumentException(
-          name + ": " + Durations.format(d) + " (expected: whole hours, e.g. 30d or 672h)");
+          name
+              + ": "
+              + Quantities.formatDuration(d)
+              + " (expected: whole hours, e.g. 30d or 672h)");
     }
   }
 }

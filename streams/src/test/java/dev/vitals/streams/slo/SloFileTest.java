@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vitals.schemas.ServiceKey;
+import dev.vitals.streams.internal.config.Quantities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,60 @@ class SloFileTest {
         .hasMessageContaining("colour: unknown key");
   }
 
+  @Test
+  void theSloFileShownInTheDocsLoads() throws IOException {
+    String doc = Files.readString(Path.of("../docs/slo-alerts.md"));
+    int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+
+    SloConfig shown = SloFile.parse(doc.substring(start, doc.indexOf("```", start)), SETTINGS);
+
+    assertThat(shown.slosFor(new ServiceKey("acme", "shop", "checkout")).get(0).period())
+        .isEqualTo(Duration.ofDays(28));
+  }
+
+  @Test
+  void twoErrorsInOneFileAreBothReportedWithTheirPaths() {
+    String yaml =
+        String.join(
+            "\n",
+            "services:",
+            "  - {name: a, slos: {availability: {objective: 0.99}}}",
+            "  - {name: b, slos: {latency: {objective: 2, threshold: 300ms}}}",
+            "alerting: {resolveAfter: -5m}");
+    assertThatThrownBy(() -> SloFile.parse(yaml, SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "invalid SLO file: services[1].slos.latency.objective: 2.0 (expected: > 0 and < 1);"
+                + " alerting.resolveAfter: \"-5m\" is negative (expected: a duration of 0s or"
+                + " more)");
+  }
+
+  @Test
+  void aRuleNamesEachKeyItLacks() {
+    String yaml = "alerting: {rules: [{severity: page, long: 1h}]}";
+    assertThatThrownBy(() -> SloFile.parse(yaml, SETTINGS))
+        .hasMessage(
+            "invalid SLO file: alerting.rules[0].short: missing (expected: severity, long, short"
+                + " and factor); alerting.rules[0].factor: missing (expected: severity, long,"
+                + " short and factor)");
+  }
+
+  @Test
+  void durationsTakeEveryFormOfTheSharedGrammar() {
+    String yaml =
+        String.join(
+            "\n",
+            "defaults:",
+            "  period: PT720H",
+            "  slos: {latency: {objective: 0.99, threshold: 0.25}}",
+            "alerting: {resolveAfter: 1m30s}");
+    SloConfig config = SloFile.parse(yaml, SETTINGS);
+    SloSpec latency = config.slosFor(new ServiceKey("t", "", "x")).get(0);
+    assertThat(latency.threshold()).isEqualTo(Duration.ofMillis(250));
+    assertThat(latency.period()).isEqualTo(Duration.ofDays(30));
+    assertThat(config.alerting().resolveAfter()).isEqualTo(Duration.ofSeconds(90));
+  }
+
   /** Found by SloFileFuzzTest: "period: 30" (a bare number, seconds) escaped with no path. */
   @Test
   void aPeriodOfPartHoursIsAnErrorAtItsPathLikeAnyOther() {
@@ -93,11 +150,11 @@ class SloFileTest {
 
   @Test
   void durationsReadAsTheFileWritesThem() {
-    assertThat(Durations.parse("300ms")).isEqualTo(Duration.ofMillis(300));
-    assertThat(Durations.parse("0.5")).isEqualTo(Duration.ofMillis(500));
-    assertThat(Durations.parse("30d")).isEqualTo(Duration.ofDays(30));
-    assertThat(Durations.format(Duration.ofHours(72))).isEqualTo("3d");
-    assertThat(Durations.format(Duration.ofMinutes(30))).isEqualTo("30m");
+    assertThat(Quantities.parseDuration("300ms")).contains(Duration.ofMillis(300));
+    assertThat(Quantities.parseDuration("0.5")).contains(Duration.ofMillis(500));
+    assertThat(Quantities.parseDuration("30d")).contains(Duration.ofDays(30));
+    assertThat(Quantities.formatDuration(Duration.ofHours(72))).isEqualTo("3d");
+    assertThat(Quantities.formatDuration(Duration.ofMinutes(30))).isEqualTo("30m");
   }
 
   @Test
