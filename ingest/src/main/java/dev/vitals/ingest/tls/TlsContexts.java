@@ -1,6 +1,6 @@
 package dev.vitals.ingest.tls;
 
-import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.common.tls.ServerTls;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

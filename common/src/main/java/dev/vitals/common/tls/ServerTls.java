@@ -1,4 +1,4 @@
-package dev.vitals.schemas.tls;
+package dev.vitals.common.tls;
 
 import static java.util.Objects.requireNonNull;
 

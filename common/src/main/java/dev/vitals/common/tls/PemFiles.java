@@ -1,4 +1,4 @@
-package dev.vitals.schemas.tls;
+package dev.vitals.common.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
