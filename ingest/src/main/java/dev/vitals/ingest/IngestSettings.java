@@ -2,8 +2,8 @@ package dev.vitals.ingest;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.common.tls.ServerTls;
 import dev.vitals.schemas.Topics;
-import dev.vitals.schemas.tls.ServerTls;
 import java.time.Duration;
 import java.util.Map;
 

@@ -3,8 +3,8 @@ package dev.vitals.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vitals.common.tls.ServerTls;
 import dev.vitals.schemas.testing.TestCerts;
-import dev.vitals.schemas.tls.ServerTls;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;

@@ -2,7 +2,7 @@ package dev.vitals.streams;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.common.tls.ServerTls;
 import java.util.Map;
 
 /**

@@ -3,24 +3,18 @@ package dev.vitals.app.admin;
 import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsServer;
-import dev.vitals.schemas.http.JdkServerLimits;
-import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.common.http.BearerToken;
+import dev.vitals.common.http.JdkServer;
+import dev.vitals.common.http.JdkServerBuilder;
+import dev.vitals.common.http.Responses;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,45 +33,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
 
-  /** Every answer: nothing in it may run, load or be framed. */
-  private static final String NOTHING_RUNS = "default-src 'none'; frame-ancestors 'none'";
-
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String DEFAULT_HOST = "0.0.0.0";
+  private static final int DEFAULT_PORT = 8888;
+  private static final int WORKER_THREADS = 2;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final JdkServer server;
   private final PrometheusRegistry registry;
   private final Map<String, Supplier<String>> readiness;
-  private final byte[] bearerToken;
+  private final BearerToken bearerToken;
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-  private boolean closed;
 
   private AdminServer(Builder b) throws IOException {
     this.registry = b.registry;
     this.readiness = Map.copyOf(b.readiness);
-    this.bearerToken =
-        b.bearerToken == null ? null : b.bearerToken.getBytes(StandardCharsets.US_ASCII);
-    InetSocketAddress address = new InetSocketAddress(b.host, b.port);
-    JdkServerLimits.applyDefaults();
-    if (b.tls == null) {
-      this.server = HttpServer.create(address, 0);
-    } else {
-      HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(b.tls.httpsConfigurator(b.tls.serverContext("admin TLS")));
-      this.server = https;
-    }
-    this.executor = Executors.newFixedThreadPool(2, AdminServer::thread);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    log.info(
-        "admin server listening host={} port={} tls={} clientAuth={} auth={}",
-        b.host,
-        port(),
-        b.tls != null,
-        b.tls == null ? "none" : b.tls.clientAuth().name().toLowerCase(Locale.ROOT),
-        bearerToken == null ? "none" : "bearer");
+    this.bearerToken = b.bearerToken() == null ? null : new BearerToken(b.bearerToken());
+    this.server = JdkServer.bind(b, "admin");
+    server.start(this::handle, WORKER_THREADS, bearerToken != null);
   }
 
   public static Builder builder() {
@@ -86,7 +59,7 @@ public final class AdminServer implements AutoCloseable {
 
   /** The bound port (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The names of the readiness checks that do not pass now; empty when ready. */
@@ -109,37 +82,32 @@ public final class AdminServer implements AutoCloseable {
 
   /** Stops serving; idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    server.stop(0);
-    executor.shutdownNow();
+  public void close() {
+    server.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if (!List.of("/metrics", "/healthz", "/readyz").contains(path)) {
-        respond(exchange, 404, TEXT, "not found: " + path + "\n");
+        respond(exchange, 404, TEXT, "not found: " + path + "\n", Map.of());
       } else if (!exchange.getRequestMethod().equals("GET")
           && !exchange.getRequestMethod().equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        respond(exchange, 405, TEXT, "method not allowed: " + exchange.getRequestMethod() + "\n");
+        String answer = "method not allowed: " + exchange.getRequestMethod() + "\n";
+        respond(exchange, 405, TEXT, answer, Map.of("Allow", "GET, HEAD"));
       } else if (!path.equals("/healthz") && !authorized(exchange)) {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-        respond(exchange, 401, TEXT, "unauthorized: a bearer token is required\n");
+        String answer = "unauthorized: a bearer token is required\n";
+        respond(exchange, 401, TEXT, answer, Map.of("WWW-Authenticate", "Bearer"));
       } else if (path.equals("/metrics")) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writer.write(body, registry.scrape());
-        respond(exchange, 200, writer.getContentType(), body.toByteArray());
+        Responses.send(exchange, 200, writer.getContentType(), body.toByteArray(), Map.of());
       } else if (path.equals("/healthz")) {
-        respond(exchange, 200, TEXT, "ok\n");
+        respond(exchange, 200, TEXT, "ok\n", Map.of());
       } else {
         Map<String, String> waiting = notReadyWithReasons();
         if (waiting.isEmpty()) {
-          respond(exchange, 200, TEXT, "ready\n");
+          respond(exchange, 200, TEXT, "ready\n", Map.of());
         } else {
           List<String> parts =
               waiting.entrySet().stream()
@@ -149,7 +117,7 @@ public final class AdminServer implements AutoCloseable {
                               ? e.getKey()
                               : e.getKey() + " (" + e.getValue() + ")")
                   .toList();
-          respond(exchange, 503, TEXT, "not ready: " + String.join(", ", parts) + "\n");
+          respond(exchange, 503, TEXT, "not ready: " + String.join(", ", parts) + "\n", Map.of());
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -157,42 +125,17 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  /**
-   * True without a configured token, else when the Authorization header carries it. The compare
-   * takes the same time for every presented value of a given length, so timing reveals nothing
-   * about the token's content.
-   */
+  /** True without a configured token, else when the Authorization header carries it. */
   private boolean authorized(HttpExchange exchange) {
-    if (bearerToken == null) {
-      return true;
-    }
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    String scheme = "Bearer ";
-    if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
-      return false;
-    }
-    byte[] presented = header.substring(scheme.length()).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(presented, bearerToken);
+    return bearerToken == null
+        || bearerToken.matches(
+            BearerToken.presented(exchange.getRequestHeaders().getFirst("Authorization")));
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, String body)
+  private static void respond(
+      HttpExchange exchange, int status, String type, String body, Map<String, String> headers)
       throws IOException {
-    respond(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void respond(HttpExchange exchange, int status, String type, byte[] body)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    exchange.getResponseHeaders().set("Content-Security-Policy", NOTHING_RUNS);
-    exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    Responses.send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8), headers);
   }
 
   /** Null when the check passes, else its reason; a check that throws does not pass. */
@@ -204,35 +147,16 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  private static Thread thread(Runnable r) {
-    Thread t = new Thread(r, "admin-http");
-    t.setDaemon(true);
-    return t;
-  }
-
-  /** Builds and starts an {@link AdminServer}. */
-  public static final class Builder {
-    private String host = "0.0.0.0";
-    private int port = 8888;
+  /**
+   * Builds and starts an {@link AdminServer}: on {@code 0.0.0.0:8888} by default; with TLS, HTTPS
+   * only; with a bearer token, {@code /metrics} and {@code /readyz} require it.
+   */
+  public static final class Builder extends JdkServerBuilder<Builder> {
     private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
     private final Map<String, Supplier<String>> readiness = new LinkedHashMap<>();
-    private ServerTls tls;
-    private String bearerToken;
 
-    private Builder() {}
-
-    public Builder setHost(String host) {
-      this.host = requireNonNull(host, "host");
-      return this;
-    }
-
-    /** The port; 0 picks a free one. */
-    public Builder setPort(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-      }
-      this.port = port;
-      return this;
+    private Builder() {
+      super(DEFAULT_HOST, DEFAULT_PORT);
     }
 
     public Builder setRegistry(PrometheusRegistry registry) {
@@ -253,24 +177,6 @@ public final class AdminServer implements AutoCloseable {
      */
     public Builder addReadinessReason(String name, Supplier<String> whyNotReady) {
       readiness.put(requireNonNull(name, "name"), requireNonNull(whyNotReady, "whyNotReady"));
-      return this;
-    }
-
-    /** Serves HTTPS with these PEM files; null (the default) serves plain HTTP. */
-    public Builder setTls(ServerTls tls) {
-      this.tls = tls;
-      return this;
-    }
-
-    /**
-     * Requires {@code Authorization: Bearer <token>} on {@code /metrics} and {@code /readyz}; null
-     * (the default) requires nothing.
-     */
-    public Builder setBearerToken(String token) {
-      if (token != null && token.isEmpty()) {
-        throw new IllegalArgumentException("bearerToken: empty (expected a token or null)");
-      }
-      this.bearerToken = token;
       return this;
     }
 

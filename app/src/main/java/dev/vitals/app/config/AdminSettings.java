@@ -2,7 +2,7 @@ package dev.vitals.app.config;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.common.tls.ServerTls;
 
 /**
  * Where and how the admin server ({@code /metrics}, {@code /healthz}, {@code /readyz}) listens.

@@ -1,7 +1,7 @@
 package dev.vitals.app.config;
 
+import dev.vitals.common.tls.ServerTls;
 import dev.vitals.schemas.Topics;
-import dev.vitals.schemas.tls.ServerTls;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
 import dev.vitals.streams.graph.GraphSettings;

@@ -3,9 +3,9 @@ package dev.vitals.app.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.vitals.common.tls.ServerTls;
+import dev.vitals.common.tls.ServerTls.ClientAuth;
 import dev.vitals.schemas.testing.TestCerts;
-import dev.vitals.schemas.tls.ServerTls;
-import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

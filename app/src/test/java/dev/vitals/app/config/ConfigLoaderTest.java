@@ -3,9 +3,9 @@ package dev.vitals.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.common.tls.ServerTls;
+import dev.vitals.common.tls.ServerTls.ClientAuth;
 import dev.vitals.ingest.IngestSettings;
-import dev.vitals.schemas.tls.ServerTls;
-import dev.vitals.schemas.tls.ServerTls.ClientAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

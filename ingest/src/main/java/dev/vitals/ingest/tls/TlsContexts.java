@@ -1,13 +1,18 @@
 package dev.vitals.ingest.tls;
 
-import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.common.tls.PemFiles;
+import dev.vitals.common.tls.ServerTls;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLException;
 
-/** Server TLS contexts from PEM files, for the HTTP and the gRPC listener alike. */
+/**
+ * Server TLS contexts for the HTTP and the gRPC listener alike, from the keys and certificates
+ * {@link PemFiles} loads, as every other listener's.
+ */
 public final class TlsContexts {
 
   private TlsContexts() {}
@@ -23,9 +28,10 @@ public final class TlsContexts {
   private static SslContextBuilder builder(ServerTls tls) throws SSLException {
     try {
       SslContextBuilder builder =
-          SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile());
+          SslContextBuilder.forServer(
+              PemFiles.privateKey(tls.keyFile()), PemFiles.certificates(tls.certFile()));
       if (tls.clientCaFile() != null) {
-        builder.trustManager(tls.clientCaFile().toFile());
+        builder.trustManager(PemFiles.certificates(tls.clientCaFile()));
       }
       builder.clientAuth(
           switch (tls.clientAuth()) {
@@ -34,7 +40,7 @@ public final class TlsContexts {
             case REQUIRE -> io.netty.handler.ssl.ClientAuth.REQUIRE;
           });
       return builder;
-    } catch (IllegalArgumentException e) {
+    } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
       throw new SSLException(
           "cannot read TLS files " + tls.certFile() + ", " + tls.keyFile() + ": " + e.getMessage(),
           e);

@@ -2,7 +2,7 @@ package dev.vitals.schemas.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vitals.schemas.tls.PemFiles;
+import dev.vitals.common.tls.PemFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

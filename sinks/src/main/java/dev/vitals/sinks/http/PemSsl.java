@@ -1,6 +1,6 @@
 package dev.vitals.sinks.http;
 
-import dev.vitals.schemas.tls.PemFiles;
+import dev.vitals.common.tls.PemFiles;
 import dev.vitals.sinks.SinkSettings.Tls;
 import java.io.IOException;
 import java.security.GeneralSecurityException;

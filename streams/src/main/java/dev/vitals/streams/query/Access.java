@@ -1,7 +1,6 @@
 package dev.vitals.streams.query;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import dev.vitals.common.http.BearerToken;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,14 +11,12 @@ import java.util.Map;
  */
 final class Access {
 
-  private static final String SCHEME = "Bearer ";
-
-  private final byte[] adminToken;
-  private final Map<byte[], String> tenantTokens = new LinkedHashMap<>();
+  private final BearerToken adminToken;
+  private final Map<BearerToken, String> tenantTokens = new LinkedHashMap<>();
 
   Access(String adminToken, Map<String, String> tenantTokens) {
-    this.adminToken = adminToken == null ? null : bytes(adminToken);
-    tenantTokens.forEach((token, tenant) -> this.tenantTokens.put(bytes(token), tenant));
+    this.adminToken = adminToken == null ? null : new BearerToken(adminToken);
+    tenantTokens.forEach((token, tenant) -> this.tenantTokens.put(new BearerToken(token), tenant));
   }
 
   boolean required() {
@@ -31,17 +28,17 @@ final class Access {
     if (!required()) {
       return Caller.EVERYONE;
     }
-    if (authorization == null
-        || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+    byte[] presented = BearerToken.presented(authorization);
+    if (presented == null) {
       throw unauthorized("a bearer token is required");
     }
-    byte[] presented = bytes(authorization.substring(SCHEME.length()).trim());
     Caller match = null;
-    if (adminToken != null && MessageDigest.isEqual(presented, adminToken)) {
+    if (adminToken != null && adminToken.matches(presented)) {
       match = Caller.EVERYONE;
     }
-    for (Map.Entry<byte[], String> e : tenantTokens.entrySet()) {
-      if (MessageDigest.isEqual(presented, e.getKey()) && match == null) {
+    // Every token is compared, also after a match: the time taken tells nothing about which.
+    for (Map.Entry<BearerToken, String> e : tenantTokens.entrySet()) {
+      if (e.getKey().matches(presented) && match == null) {
         match = new Caller(e.getValue());
       }
     }
@@ -53,9 +50,5 @@ final class Access {
 
   private static ApiException unauthorized(String message) {
     return new ApiException(401, message, Map.of("WWW-Authenticate", "Bearer"), null);
-  }
-
-  private static byte[] bytes(String token) {
-    return token.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,7 +1,7 @@
 package dev.vitals.streams.query;
 
-import dev.vitals.schemas.tls.PemFiles;
-import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.common.tls.PemFiles;
+import dev.vitals.common.tls.ServerTls;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;

@@ -3,24 +3,18 @@ package dev.vitals.streams.query;
 import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsServer;
-import dev.vitals.schemas.http.JdkServerLimits;
-import dev.vitals.schemas.tls.ServerTls;
+import dev.vitals.common.http.JdkServer;
+import dev.vitals.common.http.JdkServerBuilder;
+import dev.vitals.common.http.Responses;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +45,7 @@ public final class QueryServer implements AutoCloseable {
 
   private final Builder config;
   private final QueryMetrics metrics;
-  private HttpServer server;
-  private ExecutorService executor;
+  private JdkServer server;
   private QueryApi api;
   private String servedBy;
   private boolean closed;
@@ -74,42 +67,30 @@ public final class QueryServer implements AutoCloseable {
     if (server != null) {
       return this;
     }
-    InetSocketAddress address = new InetSocketAddress(config.host, config.port);
-    JdkServerLimits.applyDefaults();
-    SSLContext ssl = config.tls == null ? null : config.tls.serverContext("query TLS");
-    if (ssl == null) {
-      server = HttpServer.create(address, 0);
-    } else {
-      HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(config.tls.httpsConfigurator(ssl));
-      server = https;
+    server = JdkServer.bind(config, "query");
+    try {
+      servedBy = config.instanceName != null ? config.instanceName : config.host() + ":" + port();
+      api =
+          new QueryApi(
+              config.view,
+              access(),
+              peers(),
+              statusPage(),
+              Runbooks.load(),
+              retryAfter(),
+              new ListQueries.Lag(config.clockMs, config.catchUpAfter));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      server = null;
+      throw e;
     }
-    servedBy = config.instanceName != null ? config.instanceName : config.host + ":" + port();
-    api =
-        new QueryApi(
-            config.view,
-            access(),
-            peers(),
-            statusPage(),
-            Runbooks.load(),
-            retryAfter(),
-            new ListQueries.Lag(config.clockMs, config.catchUpAfter));
-    executor = Executors.newFixedThreadPool(WORKER_THREADS, QueryServer::thread);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    log.info(
-        "query server listening host={} port={} tls={} auth={}",
-        config.host,
-        port(),
-        ssl != null,
-        access().required() ? "bearer" : "none");
+    server.start(this::handle, WORKER_THREADS, access().required());
     return this;
   }
 
   /** The bound port (useful with port 0); the configured one before {@link #start()}. */
   public synchronized int port() {
-    return server == null ? config.port : server.getAddress().getPort();
+    return server == null ? config.port() : server.port();
   }
 
   /** Stops serving; idempotent. */
@@ -120,8 +101,7 @@ public final class QueryServer implements AutoCloseable {
     }
     closed = true;
     if (server != null) {
-      server.stop(0);
-      executor.shutdownNow();
+      server.close();
     }
   }
 
@@ -151,24 +131,13 @@ public final class QueryServer implements AutoCloseable {
     }
   }
 
+  /** With the security headers of every answer; the status page widens its own CSP. */
   private void respond(HttpExchange exchange, Reply reply) throws IOException {
-    var headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", reply.contentType());
-    headers.set("Cache-Control", "no-store");
-    headers.set("X-Content-Type-Options", "nosniff");
-    // No answer may be framed (clickjacking) or run anything; the status page widens its own CSP.
-    headers.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-    headers.set("X-Frame-Options", "DENY");
-    headers.set(SERVED_BY_HEADER, servedBy);
-    reply.headers().forEach(headers::set);
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    int length = reply.body().length;
-    exchange.sendResponseHeaders(reply.status(), head || length == 0 ? -1 : length);
-    if (!head && length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(reply.body());
-      }
-    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Cache-Control", "no-store");
+    headers.put(SERVED_BY_HEADER, servedBy);
+    headers.putAll(reply.headers());
+    Responses.send(exchange, reply.status(), reply.contentType(), reply.body(), headers);
   }
 
   private void respondQuietly(HttpExchange exchange, Reply reply) {
@@ -180,16 +149,16 @@ public final class QueryServer implements AutoCloseable {
   }
 
   private Access access() {
-    return new Access(config.bearerToken, config.tenantTokens);
+    return new Access(config.bearerToken(), config.tenantTokens);
   }
 
   private Peers peers() throws IOException {
     HttpClient.Builder client =
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PEER_TIMEOUT);
-    if (config.tls != null) {
-      client.sslContext(PeerTls.peerClient(config.tls));
+    if (config.tls() != null) {
+      client.sslContext(PeerTls.peerClient(config.tls()));
     }
-    String scheme = config.tls == null ? "http" : "https";
+    String scheme = config.tls() == null ? "http" : "https";
     return new Peers(client.build(), scheme, PEER_TIMEOUT, retryAfter(), metrics);
   }
 
@@ -212,42 +181,21 @@ public final class QueryServer implements AutoCloseable {
     }
   }
 
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
-  private static Thread thread(Runnable r) {
-    Thread t = new Thread(r, "query-http-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  }
-
-  /** Builds a {@link QueryServer}; only the state view is required. */
-  public static final class Builder {
-    private String host = DEFAULT_HOST;
-    private int port = DEFAULT_PORT;
+  /**
+   * Builds a {@link QueryServer}; only the state view is required. With TLS it serves HTTPS and
+   * calls other instances over HTTPS; the bearer token sees every tenant.
+   */
+  public static final class Builder extends JdkServerBuilder<Builder> {
     private StateView view;
     private PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
-    private ServerTls tls;
-    private String bearerToken;
     private Map<String, String> tenantTokens = Map.of();
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private String instanceName;
     private Duration catchUpAfter = DEFAULT_CATCH_UP_AFTER;
     private LongSupplier clockMs = System::currentTimeMillis;
 
-    private Builder() {}
-
-    public Builder setHost(String host) {
-      this.host = requireNonNull(host, "host");
-      return this;
-    }
-
-    /** The port; 0 picks a free one. */
-    public Builder setPort(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-      }
-      this.port = port;
-      return this;
+    private Builder() {
+      super(DEFAULT_HOST, DEFAULT_PORT);
     }
 
     /** The state to serve: {@link StateView#of} over Kafka Streams, or one made for tests. */
@@ -258,21 +206,6 @@ public final class QueryServer implements AutoCloseable {
 
     public Builder setRegistry(PrometheusRegistry registry) {
       this.registry = requireNonNull(registry, "registry");
-      return this;
-    }
-
-    /** Serves HTTPS with these PEM files and calls other instances over HTTPS; null: HTTP. */
-    public Builder setTls(ServerTls tls) {
-      this.tls = tls;
-      return this;
-    }
-
-    /** A token that sees every tenant; null (the default) for none. */
-    public Builder setBearerToken(String token) {
-      if (token != null && token.isEmpty()) {
-        throw new IllegalArgumentException("bearerToken: empty (expected a token or null)");
-      }
-      this.bearerToken = token;
       return this;
     }
 

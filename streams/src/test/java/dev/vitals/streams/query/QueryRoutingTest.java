@@ -9,11 +9,11 @@ import static dev.vitals.streams.query.QueryServerTest.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vitals.common.tls.ServerTls;
 import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.signals.Health;
 import dev.vitals.schemas.testing.FreePorts;
 import dev.vitals.schemas.testing.TestCerts;
-import dev.vitals.schemas.tls.ServerTls;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;

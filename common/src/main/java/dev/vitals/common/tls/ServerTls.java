@@ -1,14 +1,11 @@
-package dev.vitals.schemas.tls;
+package dev.vitals.common.tls;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * TLS of a server from PEM files, the same for every listener (ingest, admin, the query API).
@@ -48,24 +45,5 @@ public record ServerTls(Path certFile, Path keyFile, Path clientCaFile, ClientAu
     } catch (GeneralSecurityException e) {
       throw new IOException(what + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Configures each connection of a JDK HTTPS server with {@code context} and the client policy.
-   */
-  public HttpsConfigurator httpsConfigurator(SSLContext context) {
-    ClientAuth policy = clientAuth;
-    return new HttpsConfigurator(context) {
-      @Override
-      public void configure(HttpsParameters params) {
-        SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
-        if (policy == ClientAuth.REQUIRE) {
-          ssl.setNeedClientAuth(true);
-        } else if (policy == ClientAuth.OPTIONAL) {
-          ssl.setWantClientAuth(true);
-        }
-        params.setSSLParameters(ssl);
-      }
-    };
   }
 }

@@ -1,4 +1,4 @@
-package dev.vitals.schemas.tls;
+package dev.vitals.common.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +12,9 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.Collection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -23,7 +23,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Key and trust managers from PEM files — a certificate chain with its PKCS#8 key, and CA bundles —
- * for the JDK's TLS (the admin server, the sinks' HTTP client). Problems name the file.
+ * for the JDK's TLS (the admin and query servers, the sinks' HTTP client) and for ingest's Netty
+ * TLS, which takes the keys and certificates loaded here: one loader for every listener. Problems
+ * name the file.
  */
 public final class PemFiles {
 
@@ -32,7 +34,7 @@ public final class PemFiles {
   /** Key managers presenting the chain in {@code certFile} with the key in {@code keyFile}. */
   public static KeyManager[] keyManagers(Path certFile, Path keyFile)
       throws GeneralSecurityException, IOException {
-    Certificate[] chain = certificates(certFile).toArray(Certificate[]::new);
+    Certificate[] chain = certificates(certFile);
     KeyStore store = emptyStore();
     char[] none = new char[0];
     store.setKeyEntry("key", privateKey(keyFile), none, chain);
@@ -69,17 +71,20 @@ public final class PemFiles {
     return tmf.getTrustManagers();
   }
 
-  /** The certificates of a PEM file; at least one. */
-  public static Collection<? extends Certificate> certificates(Path file)
+  /** The certificates of a PEM file, in file order; at least one. */
+  public static X509Certificate[] certificates(Path file)
       throws GeneralSecurityException, IOException {
-    Collection<? extends Certificate> certs;
+    X509Certificate[] certs;
     try (InputStream in = Files.newInputStream(file)) {
-      certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+              .map(X509Certificate.class::cast)
+              .toArray(X509Certificate[]::new);
     } catch (GeneralSecurityException e) {
       throw new GeneralSecurityException(
           file + ": not PEM certificates (" + e.getMessage() + ")", e);
     }
-    if (certs.isEmpty()) {
+    if (certs.length == 0) {
       throw new GeneralSecurityException(file + ": no certificate in the file");
     }
     return certs;

@@ -1,4 +1,4 @@
-package dev.vitals.schemas.http;
+package dev.vitals.common.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
