@@ -38,6 +38,11 @@ final class StreamIdentity {
     return mix(sumA, sumB);
   }
 
+  /** Mixes in attributes whose {@link #attributeHashes} add up to {@code sumA} and {@code sumB}. */
+  StreamIdentity attributeSums(long sumA, long sumB) {
+    return mix(sumA, sumB);
+  }
+
   StreamIdentity text(String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     return mix(hash(bytes, SEED_A), hash(bytes, SEED_B));
@@ -67,9 +72,14 @@ final class StreamIdentity {
   }
 
   static long hash(byte[] bytes, long seed) {
-    long h = seed ^ bytes.length;
-    for (byte v : bytes) {
-      h = (h ^ (v & 0xFF)) * PRIME;
+    return hash(bytes, 0, bytes.length, seed);
+  }
+
+  /** {@link #hash(byte[], long)} of {@code length} bytes from {@code offset}. */
+  static long hash(byte[] bytes, int offset, int length, long seed) {
+    long h = seed ^ length;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      h = (h ^ (bytes[i] & 0xFF)) * PRIME;
     }
     return fmix(h);
   }
