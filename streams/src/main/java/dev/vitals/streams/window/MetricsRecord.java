@@ -1,5 +1,6 @@
 package dev.vitals.streams.window;
 
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -221,80 +222,70 @@ final class MetricsRecord {
     return out;
   }
 
-  private void resourceMetrics(WireReader in) {
-    int resourceAt = -1;
-    int resourceLength = 0;
-    List<int[]> scopes = new ArrayList<>(1);
-    while (in.more()) {
-      int tag = in.tag();
-      switch (tag) {
-        case ResourceMetrics.RESOURCE_FIELD_NUMBER << 3 | 2:
-          if (resourceAt >= 0) {
-            throw new WireReader.Malformed("resource written twice");
-          }
-          resourceLength = in.length();
-          resourceAt = in.position();
-          in.sub(resourceLength);
-          break;
-        case ResourceMetrics.SCOPE_METRICS_FIELD_NUMBER << 3 | 2:
-          int n = in.length();
-          scopes.add(new int[] {in.position(), n});
-          in.sub(n);
-          break;
-        case ResourceMetrics.SCHEMA_URL_FIELD_NUMBER << 3 | 2:
-          in.string();
-          break;
-        default:
-          known(tag, ResourceMetrics.getDescriptor().findFieldByNumber(tag >>> 3) != null);
-          in.skip(tag & 7);
-      }
+  /**
+   * The fields of a {@code ResourceMetrics} or {@code ScopeMetrics}: where its one singular message
+   * (resource, scope) is, and where each of its repeated messages (scopes, metrics).
+   */
+  private record Parts(byte[] buf, int singularAt, int singularLength, List<int[]> repeated) {
+
+    /** The singular message, its default instance when absent. */
+    <T> T singular(Parser<T> parser, T absent) {
+      return singularAt < 0 ? absent : parse(parser, buf, singularAt, singularLength);
     }
-    Resource resource =
-        resourceAt < 0
-            ? Resource.getDefaultInstance()
-            : parse(Resource.parser(), in.buf, resourceAt, resourceLength);
+
+    /**
+     * Reads a message whose field 1 is the singular message, 2 the repeated one and 3 a schema URL
+     * (both types alike); another field known to {@code type} goes to the full parser.
+     */
+    static Parts read(WireReader in, Descriptors.Descriptor type) {
+      int singularAt = -1;
+      int singularLength = 0;
+      List<int[]> repeated = new ArrayList<>(1);
+      while (in.more()) {
+        int tag = in.tag();
+        switch (tag) {
+          case 1 << 3 | 2:
+            if (singularAt >= 0) {
+              throw new WireReader.Malformed("field 1 written twice");
+            }
+            singularLength = in.length();
+            singularAt = in.position();
+            in.sub(singularLength);
+            break;
+          case 2 << 3 | 2:
+            int n = in.length();
+            repeated.add(new int[] {in.position(), n});
+            in.sub(n);
+            break;
+          case 3 << 3 | 2:
+            in.string();
+            break;
+          default:
+            known(tag, type.findFieldByNumber(tag >>> 3) != null);
+            in.skip(tag & 7);
+        }
+      }
+      return new Parts(in.buf, singularAt, singularLength, repeated);
+    }
+  }
+
+  private void resourceMetrics(WireReader in) {
+    Parts parts = Parts.read(in, ResourceMetrics.getDescriptor());
+    Resource resource = parts.singular(Resource.parser(), Resource.getDefaultInstance());
     ResourcePart part = resource(resource);
     StreamIdentity resourceId = new StreamIdentity().attributes(resource.getAttributesList());
-    for (int[] scope : scopes) {
+    for (int[] scope : parts.repeated()) {
       scopeMetrics(part, resourceId, new WireReader(in.buf, scope[0], scope[1]));
     }
   }
 
   private void scopeMetrics(ResourcePart resource, StreamIdentity resourceId, WireReader in) {
-    int scopeAt = -1;
-    int scopeLength = 0;
-    List<int[]> metrics = new ArrayList<>(1);
-    while (in.more()) {
-      int tag = in.tag();
-      switch (tag) {
-        case ScopeMetrics.SCOPE_FIELD_NUMBER << 3 | 2:
-          if (scopeAt >= 0) {
-            throw new WireReader.Malformed("scope written twice");
-          }
-          scopeLength = in.length();
-          scopeAt = in.position();
-          in.sub(scopeLength);
-          break;
-        case ScopeMetrics.METRICS_FIELD_NUMBER << 3 | 2:
-          int n = in.length();
-          metrics.add(new int[] {in.position(), n});
-          in.sub(n);
-          break;
-        case ScopeMetrics.SCHEMA_URL_FIELD_NUMBER << 3 | 2:
-          in.string();
-          break;
-        default:
-          known(tag, ScopeMetrics.getDescriptor().findFieldByNumber(tag >>> 3) != null);
-          in.skip(tag & 7);
-      }
-    }
+    Parts parts = Parts.read(in, ScopeMetrics.getDescriptor());
     InstrumentationScope scope =
-        scopeAt < 0
-            ? InstrumentationScope.getDefaultInstance()
-            : parse(InstrumentationScope.parser(), in.buf, scopeAt, scopeLength);
+        parts.singular(InstrumentationScope.parser(), InstrumentationScope.getDefaultInstance());
     StreamIdentity scopeId =
         new StreamIdentity(resourceId).text(scope.getName()).text(scope.getVersion());
-    for (int[] metric : metrics) {
+    for (int[] metric : parts.repeated()) {
       metric(resource, scope, scopeId, in.buf, metric[0], metric[1]);
     }
   }
@@ -424,6 +415,7 @@ final class MetricsRecord {
           break;
         case HistogramDataPoint.BUCKET_COUNTS_FIELD_NUMBER << 3 | 2:
           WireReader packed = in.sub(in.length());
+          counts.reserve(packed.remaining() / 8);
           while (packed.more()) {
             counts.add(packed.fixed64());
           }
@@ -433,6 +425,7 @@ final class MetricsRecord {
           break;
         case HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER << 3 | 2:
           WireReader packedBounds = in.sub(in.length());
+          bounds.reserve(packedBounds.remaining() / 8);
           while (packedBounds.more()) {
             bounds.add(packedBounds.double64());
           }
@@ -559,6 +552,7 @@ final class MetricsRecord {
           break;
         case ExponentialHistogramDataPoint.Buckets.BUCKET_COUNTS_FIELD_NUMBER << 3 | 2:
           WireReader packed = in.sub(in.length());
+          counts.reserve(packed.remaining()); // at least a byte per count
           while (packed.more()) {
             counts.add(packed.varint());
           }
@@ -597,35 +591,53 @@ final class MetricsRecord {
 
   /** A growable array of longs. */
   private static final class LongList {
-    private long[] values = new long[16];
+    private static final long[] NONE = new long[0];
+    private long[] values = NONE;
     private int size;
+
+    /** Makes room for {@code n} more values. */
+    void reserve(int n) {
+      if (values.length - size < n) {
+        values = Arrays.copyOf(values, size + n);
+      }
+    }
 
     void add(long v) {
       if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
+        values = Arrays.copyOf(values, Math.max(16, size * 2));
       }
       values[size++] = v;
     }
 
+    /** The values; the array itself when it holds exactly them. */
     long[] toArray() {
-      return Arrays.copyOf(values, size);
+      return size == values.length ? values : Arrays.copyOf(values, size);
     }
   }
 
   /** A growable array of doubles. */
   private static final class DoubleList {
-    private double[] values = new double[16];
+    private static final double[] NONE = new double[0];
+    private double[] values = NONE;
     private int size;
+
+    /** Makes room for {@code n} more values. */
+    void reserve(int n) {
+      if (values.length - size < n) {
+        values = Arrays.copyOf(values, size + n);
+      }
+    }
 
     void add(double v) {
       if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
+        values = Arrays.copyOf(values, Math.max(16, size * 2));
       }
       values[size++] = v;
     }
 
+    /** The values; the array itself when it holds exactly them. */
     double[] toArray() {
-      return Arrays.copyOf(values, size);
+      return size == values.length ? values : Arrays.copyOf(values, size);
     }
   }
 }

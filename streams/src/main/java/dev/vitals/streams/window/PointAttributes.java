@@ -45,8 +45,9 @@ final class PointAttributes implements Semconv.Attributes {
   private final byte[] kinds = new byte[KEYS.length];
   private final String[] strings = new String[KEYS.length];
   private final long[] numbers = new long[KEYS.length];
-  private long sumA;
-  private long sumB;
+
+  /** The sums of the attributes' hashes with {@link StreamIdentity#SEED_A} and {@code SEED_B}. */
+  private final long[] sums = new long[2];
 
   /** The attributes of a parsed point. */
   static PointAttributes of(List<KeyValue> attributes) {
@@ -71,8 +72,8 @@ final class PointAttributes implements Semconv.Attributes {
   private void add(KeyValue kv) {
     long[] h = new long[2];
     StreamIdentity.attributeHashes(kv, h);
-    sumA += h[0];
-    sumB += h[1];
+    sums[0] += h[0];
+    sums[1] += h[1];
     int k = keyIndex(kv.getKey());
     if (k < 0 || kinds[k] != ABSENT) {
       return;
@@ -112,7 +113,7 @@ final class PointAttributes implements Semconv.Attributes {
     if (keyLength <= 0) {
       return false;
     }
-    p += varintSize(keyLength);
+    p += StreamIdentity.varintSize(keyLength);
     if (keyLength >= end - p) {
       return false;
     }
@@ -125,7 +126,7 @@ final class PointAttributes implements Semconv.Attributes {
     if (valueLength < 0) {
       return false;
     }
-    p += varintSize(valueLength);
+    p += StreamIdentity.varintSize(valueLength);
     if (p + valueLength != end || p >= end) {
       return false;
     }
@@ -137,21 +138,20 @@ final class PointAttributes implements Semconv.Attributes {
       if (textLength < 0) {
         return false;
       }
-      p += varintSize(textLength);
+      p += StreamIdentity.varintSize(textLength);
       if (p + textLength != end || !ascii(buf, p, end)) {
         return false;
       }
       textStart = p;
     } else if (valueTag == 0x18) {
       number = minimalVarint(buf, p, end);
-      if (number == Long.MIN_VALUE || p + varintSize(number) != end) {
+      if (number == Long.MIN_VALUE || p + StreamIdentity.varintSize(number) != end) {
         return false;
       }
     } else {
       return false;
     }
-    sumA += StreamIdentity.hash(buf, offset, length, StreamIdentity.SEED_A);
-    sumB += StreamIdentity.hash(buf, offset, length, StreamIdentity.SEED_B);
+    StreamIdentity.addHashes(buf, offset, length, sums);
     int k = keyIndex(buf, keyStart, (int) keyLength);
     if (k >= 0 && kinds[k] == ABSENT) {
       if (textStart >= 0) {
@@ -182,15 +182,6 @@ final class PointAttributes implements Semconv.Attributes {
     return Long.MIN_VALUE;
   }
 
-  private static int varintSize(long v) {
-    int n = 1;
-    while ((v & ~0x7FL) != 0) {
-      v >>>= 7;
-      n++;
-    }
-    return n;
-  }
-
   private static boolean ascii(byte[] buf, int from, int to) {
     for (int i = from; i < to; i++) {
       if (buf[i] < 0) {
@@ -219,17 +210,22 @@ final class PointAttributes implements Semconv.Attributes {
     return -1;
   }
 
-  /** The identity of the point's stream: {@code metric} and these attributes. */
-  StreamIdentity identity(StreamIdentity metric) {
-    return new StreamIdentity(metric).attributeSums(sumA, sumB);
-  }
-
-  @Override
-  public String string(String key) {
+  private static int knownKey(String key) {
     int k = keyIndex(key);
     if (k < 0) {
       throw new IllegalArgumentException("key: " + key + " (expected: one of Semconv's)");
     }
+    return k;
+  }
+
+  /** The identity of the point's stream: {@code metric} and these attributes. */
+  StreamIdentity identity(StreamIdentity metric) {
+    return new StreamIdentity(metric).attributeSums(sums[0], sums[1]);
+  }
+
+  @Override
+  public String string(String key) {
+    int k = knownKey(key);
     switch (kinds[k]) {
       case STRING:
         return strings[k];
@@ -244,10 +240,7 @@ final class PointAttributes implements Semconv.Attributes {
 
   @Override
   public long integer(String key) {
-    int k = keyIndex(key);
-    if (k < 0) {
-      throw new IllegalArgumentException("key: " + key + " (expected: one of Semconv's)");
-    }
+    int k = knownKey(key);
     switch (kinds[k]) {
       case INT:
         return numbers[k];

@@ -75,6 +75,22 @@ final class StreamIdentity {
     return hash(bytes, 0, bytes.length, seed);
   }
 
+  /**
+   * Adds {@link #hash(byte[], long)} of {@code length} bytes from {@code offset} with {@link
+   * #SEED_A} to {@code sums[0]} and with {@link #SEED_B} to {@code sums[1]}, in one pass.
+   */
+  static void addHashes(byte[] bytes, int offset, int length, long[] sums) {
+    long a = SEED_A ^ length;
+    long b = SEED_B ^ length;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      int v = bytes[i] & 0xFF;
+      a = (a ^ v) * PRIME;
+      b = (b ^ v) * PRIME;
+    }
+    sums[0] += fmix(a);
+    sums[1] += fmix(b);
+  }
+
   /** {@link #hash(byte[], long)} of {@code length} bytes from {@code offset}. */
   static long hash(byte[] bytes, int offset, int length, long seed) {
     long h = seed ^ length;
@@ -181,7 +197,7 @@ final class StreamIdentity {
         || kv.getValue().getUnknownFields().getSerializedSize() != 0;
   }
 
-  private static int varintSize(long v) {
+  static int varintSize(long v) {
     int n = 1;
     while ((v & ~0x7FL) != 0) {
       v >>>= 7;

@@ -48,6 +48,11 @@ final class WireReader {
     return pos < limit;
   }
 
+  /** Bytes left to read. */
+  int remaining() {
+    return limit - pos;
+  }
+
   int position() {
     return pos;
   }
