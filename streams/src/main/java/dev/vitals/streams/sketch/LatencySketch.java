@@ -173,7 +173,7 @@ public final class LatencySketch {
    * minimum and maximum are this sketch's.
    */
   public LatencySketch minus(LatencySketch earlier) {
-    LatencySketch out = fromBytes(toBytes());
+    LatencySketch out = copy();
     if (earlier == null || earlier.count == 0) {
       return out;
     }
@@ -197,6 +197,21 @@ public final class LatencySketch {
       n += c;
     }
     out.count = n;
+    return out;
+  }
+
+  /** The same sketch, sharing nothing with this one. */
+  private LatencySketch copy() {
+    LatencySketch out = new LatencySketch();
+    out.scale = scale;
+    out.zeroCount = zeroCount;
+    out.count = count;
+    out.min = min;
+    out.max = max;
+    out.sum = sum;
+    out.exactMax = exactMax;
+    out.offset = offset;
+    out.counts = counts.length == 0 ? NO_COUNTS : counts.clone();
     return out;
   }
 

@@ -1,14 +1,7 @@
 package dev.vitals.streams.window;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Exemplar;
-import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
-import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.util.List;
 
 /**
@@ -18,8 +11,6 @@ import java.util.List;
  * (through {@link CumulativeToDelta}) or delta. Other metrics are not read.
  */
 final class MetricsReader {
-
-  private static final int NO_RECORDED_VALUE = 1;
 
   private final RecordBatch batch;
   private final CumulativeToDelta converter;
@@ -33,143 +24,55 @@ final class MetricsReader {
   }
 
   static void read(ExportMetricsServiceRequest request, RecordBatch batch, CumulativeToDelta c2d) {
+    read(MetricsRecord.of(request), batch, c2d);
+  }
+
+  static void read(MetricsRecord record, RecordBatch batch, CumulativeToDelta c2d) {
     MetricsReader reader = new MetricsReader(batch, c2d);
-    for (ResourceMetrics rm : request.getResourceMetricsList()) {
-      StreamIdentity resource =
-          new StreamIdentity().attributes(rm.getResource().getAttributesList());
-      reader.resourceHash = resource.resourceHash();
-      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-        StreamIdentity scope =
-            new StreamIdentity(resource)
-                .text(sm.getScope().getName())
-                .text(sm.getScope().getVersion());
-        for (Metric metric : sm.getMetricsList()) {
-          reader.read(metric, scope);
-        }
-      }
+    for (MetricsRecord.Histogram h : record.histograms) {
+      reader.read(h);
     }
   }
 
-  private void read(Metric metric, StreamIdentity scope) {
-    double factor = Semconv.secondsPerUnit(metric.getName(), metric.getUnit());
-    if (factor == 0) {
-      return;
-    }
-    StreamIdentity id = new StreamIdentity(scope).text(metric.getName()).text(metric.getUnit());
-    switch (metric.getDataCase()) {
-      case HISTOGRAM:
-        boolean cumulative =
-            metric.getHistogram().getAggregationTemporality()
-                == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
-        id.number(1);
-        SeriesGroup group = cumulative ? batch.seriesGroup(id.toBytes()) : null;
-        for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
-          explicit(p, group, factor, id);
-        }
-        break;
-      case EXPONENTIAL_HISTOGRAM:
-        boolean cumulativeExp =
-            metric.getExponentialHistogram().getAggregationTemporality()
-                == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
-        id.number(2);
-        SeriesGroup groupExp = cumulativeExp ? batch.seriesGroup(id.toBytes()) : null;
-        for (ExponentialHistogramDataPoint p :
-            metric.getExponentialHistogram().getDataPointsList()) {
-          exponential(p, groupExp, factor, id);
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  /** A point of an explicit histogram; {@code group} holds the states when it is cumulative. */
-  private void explicit(HistogramDataPoint p, SeriesGroup group, double factor, StreamIdentity id) {
-    boolean cumulative = group != null;
-    if ((p.getFlags() & NO_RECORDED_VALUE) != 0) {
-      return;
-    }
-    HistogramBuckets.Explicit buckets;
-    if (p.getBucketCountsCount() == 0) {
-      buckets = new HistogramBuckets.Explicit(new double[0], new long[] {p.getCount()});
-    } else if (p.getBucketCountsCount() != p.getExplicitBoundsCount() + 1) {
-      batch.drop(WindowMetrics.DropReason.MALFORMED);
-      return;
-    } else {
-      double[] bounds = new double[p.getExplicitBoundsCount()];
-      for (int i = 0; i < bounds.length; i++) {
-        bounds[i] = p.getExplicitBounds(i);
+  private void read(MetricsRecord.Histogram h) {
+    resourceHash = h.resource().resourceHash();
+    StreamIdentity id = new StreamIdentity(h.metricId()).number(h.exponential() ? 2 : 1);
+    SeriesGroup group = h.cumulative() ? batch.seriesGroup(id.toBytes()) : null;
+    for (MetricsRecord.Point p : h.points()) {
+      if (p.buckets() == null) {
+        batch.drop(WindowMetrics.DropReason.MALFORMED);
+        continue;
       }
-      long[] counts = new long[p.getBucketCountsCount()];
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = p.getBucketCounts(i);
-      }
-      buckets = new HistogramBuckets.Explicit(bounds, counts);
+      boolean withMinMax = !h.exponential() && !h.cumulative();
+      point(
+          p,
+          group,
+          h.factor(),
+          withMinMax ? p.min() * h.factor() : Double.NaN,
+          withMinMax ? p.max() * h.factor() : Double.NaN,
+          id);
     }
-    double min = !cumulative && p.hasMin() ? p.getMin() * factor : Double.NaN;
-    double max = !cumulative && p.hasMax() ? p.getMax() * factor : Double.NaN;
-    point(
-        p.getStartTimeUnixNano(),
-        p.getTimeUnixNano(),
-        p.getAttributesList(),
-        p.getExemplarsList(),
-        buckets,
-        group,
-        factor,
-        min,
-        max,
-        id);
-  }
-
-  private void exponential(
-      ExponentialHistogramDataPoint p, SeriesGroup group, double factor, StreamIdentity id) {
-    if ((p.getFlags() & NO_RECORDED_VALUE) != 0) {
-      return;
-    }
-    ExponentialHistogramDataPoint.Buckets positive = p.getPositive();
-    long[] counts = new long[positive.getBucketCountsCount()];
-    for (int i = 0; i < counts.length; i++) {
-      counts[i] = positive.getBucketCounts(i);
-    }
-    HistogramBuckets.Exponential buckets =
-        new HistogramBuckets.Exponential(
-            p.getScale(), p.getZeroThreshold(), p.getZeroCount(), positive.getOffset(), counts);
-    point(
-        p.getStartTimeUnixNano(),
-        p.getTimeUnixNano(),
-        p.getAttributesList(),
-        p.getExemplarsList(),
-        buckets,
-        group,
-        factor,
-        Double.NaN,
-        Double.NaN,
-        id);
   }
 
   private void point(
-      long start,
-      long time,
-      List<KeyValue> attributes,
-      List<Exemplar> exemplars,
-      HistogramBuckets buckets,
+      MetricsRecord.Point p,
       SeriesGroup group,
       double factor,
       double min,
       double max,
       StreamIdentity metricId) {
-    long eventMs = batch.eventMs(time);
-    String operation = Semconv.operation(attributes);
-    boolean failed = Semconv.failed(attributes);
-    HistogramBuckets delta = buckets;
+    long eventMs = batch.eventMs(p.timeNanos());
+    String operation = Semconv.operation(p.attributes());
+    boolean failed = Semconv.failed(p.attributes());
+    HistogramBuckets delta = p.buckets();
     if (group != null) {
-      delta = convert(group, start, time, attributes, buckets, metricId, eventMs);
+      delta = convert(group, p, metricId, eventMs);
       if (delta == NOT_COUNTED) {
         return;
       }
     }
     HistogramBuckets counted = delta;
-    List<String> traceIds = delta == null ? List.of() : traceIds(exemplars);
+    List<String> traceIds = delta == null ? List.of() : traceIds(p.exemplars());
     batch.add(
         eventMs,
         operation,
@@ -190,15 +93,10 @@ final class MetricsReader {
 
   /** The delta of a cumulative point; null for a baseline; NOT_COUNTED when dropped. */
   private HistogramBuckets convert(
-      SeriesGroup group,
-      long start,
-      long time,
-      List<KeyValue> attributes,
-      HistogramBuckets buckets,
-      StreamIdentity metricId,
-      long eventMs) {
+      SeriesGroup group, MetricsRecord.Point p, StreamIdentity metricId, long eventMs) {
     long resource = resourceHash;
-    StreamIdentity identity = new StreamIdentity(metricId).attributes(attributes);
+    long start = p.startNanos();
+    StreamIdentity identity = p.attributes().identity(metricId);
     SeriesGroup.Id id = identity.id();
     CumulativeToDelta.State previous = group.get(id);
     if (previous == null) {
@@ -211,7 +109,8 @@ final class MetricsReader {
       return NOT_COUNTED;
     }
     boolean seen = previous == null && start != 0 && batch.processSeen(resource, start);
-    CumulativeToDelta.Result r = converter.convert(previous, start, time, buckets, seen);
+    CumulativeToDelta.Result r =
+        converter.convert(previous, start, p.timeNanos(), p.buckets(), seen);
     if (start != 0) {
       batch.noteProcess(resource, start, eventMs);
     }

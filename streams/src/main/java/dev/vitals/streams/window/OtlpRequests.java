@@ -26,7 +26,15 @@ final class OtlpRequests {
     }
   }
 
-  static int resourceCount(Message request) {
+  /** A metrics record read in place ({@link MetricsRecord}), a protobuf request otherwise. */
+  static Object read(Signal signal, byte[] bytes) throws InvalidProtocolBufferException {
+    return signal == Signal.METRICS ? MetricsRecord.read(bytes) : parse(signal, bytes);
+  }
+
+  static int resourceCount(Object request) {
+    if (request instanceof MetricsRecord) {
+      return ((MetricsRecord) request).resources.size();
+    }
     if (request instanceof ExportMetricsServiceRequest) {
       return ((ExportMetricsServiceRequest) request).getResourceMetricsCount();
     }
@@ -36,7 +44,10 @@ final class OtlpRequests {
     return ((ExportTraceServiceRequest) request).getResourceSpansCount();
   }
 
-  static Resource resource(Message request, int i) {
+  static Resource resource(Object request, int i) {
+    if (request instanceof MetricsRecord) {
+      return ((MetricsRecord) request).resources.get(i).resource();
+    }
     if (request instanceof ExportMetricsServiceRequest) {
       return ((ExportMetricsServiceRequest) request).getResourceMetrics(i).getResource();
     }

@@ -1,5 +1,6 @@
 package dev.vitals.streams.window;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.Signal;
@@ -55,14 +56,15 @@ final class RawRouter implements Processor<byte[], byte[], byte[], Routed> {
       if (record.value() == null) {
         throw new IllegalArgumentException("record has no value");
       }
-      route(record, signal, OtlpRequests.parse(signal, record.value()));
+      route(record, signal, OtlpRequests.read(signal, record.value()));
     } catch (Exception e) {
       metrics.deadLetter();
       context.forward(DeadLetters.of(context, record, signal, record.value(), e));
     }
   }
 
-  private void route(Record<byte[], byte[]> record, Signal signal, Message request) {
+  private void route(Record<byte[], byte[]> record, Signal signal, Object request)
+      throws InvalidProtocolBufferException {
     int resources = OtlpRequests.resourceCount(request);
     ServiceKey key = keyOf(record.key());
     if (resources == 1 && key != null && isKeyOf(record.key(), key, request)) {
@@ -71,10 +73,14 @@ final class RawRouter implements Processor<byte[], byte[], byte[], Routed> {
       return;
     }
     String tenant = tenant(record, key);
+    Message parsed =
+        request instanceof Message
+            ? (Message) request
+            : OtlpRequests.parse(signal, record.value()); // to split it
     for (int i = 0; i < resources; i++) {
-      Resource resource = OtlpRequests.resource(request, i);
+      Resource resource = OtlpRequests.resource(parsed, i);
       byte[] serviceKey = OtlpResources.serviceKey(tenant, resource).toBytes();
-      byte[] bytes = OtlpRequests.only(request, i).toByteArray();
+      byte[] bytes = OtlpRequests.only(parsed, i).toByteArray();
       context.forward(
           record
               .withKey(serviceKey)
@@ -87,7 +93,7 @@ final class RawRouter implements Processor<byte[], byte[], byte[], Routed> {
    * names the same service in another form (a '/' in a name left unescaped by an older version) is
    * re-keyed too, so that one service is always one key and one partition.
    */
-  private static boolean isKeyOf(byte[] keyBytes, ServiceKey key, Message request) {
+  private static boolean isKeyOf(byte[] keyBytes, ServiceKey key, Object request) {
     ServiceKey actual = OtlpResources.serviceKey(key.tenant(), OtlpRequests.resource(request, 0));
     return actual.equals(key) && Arrays.equals(actual.toBytes(), keyBytes);
   }

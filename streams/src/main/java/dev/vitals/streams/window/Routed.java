@@ -9,9 +9,10 @@ import dev.vitals.schemas.Signal;
  * A record on its way through the window topology: the raw OTLP bytes of one signal, where it goes
  * next, and (between processors of one task) the request already parsed from them.
  *
- * @param parsed the parsed request, or null when it must be parsed from {@code bytes}
+ * @param parsed the request already read from {@code bytes} (a protobuf {@link Message}, or a
+ *     {@link MetricsRecord}), or null when it must be read from them
  */
-record Routed(Route route, Signal signal, byte[] bytes, Message parsed) {
+record Routed(Route route, Signal signal, byte[] bytes, Object parsed) {
 
   /** Where a record goes next. */
   enum Route {

@@ -46,9 +46,17 @@ final class RunningTotals {
   /**
    * Raises the totals under {@code key} by what {@code window} reports beyond what {@code acc}
    * counted before, notes the new counts in {@code acc}, and returns the totals as published.
+   *
+   * @param reported the sketch {@code w} reports its latency from ({@link
+   *     WindowAccumulator#reportedLatency}), null when it reports none; taken as {@code acc}'s
+   *     counted sketch, not copied: the accumulator is encoded and dropped after emission
    */
   static ServiceWindow.Totals raise(
-      KeyValueStore<byte[], byte[]> store, byte[] key, WindowAccumulator acc, ServiceWindow w) {
+      KeyValueStore<byte[], byte[]> store,
+      byte[] key,
+      WindowAccumulator acc,
+      ServiceWindow w,
+      LatencySketch reported) {
     long startMs = w.windowStart().toEpochMilli();
     long endMs = w.windowEnd().toEpochMilli();
     RunningTotals totals = read(store.get(key));
@@ -62,7 +70,7 @@ final class RunningTotals {
       }
       acc.counted[i] = Math.max(acc.counted[i], now[i]);
     }
-    totals.raiseLatency(acc, w.latency() == null ? null : w.latency().sketch());
+    totals.raiseLatency(acc, reported);
     acc.countedUnknown = false;
     totals.sampledAtMs = Math.max(endMs, totals.sampledAtMs + 1);
     store.put(key, totals.encode());
@@ -70,11 +78,10 @@ final class RunningTotals {
   }
 
   /** Adds what the window's sketch holds beyond the one counted before, and notes it as counted. */
-  private void raiseLatency(WindowAccumulator acc, String sketch) {
-    if (sketch == null) {
+  private void raiseLatency(WindowAccumulator acc, LatencySketch now) {
+    if (now == null) {
       return;
     }
-    LatencySketch now = LatencySketch.fromBase64(sketch);
     if (!acc.countedUnknown) {
       if (latency == null) {
         latency = new LatencySketch();

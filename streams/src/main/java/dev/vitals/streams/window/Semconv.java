@@ -52,34 +52,67 @@ final class Semconv {
     }
   }
 
+  /** Attribute values by key, as {@link #string(List, String)} and {@link #integer} read them. */
+  interface Attributes {
+    /** The first value of {@code key} as text, or null (see {@link #string(List, String)}). */
+    String string(String key);
+
+    /** The first value of {@code key} as an integer, or -1 (see {@link #integer}). */
+    long integer(String key);
+  }
+
+  private static Attributes view(List<KeyValue> attributes) {
+    return new Attributes() {
+      @Override
+      public String string(String key) {
+        return Semconv.string(attributes, key);
+      }
+
+      @Override
+      public long integer(String key) {
+        return Semconv.integer(attributes, key);
+      }
+    };
+  }
+
   /** http.route, else rpc.service/rpc.method (or rpc.method), else null. */
   static String operation(List<KeyValue> attributes) {
-    String route = string(attributes, HTTP_ROUTE);
-    if (route != null && !route.isEmpty()) {
-      return route;
-    }
-    String method = string(attributes, RPC_METHOD);
-    if (method == null || method.isEmpty()) {
-      return null;
-    }
-    String service = string(attributes, RPC_SERVICE);
-    return service == null || service.isEmpty() ? method : service + "/" + method;
+    return operation(view(attributes));
   }
 
   /** An HTTP 5xx, a non-OK gRPC status, or an error.type without a status code. */
   static boolean failed(List<KeyValue> attributes) {
-    long http = integer(attributes, HTTP_STATUS);
+    return failed(view(attributes));
+  }
+
+  /** {@link #operation(List)} of attributes read otherwise. */
+  static String operation(Attributes attributes) {
+    String route = attributes.string(HTTP_ROUTE);
+    if (route != null && !route.isEmpty()) {
+      return route;
+    }
+    String method = attributes.string(RPC_METHOD);
+    if (method == null || method.isEmpty()) {
+      return null;
+    }
+    String service = attributes.string(RPC_SERVICE);
+    return service == null || service.isEmpty() ? method : service + "/" + method;
+  }
+
+  /** {@link #failed(List)} of attributes read otherwise. */
+  static boolean failed(Attributes attributes) {
+    long http = attributes.integer(HTTP_STATUS);
     if (http < 0) {
-      http = integer(attributes, HTTP_STATUS_OLD);
+      http = attributes.integer(HTTP_STATUS_OLD);
     }
     if (http >= 500) {
       return true;
     }
-    long grpc = integer(attributes, GRPC_STATUS);
+    long grpc = attributes.integer(GRPC_STATUS);
     if (grpc > 0) {
       return true;
     }
-    return http < 0 && grpc < 0 && string(attributes, ERROR_TYPE) != null;
+    return http < 0 && grpc < 0 && attributes.string(ERROR_TYPE) != null;
   }
 
   /** The severity class index (0 TRACE .. 5 FATAL), or -1 when the record names none. */
@@ -133,15 +166,20 @@ final class Semconv {
           return v.getIntValue();
         }
         if (v.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-          try {
-            return Long.parseLong(v.getStringValue().trim());
-          } catch (NumberFormatException e) {
-            return -1;
-          }
+          return parseInteger(v.getStringValue());
         }
         return -1;
       }
     }
     return -1;
+  }
+
+  /** An integer written as text (surrounding blanks allowed), or -1. */
+  static long parseInteger(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

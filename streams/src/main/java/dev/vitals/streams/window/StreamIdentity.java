@@ -38,6 +38,11 @@ final class StreamIdentity {
     return mix(sumA, sumB);
   }
 
+  /** Mixes in attributes whose {@link #attributeHashes} add up to {@code sumA} and {@code sumB}. */
+  StreamIdentity attributeSums(long sumA, long sumB) {
+    return mix(sumA, sumB);
+  }
+
   StreamIdentity text(String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     return mix(hash(bytes, SEED_A), hash(bytes, SEED_B));
@@ -67,9 +72,30 @@ final class StreamIdentity {
   }
 
   static long hash(byte[] bytes, long seed) {
-    long h = seed ^ bytes.length;
-    for (byte v : bytes) {
-      h = (h ^ (v & 0xFF)) * PRIME;
+    return hash(bytes, 0, bytes.length, seed);
+  }
+
+  /**
+   * Adds {@link #hash(byte[], long)} of {@code length} bytes from {@code offset} with {@link
+   * #SEED_A} to {@code sums[0]} and with {@link #SEED_B} to {@code sums[1]}, in one pass.
+   */
+  static void addHashes(byte[] bytes, int offset, int length, long[] sums) {
+    long a = SEED_A ^ length;
+    long b = SEED_B ^ length;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      int v = bytes[i] & 0xFF;
+      a = (a ^ v) * PRIME;
+      b = (b ^ v) * PRIME;
+    }
+    sums[0] += fmix(a);
+    sums[1] += fmix(b);
+  }
+
+  /** {@link #hash(byte[], long)} of {@code length} bytes from {@code offset}. */
+  static long hash(byte[] bytes, int offset, int length, long seed) {
+    long h = seed ^ length;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      h = (h ^ (bytes[i] & 0xFF)) * PRIME;
     }
     return fmix(h);
   }
@@ -171,7 +197,7 @@ final class StreamIdentity {
         || kv.getValue().getUnknownFields().getSerializedSize() != 0;
   }
 
-  private static int varintSize(long v) {
+  static int varintSize(long v) {
     int n = 1;
     while ((v & ~0x7FL) != 0) {
       v >>>= 7;

@@ -116,7 +116,6 @@ final class WindowAccumulator {
     boolean fromMetrics = service != null && service.hasMetrics;
     long requests = fromMetrics ? metricRequests : spanRequests;
     long errors = fromMetrics ? metricErrors : spanErrors;
-    LatencySketch sketch = fromMetrics ? metricLatency : spanLatency;
     return new ServiceWindow(
         key.tenant(),
         key.namespace(),
@@ -127,7 +126,7 @@ final class WindowAccumulator {
         revision,
         requests,
         errors,
-        latency(requests, sketch),
+        latency(reportedLatency(service)),
         logCounts(),
         spans,
         errorSpans,
@@ -136,8 +135,19 @@ final class WindowAccumulator {
         silent);
   }
 
-  private static ServiceWindow.Latency latency(long requests, LatencySketch sketch) {
-    if (requests == 0 || sketch == null || sketch.count() == 0) {
+  /**
+   * The sketch {@link #toServiceWindow} reports latency from (with the same {@code service}), or
+   * null when it reports none. Read after {@link #settleLatency}.
+   */
+  LatencySketch reportedLatency(WindowAccumulator service) {
+    boolean fromMetrics = service != null && service.hasMetrics;
+    long requests = fromMetrics ? metricRequests : spanRequests;
+    LatencySketch sketch = fromMetrics ? metricLatency : spanLatency;
+    return requests == 0 || sketch == null || sketch.count() == 0 ? null : sketch;
+  }
+
+  private static ServiceWindow.Latency latency(LatencySketch sketch) {
+    if (sketch == null) {
       return null;
     }
     return new ServiceWindow.Latency(
@@ -171,14 +181,22 @@ final class WindowAccumulator {
   }
 
   byte[] encode() {
-    BinaryWriter out = new BinaryWriter(128);
+    byte[] metricSketch = sketchBytes(metricLatency);
+    byte[] spanSketch = sketchBytes(spanLatency);
+    // Once emitted, the counted sketch is the reported one (see RunningTotals): encoded once.
+    byte[] countedSketch =
+        countedLatency == metricLatency
+            ? metricSketch
+            : countedLatency == spanLatency ? spanSketch : sketchBytes(countedLatency);
+    BinaryWriter out =
+        new BinaryWriter(128 + metricSketch.length + spanSketch.length + countedSketch.length);
     out.putByte(VERSION).putInt(emittedRevision);
     out.putByte((silent ? 1 : 0) | (hasMetrics ? 2 : 0) | (emittedFromMetrics ? 4 : 0));
     out.putVarLong(metricRequests).putVarLong(metricErrors);
-    putSketch(out, metricLatency);
+    out.putBytes(metricSketch);
     metricExplicit.writeTo(out);
     out.putVarLong(spanRequests).putVarLong(spanErrors);
-    putSketch(out, spanLatency);
+    out.putBytes(spanSketch);
     out.putVarLong(spans).putVarLong(errorSpans);
     for (long n : logs) {
       out.putVarLong(n);
@@ -190,7 +208,7 @@ final class WindowAccumulator {
     for (long n : counted) {
       out.putVarLong(n);
     }
-    putSketch(out, countedLatency);
+    out.putBytes(countedSketch);
     return out.toBytes();
   }
 
@@ -239,12 +257,10 @@ final class WindowAccumulator {
     return a;
   }
 
-  private static void putSketch(BinaryWriter out, LatencySketch sketch) {
-    if (sketch == null || sketch.count() == 0) {
-      out.putVarLong(0);
-    } else {
-      out.putBytes(sketch.toBytes());
-    }
+  private static final byte[] NO_SKETCH = new byte[0];
+
+  private static byte[] sketchBytes(LatencySketch sketch) {
+    return sketch == null || sketch.count() == 0 ? NO_SKETCH : sketch.toBytes();
   }
 
   private static LatencySketch getSketch(BinaryReader in) {

@@ -1,6 +1,5 @@
 package dev.vitals.streams.window;
 
-import com.google.protobuf.Message;
 import dev.vitals.schemas.ServiceKey;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -84,9 +83,9 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
       if (key == null) {
         throw new IllegalArgumentException("record key is not a service key");
       }
-      Message request = routed.parsed();
+      Object request = routed.parsed();
       if (request == null) {
-        request = OtlpRequests.parse(routed.signal(), routed.bytes());
+        request = OtlpRequests.read(routed.signal(), routed.bytes());
       }
       RecordBatch batch =
           new RecordBatch(
@@ -100,8 +99,10 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     closer.closeDueWindows(wall);
   }
 
-  private void read(Message request, RecordBatch batch) {
-    if (request instanceof ExportMetricsServiceRequest) {
+  private void read(Object request, RecordBatch batch) {
+    if (request instanceof MetricsRecord) {
+      MetricsReader.read((MetricsRecord) request, batch, converter);
+    } else if (request instanceof ExportMetricsServiceRequest) {
       MetricsReader.read((ExportMetricsServiceRequest) request, batch, converter);
     } else if (request instanceof ExportTraceServiceRequest) {
       SpansReader.read((ExportTraceServiceRequest) request, batch);

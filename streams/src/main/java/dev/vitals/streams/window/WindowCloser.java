@@ -286,7 +286,8 @@ final class WindowCloser {
                 stores.totals,
                 RunningTotals.key(key.serviceBytes(), key.operation()),
                 acc,
-                window));
+                window,
+                acc.reportedLatency(serviceLevel)));
     stores.accumulators.put(
         StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), key.operation()),
         acc.encode());
