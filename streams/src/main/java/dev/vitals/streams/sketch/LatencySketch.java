@@ -82,15 +82,19 @@ public final class LatencySketch {
       downscale(this.scale - scale);
     }
     int shift = scale - this.scale;
+    double base = Math.pow(2, Math.pow(2, -scale));
+    double lower = Math.pow(base, positiveOffset);
+    double middleFactor = (1 + base) / 2;
     long total = Math.max(0, zeroCount);
     this.zeroCount += Math.max(0, zeroCount);
     int lowest = Integer.MAX_VALUE;
     int highest = Integer.MIN_VALUE;
-    for (int k = 0; k < positiveCounts.length; k++) {
+    for (int k = 0; k < positiveCounts.length; k++, lower *= base) {
       long n = positiveCounts[k];
       if (n <= 0) {
         continue;
       }
+      sum += n * lower * middleFactor;
       int index = (positiveOffset + k) >> shift;
       add(index, n);
       total += n;
@@ -128,6 +132,7 @@ public final class LatencySketch {
       double lo = i == 0 ? (Double.isNaN(min) ? 0 : Math.min(min, bounds[0])) : bounds[i - 1];
       double hi = i == bounds.length ? (Double.isNaN(max) ? lo : Math.max(max, lo)) : bounds[i];
       spread(lo, hi, n);
+      sum += n * (lo + hi) / 2;
       total += n;
       observeBucketRange(i == 0 && !Double.isNaN(min) ? min : lo, hi);
     }
@@ -252,9 +257,11 @@ public final class LatencySketch {
   }
 
   /**
-   * The sum of the values {@link #record recorded} one by one, here and in the sketches merged into
-   * this one. Histogram points ({@link #mergeExplicit}, {@link #mergeExponential}) add their counts
-   * but nothing to the sum.
+   * The sum of the values counted here and in the sketches merged into this one: exact for values
+   * {@link #record recorded} one by one; a histogram point ({@link #mergeExplicit}, {@link
+   * #mergeExponential}) adds each bucket's count times the bucket's middle, the values the sketch
+   * spreads its counts over (a point's own sum is not used: the deltas the windows count are
+   * buckets only).
    */
   public double sum() {
     return sum;

@@ -3,6 +3,7 @@ package dev.vitals.streams.sketch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -285,11 +286,20 @@ class LatencySketchTest {
         Double.NaN);
     sketch.mergeExponential(3, 0.0, 1, -40, new long[] {2, 0, 5});
 
-    // written by the first implementation (format 1)
-    assertThat(java.util.HexFormat.of().formatHex(sketch.toBytes()))
-        .isEqualTo(
-            "01031c033fce52bd3c36113400000000000000003fd000000000000000108b01010b0104010403090101"
-                + "01010302060101010101010101010102010a010201");
+    // written by the first implementation (format 1) for the same values
+    String format1 =
+        "01031c033fce52bd3c36113400000000000000003fd000000000000000108b01010b0104010403090101"
+            + "01010302060101010101010101010102010a010201";
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    assertThat(hex.formatHex(LatencySketch.fromBytes(hex.parseHex(format1)).toBytes()))
+        .as("what stores hold is read, and written again byte for byte")
+        .isEqualTo(format1);
+    // Today the same bytes but the sum (hex 8..24), to which histogram points now add their
+    // buckets' middles (format 1 counted only the recorded 3 × 0.0123 + 0.2).
+    String now = hex.formatHex(sketch.toBytes());
+    assertThat(now.substring(0, 8) + now.substring(24))
+        .isEqualTo(format1.substring(0, 8) + format1.substring(24));
+    assertThat(sketch.sum()).isGreaterThan(3 * 0.0123 + 0.2);
   }
 
   @Test
@@ -329,5 +339,31 @@ class LatencySketchTest {
     Arrays.sort(sorted);
     int rank = Math.max(1, (int) Math.ceil(q * sorted.length));
     return sorted[rank - 1];
+  }
+
+  @Test
+  void histogramPointsAddTheirBucketsMiddlesToTheSum() {
+    LatencySketch explicit = new LatencySketch();
+    // 10 in (0, 0.1], 20 in (0.1, 0.5], 4 above 0.5 with no max known (counted at 0.5)
+    explicit.mergeExplicit(new double[] {0.1, 0.5}, new long[] {10, 20, 4}, Double.NaN, Double.NaN);
+    assertThat(explicit.sum()).isCloseTo(10 * 0.05 + 20 * 0.3 + 4 * 0.5, within(1e-9));
+
+    LatencySketch exponential = new LatencySketch();
+    // scale 0: bucket i is (2^i, 2^(i+1)]; offset -3 and three buckets: (1/8, 1/4], (1/4, 1/2],
+    // (1/2, 1]; the zero bucket adds nothing
+    exponential.mergeExponential(0, 0.001, 5, -3, new long[] {2, 0, 6});
+    assertThat(exponential.sum()).isCloseTo(2 * 0.1875 + 6 * 0.75, within(1e-9));
+    assertThat(exponential.count()).isEqualTo(13);
+
+    LatencySketch recorded = new LatencySketch();
+    for (int i = 1; i <= 1000; i++) {
+      recorded.record(i / 1000.0);
+    }
+    LatencySketch asPoint = new LatencySketch();
+    asPoint.mergeExponential(
+        recorded.scale(), 0, recorded.zeroCount(), recorded.firstBucket(), recorded.bucketCounts());
+    assertThat(asPoint.sum())
+        .as("a sketch sent on as an exponential point keeps its sum within the bucket width")
+        .isCloseTo(recorded.sum(), withinPercentage(1));
   }
 }
