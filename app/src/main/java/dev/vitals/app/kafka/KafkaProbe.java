@@ -45,8 +45,9 @@ public final class KafkaProbe implements AutoCloseable {
   /** Starts probing at once and then every 5 s. */
   public static KafkaProbe start(Map<String, Object> clientProps) {
     KafkaProbe probe = new KafkaProbe(clientProps);
-    probe.executor.scheduleWithFixedDelay(
-        probe::probe, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        probe.executor.scheduleWithFixedDelay(
+            probe::probe, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     return probe;
   }
 

@@ -90,7 +90,7 @@ public final class TenantRateLimiter {
     }
 
     private void refill(long rate, long burst, long now) {
-      tokens = Math.min(burst, tokens + (now - updatedNanos) / 1e9 * rate);
+      tokens = Math.min((double) burst, tokens + (now - updatedNanos) / 1e9 * rate);
       updatedNanos = now;
     }
   }

@@ -11,6 +11,8 @@ import dev.vitals.schemas.Signal;
  *
  * @param parsed the parsed request, or null when it must be parsed from {@code bytes}
  */
+// Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+@SuppressWarnings("ArrayRecordComponent")
 record Routed(Route route, Signal signal, byte[] bytes, Message parsed) {
 
   /** Where a record goes next. */
