@@ -4,6 +4,7 @@ import dev.vitals.app.config.ConfigLoader;
 import dev.vitals.app.config.VitalsConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +19,7 @@ final class IngestCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "vitals.yaml; built-in defaults when absent. VITALS_* variables override it.")
-  Path config;
+  @Nullable Path config;
 
   @Override
   public Integer call() throws Exception {

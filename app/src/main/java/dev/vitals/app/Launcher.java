@@ -1,5 +1,7 @@
 package dev.vitals.app;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.vitals.app.admin.AdminServer;
 import dev.vitals.app.config.VitalsConfig;
 import dev.vitals.app.kafka.EmbeddedKafka;
@@ -16,6 +18,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +111,7 @@ final class Launcher {
       if (stages == Stages.STANDALONE && c.standalone().demo() != null) {
         shutdown.register(
             DemoTraffic.start(
-                URI.create("http://127.0.0.1:" + ingest.get().httpPort()),
+                URI.create("http://127.0.0.1:" + requireNonNull(ingest.get()).httpPort()),
                 c.standalone().demo(),
                 null));
       }
@@ -210,7 +213,10 @@ final class Launcher {
   }
 
   private void printEndpoints(
-      VitalsConfig c, IngestServer ingest, StreamsStage streams, AdminServer admin) {
+      VitalsConfig c,
+      @Nullable IngestServer ingest,
+      @Nullable StreamsStage streams,
+      AdminServer admin) {
     out.println("vitals is running:");
     out.println("  kafka       " + c.kafka().bootstrapServers());
     if (ingest != null) {

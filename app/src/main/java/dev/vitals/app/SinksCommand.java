@@ -5,6 +5,7 @@ import dev.vitals.app.config.SinkFlags;
 import dev.vitals.app.config.VitalsConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,7 @@ final class SinksCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "vitals.yaml; built-in defaults when absent. VITALS_* variables override it.")
-  Path config;
+  @Nullable Path config;
 
   @Override
   public Integer call() throws Exception {

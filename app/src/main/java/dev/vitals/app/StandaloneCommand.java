@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,13 +24,13 @@ final class StandaloneCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "vitals.yaml; built-in defaults when absent. VITALS_* variables override it.")
-  Path config;
+  @Nullable Path config;
 
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
       description = "Where the embedded Kafka keeps its data (overrides standalone.dataDir).")
-  Path dataDir;
+  @Nullable Path dataDir;
 
   @Option(
       names = "--demo",
@@ -37,7 +38,7 @@ final class StandaloneCommand implements Callable<Integer> {
       description =
           "Synthetic traffic sent to the local ingest in real time: a loadgen scenario (built-in"
               + " name or file), or none. Default: standalone.demo (demo).")
-  String demo;
+  @Nullable String demo;
 
   @Option(names = "--no-demo", description = "No synthetic traffic (same as --demo=none).")
   boolean noDemo;
@@ -47,25 +48,25 @@ final class StandaloneCommand implements Callable<Integer> {
       paramLabel = "URL",
       description =
           "Also write metrics with Prometheus remote write to URL (e.g. .../api/v1/write).")
-  String remoteWriteUrl;
+  @Nullable String remoteWriteUrl;
 
   @Option(
       names = "--influx-url",
       paramLabel = "URL",
       description = "Also write metrics as InfluxDB line protocol to URL (the full write URL).")
-  String influxUrl;
+  @Nullable String influxUrl;
 
   @Option(
       names = "--otlp-url",
       paramLabel = "URL",
       description = "Also export metrics with OTLP/HTTP to URL (e.g. .../v1/metrics).")
-  String otlpUrl;
+  @Nullable String otlpUrl;
 
   @Option(
       names = "--alertmanager-url",
       paramLabel = "URL",
       description = "Also send alerts to the Alertmanager at URL (its base, e.g. http://am:9093).")
-  String alertmanagerUrl;
+  @Nullable String alertmanagerUrl;
 
   @Override
   public Integer call() throws Exception {
@@ -95,7 +96,8 @@ final class StandaloneCommand implements Callable<Integer> {
     return flags;
   }
 
-  private static void put(Map<Kind, SinkFlags.Flag> flags, Kind kind, String flag, String url) {
+  private static void put(
+      Map<Kind, SinkFlags.Flag> flags, Kind kind, String flag, @Nullable String url) {
     if (url != null) {
       flags.put(kind, new SinkFlags.Flag(flag, url));
     }

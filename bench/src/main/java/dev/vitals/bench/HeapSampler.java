@@ -30,7 +30,7 @@ final class HeapSampler implements AutoCloseable {
     System.gc();
     Thread.sleep(300);
     baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    timer.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
+    var unused = timer.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
   }
 
   private void sample() {

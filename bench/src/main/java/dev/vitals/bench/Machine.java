@@ -35,7 +35,7 @@ public final class Machine {
 
   private static String loadAverage() {
     try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ", -1);
       return fields[0] + " " + fields[1] + " " + fields[2];
     } catch (IOException | RuntimeException e) {
       return "unknown";

@@ -288,6 +288,8 @@ public final class RemoteWriteSinkHarness {
     return acknowledged.get();
   }
 
+  // One run per JVM: its samples start 30 min before the harness does.
+  @SuppressWarnings("TimeInStaticInitializer")
   private static long stamp = Instant.now().minus(Duration.ofMinutes(30)).toEpochMilli();
 
   /**
@@ -307,15 +309,16 @@ public final class RemoteWriteSinkHarness {
       throws InterruptedException {
     inFlight.acquire();
     CompletableFuture<WriteResult> f = writer.write(batch, null);
-    f.whenComplete(
-        (r, e) -> {
-          if (e == null && r.outcome() == WriteResult.Outcome.ACCEPTED) {
-            acknowledged.addAndGet(batch.size());
-          } else {
-            failed.incrementAndGet();
-          }
-          inFlight.release();
-        });
+    var unused =
+        f.whenComplete(
+            (r, e) -> {
+              if (e == null && r.outcome() == WriteResult.Outcome.ACCEPTED) {
+                acknowledged.addAndGet(batch.size());
+              } else {
+                failed.incrementAndGet();
+              }
+              inFlight.release();
+            });
   }
 
   private static long jvmCpuNanos() {
@@ -326,7 +329,7 @@ public final class RemoteWriteSinkHarness {
   /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
   private static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 

@@ -127,7 +127,7 @@ public final class StreamsAggregationHarness {
     Locale.setDefault(Locale.ROOT);
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     List<StreamsInput.Kind> kinds = new ArrayList<>();
-    for (String k : (args.length > 1 ? args[1] : "explicit,exponential").split(",")) {
+    for (String k : (args.length > 1 ? args[1] : "explicit,exponential").split(",", -1)) {
       kinds.add(StreamsInput.Kind.valueOf(k.trim().toUpperCase(Locale.ROOT)));
     }
     int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;

@@ -140,7 +140,7 @@ final class StreamsInput {
               .add(
                   Topics.HEADER_CONTENT_TYPE,
                   "application/x-protobuf".getBytes(StandardCharsets.UTF_8));
-          producer.send(record);
+          var unused = producer.send(record);
         }
       }
       producer.flush();

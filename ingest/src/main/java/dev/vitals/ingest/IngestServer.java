@@ -138,8 +138,8 @@ public final class IngestServer implements AutoCloseable {
       pipeline.close();
       grpcExecutor.shutdownNow();
       timer.shutdownNow();
-      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      var unusedBoss = boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      var unusedWorkers = workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }

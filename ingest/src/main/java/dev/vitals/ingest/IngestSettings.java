@@ -6,6 +6,7 @@ import dev.vitals.common.tls.ServerTls;
 import dev.vitals.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the ingest stage needs to run, already validated. The app builds it from {@code
@@ -19,7 +20,12 @@ import java.util.Map;
  * @param topics the topic catalog (prefix)
  */
 public record IngestSettings(
-    Listener grpc, Listener http, ServerTls tls, Auth auth, Limits limits, Topics topics) {
+    Listener grpc,
+    Listener http,
+    @Nullable ServerTls tls,
+    Auth auth,
+    Limits limits,
+    Topics topics) {
 
   public static final int DEFAULT_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 4318;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the sinks stage needs, already validated: the destinations and the delivery rules. The
@@ -102,14 +103,14 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
       Kind kind,
       URI url,
       Map<String, String> headers,
-      String tenantHeader,
-      Auth auth,
-      Tls tls,
+      @Nullable String tenantHeader,
+      @Nullable Auth auth,
+      @Nullable Tls tls,
       Duration timeout,
       int shards,
       int maxBatchSamples,
-      Corrections corrections,
-      Histograms histograms) {
+      @Nullable Corrections corrections,
+      @Nullable Histograms histograms) {
 
     public Destination {
       histograms = histograms == null ? Histograms.CLASSIC : histograms;
@@ -143,9 +144,9 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
         Kind kind,
         URI url,
         Map<String, String> headers,
-        String tenantHeader,
-        Auth auth,
-        Tls tls,
+        @Nullable String tenantHeader,
+        @Nullable Auth auth,
+        @Nullable Tls tls,
         Duration timeout,
         int shards,
         int maxBatchSamples) {
@@ -217,7 +218,8 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
   }
 
   /** Basic ({@code username} + {@code password}) or bearer ({@code bearerToken}) auth. */
-  public record Auth(String username, String password, String bearerToken) {
+  public record Auth(
+      @Nullable String username, @Nullable String password, @Nullable String bearerToken) {
     public Auth {
       boolean basic = username != null;
       boolean bearer = bearerToken != null;
@@ -240,7 +242,11 @@ public record SinkSettings(List<Destination> destinations, Delivery delivery, To
    * @param keyFile client key (PKCS#8 PEM), with certFile
    * @param insecureSkipVerify trust any server certificate (tests only)
    */
-  public record Tls(Path caFile, Path certFile, Path keyFile, boolean insecureSkipVerify) {
+  public record Tls(
+      @Nullable Path caFile,
+      @Nullable Path certFile,
+      @Nullable Path keyFile,
+      boolean insecureSkipVerify) {
     public Tls {
       if ((certFile == null) != (keyFile == null)) {
         throw new IllegalArgumentException("tls: certFile and keyFile go together");

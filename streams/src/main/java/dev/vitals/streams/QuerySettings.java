@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vitals.common.tls.ServerTls;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the query API and status page listen, and who may read them.
@@ -21,8 +22,8 @@ public record QuerySettings(
     String host,
     int port,
     String advertisedHost,
-    ServerTls tls,
-    String bearerToken,
+    @Nullable ServerTls tls,
+    @Nullable String bearerToken,
     Map<String, String> tenantTokens) {
 
   public static final int DEFAULT_PORT = 8080;

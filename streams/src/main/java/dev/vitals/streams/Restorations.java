@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state stores this instance is restoring from their changelogs now, for readiness: an instance
@@ -41,7 +42,7 @@ final class Restorations implements StateRestoreListener {
   }
 
   /** Null when nothing is restoring, else how much is. */
-  synchronized String describe() {
+  synchronized @Nullable String describe() {
     if (restoring.isEmpty()) {
       return null;
     }

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.kstream.KStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,7 +224,7 @@ public final class StreamsStage implements AutoCloseable {
    * look ready while its tasks never run). A rebalance after the first {@code RUNNING} pauses
    * processing for seconds and is no reason to take the instance out of service.
    */
-  public String whyNotReady() {
+  public @Nullable String whyNotReady() {
     KafkaStreams.State state = streams.state();
     boolean serving =
         state == KafkaStreams.State.RUNNING

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ final class ThreadFailures {
   private final Counter failures;
   private final LongSupplier clockMs;
   private final Deque<Long> times = new ArrayDeque<>();
-  private String lastCause;
+  private @Nullable String lastCause;
   private long lastLoggedMs = Long.MIN_VALUE;
   private int unlogged;
 
@@ -62,7 +63,7 @@ final class ThreadFailures {
   }
 
   /** Null when no thread failed in the last 60 s, else what to say about it. */
-  synchronized String recently() {
+  synchronized @Nullable String recently() {
     prune(clockMs.getAsLong());
     if (times.isEmpty()) {
       return null;

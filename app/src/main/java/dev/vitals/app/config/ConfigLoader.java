@@ -108,7 +108,7 @@ public final class ConfigLoader {
   }
 
   private static void set(ObjectNode root, String path, String value) {
-    String[] keys = path.split("\\.");
+    String[] keys = path.split("\\.", -1);
     ObjectNode node = root;
     for (int i = 0; i < keys.length - 1; i++) {
       JsonNode child = node.get(keys[i]);

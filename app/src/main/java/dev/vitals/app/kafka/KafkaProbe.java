@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ public final class KafkaProbe implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private static final String NOT_CHECKED = "not checked yet";
 
-  private volatile String problem = NOT_CHECKED;
+  private volatile @Nullable String problem = NOT_CHECKED;
 
   private KafkaProbe(Map<String, Object> clientProps) {
     Map<String, Object> props = new java.util.HashMap<>(clientProps);
@@ -45,13 +46,14 @@ public final class KafkaProbe implements AutoCloseable {
   /** Starts probing at once and then every 5 s. */
   public static KafkaProbe start(Map<String, Object> clientProps) {
     KafkaProbe probe = new KafkaProbe(clientProps);
-    probe.executor.scheduleWithFixedDelay(
-        probe::probe, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        probe.executor.scheduleWithFixedDelay(
+            probe::probe, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     return probe;
   }
 
   /** Null when the last probe reached the cluster, else what went wrong. */
-  public String whyNotReady() {
+  public @Nullable String whyNotReady() {
     return problem;
   }
 

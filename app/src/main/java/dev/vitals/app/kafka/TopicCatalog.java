@@ -176,7 +176,8 @@ public final class TopicCatalog {
     var described =
         admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     for (String name : names) {
-      counts.put(name, described.get(name).partitions().size());
+      // allTopicNames() fails unless every name it was asked for is described.
+      counts.put(name, java.util.Objects.requireNonNull(described.get(name)).partitions().size());
     }
     if (new java.util.HashSet<>(counts.values()).size() <= 1) {
       return java.util.Optional.empty();

@@ -109,7 +109,7 @@ public record Scenario(
           callees.forEach(
               (callee, share) -> {
                 check(
-                    services.contains(callee) && !callee.equals(caller) || isDatabase(callee),
+                    (services.contains(callee) && !callee.equals(caller)) || isDatabase(callee),
                     "calls." + caller,
                     callee,
                     "another service, or a database system/namespace");
@@ -124,7 +124,7 @@ public record Scenario(
   private static boolean reaches(
       String from, String target, Map<String, Map<String, Double>> calls, Set<String> seen) {
     for (String callee : calls.getOrDefault(from, Map.of()).keySet()) {
-      if (callee.equals(target) || seen.add(callee) && reaches(callee, target, calls, seen)) {
+      if (callee.equals(target) || (seen.add(callee) && reaches(callee, target, calls, seen))) {
         return true;
       }
     }

@@ -121,7 +121,8 @@ final class ScenarioParser {
       String at = key + "[" + i + "]";
       if (item == null) {
         continue;
-      } else if (!Scenario.SERVICE_NAME.matcher(item).matches()) {
+      }
+      if (!Scenario.SERVICE_NAME.matcher(item).matches()) {
         parent.error(
             at, quote(item) + " (expected: a service name of 1 to 63 of A-Z a-z 0-9 _ . -)");
       } else if (names.contains(item)) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -118,7 +119,7 @@ final class ServiceModel {
     return processStart;
   }
 
-  TreeMap<Integer, LatencyHistogram> series() {
+  SortedMap<Integer, LatencyHistogram> series() {
     return series;
   }
 

@@ -29,7 +29,7 @@ final class ClientChecks {
         "longest time a client went without an acknowledgement",
         ledger.longestGapMs(fromMs, toMs, settings.senders()) / 1000.0,
         "s");
-    journal.measure(fault, "requests not acknowledged", refused, "of " + sent.size());
+    journal.measure(fault, "requests not acknowledged", (double) refused, "of " + sent.size());
     journal.measure(fault, "slowest answer", ledger.slowestAnswerMs(fromMs, toMs) / 1000.0, "s");
   }
 

@@ -161,7 +161,7 @@ public final class FaultCampaign {
     Pause.of(settings.brokerDown());
     long t1 = System.currentTimeMillis();
     node.start();
-    Duration inSync = kafka.awaitAllInSync(Duration.ofSeconds(180));
+    Duration inSync = kafka.awaitAllInSync(Duration.ofMinutes(3));
     journal.measure(fault, "restart to every replica in sync", inSync.toMillis() / 1000.0, "s");
     client.measure(fault, t0, System.currentTimeMillis());
     journal.measure(fault, "broker down", (t1 - t0) / 1000.0, "s");
@@ -268,7 +268,7 @@ public final class FaultCampaign {
     for (ManagedProcess n : kafka.nodes()) {
       n.start();
     }
-    Duration inSync = kafka.awaitAllInSync(Duration.ofSeconds(180));
+    Duration inSync = kafka.awaitAllInSync(Duration.ofMinutes(3));
     journal.measure(fault, "restart to every replica in sync", inSync.toMillis() / 1000.0, "s");
     Awaiting.seconds(settings.checkDeadline(), () -> client.firstAckAfter(t1) < 0 ? "no ack" : "");
     long firstAck = client.firstAckAfter(t1);

@@ -31,11 +31,9 @@ final class KafkaNodes implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private final List<ManagedProcess> nodes = new ArrayList<>();
-  private final List<Integer> brokerPorts;
   private final String bootstrap;
 
   private KafkaNodes(List<Integer> brokerPorts) {
-    this.brokerPorts = brokerPorts;
     this.bootstrap =
         brokerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }

@@ -69,7 +69,7 @@ final class StoreChecks {
             stores.victoriaMetricsUrl(
                 "/api/v1/export?match[]=" + match + "&start=" + (fromMs / 1000 - 60)));
     Map<Long, Double> samples = new HashMap<>();
-    for (String line : body.split("\n")) {
+    for (String line : body.split("\n", -1)) {
       JsonNode n = line.isBlank() ? null : Fetch.json(line);
       if (n == null || n.path("metric").has("operation")) {
         continue;

@@ -18,7 +18,7 @@ import java.util.List;
 final class VitalsStages implements AutoCloseable {
 
   static final int INSTANCES = 2;
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
   private final List<ManagedProcess> ingest = new ArrayList<>();
   private final List<ManagedProcess> streams = new ArrayList<>();

@@ -65,7 +65,7 @@ public final class PrometheusHeadToHead {
   private static final double INCIDENT_ERRORS = 0.20;
   private static final double REQUESTS_PER_SECOND = 10;
   private static final int INCIDENT_SERVICE = 7;
-  private static final Duration READY = Duration.ofSeconds(180);
+  private static final Duration READY = Duration.ofMinutes(3);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -74,7 +74,7 @@ public final class PrometheusHeadToHead {
 
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = new ArrayList<>();
-    for (String s : (args.length > 0 ? args[0] : "100,1000").split(",")) {
+    for (String s : (args.length > 0 ? args[0] : "100,1000").split(",", -1)) {
       sizes.add(Integer.parseInt(s.trim()));
     }
     Settings settings =
@@ -163,29 +163,30 @@ public final class PrometheusHeadToHead {
       AtomicLong scrapes = new AtomicLong();
       AtomicLong failures = new AtomicLong();
       long scrapeMs = s.scrape().toMillis();
-      scraper.scheduleAtFixedRate(
-          () -> {
-            try {
-              long at = System.currentTimeMillis();
-              shop.advance(scrapeMs / 1000.0);
-              // Alternate who is sent first, so neither always sees the data sooner.
-              boolean promFirst = scrapes.get() % 2 == 0;
-              if (promFirst) {
-                sendRemoteWrite(promWrite, shop.remoteWrite(at, 2000), failures);
-              }
-              sendOtlp(vitalsWrite, shop.otlp(at, 100), failures);
-              if (!promFirst) {
-                sendRemoteWrite(promWrite, shop.remoteWrite(at, 2000), failures);
-              }
-              scrapes.incrementAndGet();
-            } catch (RuntimeException e) {
-              failures.incrementAndGet();
-              log("scrape failed: " + e);
-            }
-          },
-          0,
-          scrapeMs,
-          TimeUnit.MILLISECONDS);
+      var unused =
+          scraper.scheduleAtFixedRate(
+              () -> {
+                try {
+                  long at = System.currentTimeMillis();
+                  shop.advance(scrapeMs / 1000.0);
+                  // Alternate who is sent first, so neither always sees the data sooner.
+                  boolean promFirst = scrapes.get() % 2 == 0;
+                  if (promFirst) {
+                    sendRemoteWrite(promWrite, shop.remoteWrite(at, 2000), failures);
+                  }
+                  sendOtlp(vitalsWrite, shop.otlp(at, 100), failures);
+                  if (!promFirst) {
+                    sendRemoteWrite(promWrite, shop.remoteWrite(at, 2000), failures);
+                  }
+                  scrapes.incrementAndGet();
+                } catch (RuntimeException e) {
+                  failures.incrementAndGet();
+                  log("scrape failed: " + e);
+                }
+              },
+              0,
+              scrapeMs,
+              TimeUnit.MILLISECONDS);
 
       // Steady phase: the first minute is start-up (JIT, first windows), then CPU is measured.
       Pause.of(Duration.ofSeconds(60));

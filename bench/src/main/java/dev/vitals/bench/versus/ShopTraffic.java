@@ -110,9 +110,9 @@ final class ShopTraffic {
         for (int b = 0; b < SHARE.length; b++) {
           cumulative += (long) Math.floor(counts[s][st][b]);
           String le = b < BOUNDS.length ? Double.toString(BOUNDS[b]) : "+Inf";
-          batch.add(series(METRIC + "_bucket", s, st, le, cumulative, atMs));
+          batch.add(series(METRIC + "_bucket", s, st, le, (double) cumulative, atMs));
         }
-        batch.add(series(METRIC + "_count", s, st, null, cumulative, atMs));
+        batch.add(series(METRIC + "_count", s, st, null, (double) cumulative, atMs));
         batch.add(series(METRIC + "_sum", s, st, null, sums[s][st], atMs));
         if (batch.size() >= maxSeries) {
           out.add(new WriteRequest(batch));

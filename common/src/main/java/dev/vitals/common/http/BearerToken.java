@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bearer token a server accepts in {@code Authorization: Bearer <token>}. The compare takes the
@@ -28,7 +29,7 @@ public final class BearerToken {
    * The credentials of an {@code Authorization} header of the Bearer scheme (in any case), trimmed;
    * null when the header is absent or of another scheme.
    */
-  public static byte[] presented(String authorization) {
+  public static byte @Nullable [] presented(@Nullable String authorization) {
     if (authorization == null
         || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
       return null;

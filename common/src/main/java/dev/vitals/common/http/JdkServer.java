@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,11 @@ public final class JdkServer implements AutoCloseable {
   private final HttpServer server;
   private final String name;
   private final String host;
-  private final ServerTls tls;
-  private ExecutorService executor;
+  private final @Nullable ServerTls tls;
+  private @Nullable ExecutorService executor;
   private boolean closed;
 
-  private JdkServer(HttpServer server, String name, String host, ServerTls tls) {
+  private JdkServer(HttpServer server, String name, String host, @Nullable ServerTls tls) {
     this.server = server;
     this.name = name;
     this.host = host;

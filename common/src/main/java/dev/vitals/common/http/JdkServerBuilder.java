@@ -3,6 +3,7 @@ package dev.vitals.common.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.vitals.common.tls.ServerTls;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every server on the JDK's HTTP server is built with: where it listens, its TLS and its
@@ -15,8 +16,8 @@ public abstract class JdkServerBuilder<B extends JdkServerBuilder<B>> {
 
   private String host;
   private int port;
-  private ServerTls tls;
-  private String bearerToken;
+  private @Nullable ServerTls tls;
+  private @Nullable String bearerToken;
 
   /** Starts from these defaults; no TLS, no token. */
   protected JdkServerBuilder(String defaultHost, int defaultPort) {
@@ -37,7 +38,7 @@ public abstract class JdkServerBuilder<B extends JdkServerBuilder<B>> {
   }
 
   /** Serves HTTPS only, with these PEM files; null (the default) serves plain HTTP. */
-  public final B setTls(ServerTls tls) {
+  public final B setTls(@Nullable ServerTls tls) {
     this.tls = tls;
     return self();
   }
@@ -46,7 +47,7 @@ public abstract class JdkServerBuilder<B extends JdkServerBuilder<B>> {
    * The token that a request's {@code Authorization: Bearer <token>} must carry (see {@link
    * BearerToken}); null (the default) for none. Which paths need it is the server's to say.
    */
-  public final B setBearerToken(String token) {
+  public final B setBearerToken(@Nullable String token) {
     if (token != null && token.isEmpty()) {
       throw new IllegalArgumentException("bearerToken: empty (expected a token or null)");
     }
@@ -63,12 +64,12 @@ public abstract class JdkServerBuilder<B extends JdkServerBuilder<B>> {
   }
 
   /** Null for plain HTTP. */
-  public final ServerTls tls() {
+  public final @Nullable ServerTls tls() {
     return tls;
   }
 
   /** Null for none. A secret: never log it. */
-  public final String bearerToken() {
+  public final @Nullable String bearerToken() {
     return bearerToken;
   }
 

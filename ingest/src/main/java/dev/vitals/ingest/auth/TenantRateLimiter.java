@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-tenant token buckets on request bytes, so one tenant's flood slows that tenant down and no
@@ -39,7 +40,7 @@ public final class TenantRateLimiter {
    *
    * @return null when they fit, else how long until they would
    */
-  public Duration tryAcquire(String tenant, long bytes) {
+  public @Nullable Duration tryAcquire(String tenant, long bytes) {
     if (!enabled()) {
       return null;
     }
@@ -74,7 +75,7 @@ public final class TenantRateLimiter {
       this.updatedNanos = now;
     }
 
-    synchronized Duration take(long bytes, long rate, long burst, long now) {
+    synchronized @Nullable Duration take(long bytes, long rate, long burst, long now) {
       refill(rate, burst, now);
       if (tokens >= bytes) {
         tokens -= bytes;
@@ -90,7 +91,7 @@ public final class TenantRateLimiter {
     }
 
     private void refill(long rate, long burst, long now) {
-      tokens = Math.min(burst, tokens + (now - updatedNanos) / 1e9 * rate);
+      tokens = Math.min((double) burst, tokens + (now - updatedNanos) / 1e9 * rate);
       updatedNanos = now;
     }
   }

@@ -33,6 +33,8 @@ public final class TenantResolver {
   public record Denied(String message) implements Result {}
 
   /**
+   * The tenant a request belongs to, or why it is denied.
+   *
    * @param authorization the Authorization header, or null
    * @param scopeOrgId the X-Scope-OrgID header, or null
    */

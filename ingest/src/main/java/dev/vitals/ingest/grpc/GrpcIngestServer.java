@@ -229,9 +229,10 @@ public final class GrpcIngestServer implements AutoCloseable {
               tenant,
               Long.toHexString(ThreadLocalRandom.current().nextLong()),
               pipeline.nowMs());
-      pipeline
-          .export(context, reservation, () -> ExportPipeline.Parsed.protobuf(signal, body))
-          .thenAccept(outcome -> answer(signal, outcome, out, started));
+      var unused =
+          pipeline
+              .export(context, reservation, () -> ExportPipeline.Parsed.protobuf(signal, body))
+              .thenAccept(outcome -> answer(signal, outcome, out, started));
     }
 
     private void answer(
@@ -358,6 +359,8 @@ public final class GrpcIngestServer implements AutoCloseable {
    *
    * @param refused null when {@code bytes} is the whole request
    */
+  // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Body(byte[] bytes, Status refused) {}
 
   /** Passes the request bytes through; parsing happens in the pipeline, like for HTTP. */

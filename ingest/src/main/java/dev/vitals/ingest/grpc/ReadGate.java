@@ -151,7 +151,7 @@ final class ReadGate implements ServerInterceptor {
       if (tryTake(this)) {
         granted();
       } else {
-        timer.schedule(this::timeout, maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        var unused = timer.schedule(this::timeout, maxWait.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
 
@@ -171,7 +171,7 @@ final class ReadGate implements ServerInterceptor {
         free();
         return;
       }
-      timer.schedule(this::holdTimeout, maxHold.toMillis(), TimeUnit.MILLISECONDS);
+      var unused = timer.schedule(this::holdTimeout, maxHold.toMillis(), TimeUnit.MILLISECONDS);
       if (n > 0) {
         super.request(n);
       }

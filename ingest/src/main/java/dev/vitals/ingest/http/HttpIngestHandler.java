@@ -190,6 +190,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // the callback answers the request itself
   private void dispatch(ChannelHandlerContext ctx) {
     if (reserveAsRead && overRate(ctx, body.readableBytes())) {
       reset();
@@ -310,7 +311,7 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     forbidBrowsers(response);
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      ctx.writeAndFlush(response);
+      var unused = ctx.writeAndFlush(response);
     } else {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -376,6 +377,6 @@ final class HttpIngestHandler extends ChannelInboundHandlerAdapter {
     log.debug(
         "HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     releaseBody();
-    ctx.close();
+    var unused = ctx.close();
   }
 }

@@ -158,7 +158,7 @@ public final class HttpIngestServer implements AutoCloseable {
     @Override
     public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
-        ctx.close();
+        var unused = ctx.close();
       } else {
         ctx.fireUserEventTriggered(evt);
       }

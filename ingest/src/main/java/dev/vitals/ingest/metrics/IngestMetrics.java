@@ -114,12 +114,12 @@ public final class IngestMetrics {
     GaugeWithCallback.builder()
         .name("vitals_ingest_inflight_bytes")
         .help("Request bytes held now: read, or waiting for Kafka's acknowledgement.")
-        .callback(cb -> cb.call(inFlightBytes.getAsLong()))
+        .callback(cb -> cb.call((double) inFlightBytes.getAsLong()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("vitals_ingest_inflight_limit_bytes")
         .help("The configured bound on in-flight bytes (ingest.limits.maxInFlightBytes).")
-        .callback(cb -> cb.call(inFlightLimit))
+        .callback(cb -> cb.call((double) inFlightLimit))
         .register(registry);
   }
 

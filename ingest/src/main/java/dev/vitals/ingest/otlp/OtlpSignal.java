@@ -117,7 +117,11 @@ public enum OtlpSignal {
   }
 
   public static OtlpSignal of(Signal signal) {
-    return values()[signal.ordinal()];
+    return switch (signal) {
+      case METRICS -> METRICS;
+      case LOGS -> LOGS;
+      case TRACES -> TRACES;
+    };
   }
 
   public Signal signal() {

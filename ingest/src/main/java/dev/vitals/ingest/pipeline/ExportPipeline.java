@@ -70,6 +70,8 @@ public final class ExportPipeline implements AutoCloseable {
    * A parsed request, and the items the parser itself refused (such as remote-write series without
    * a name).
    */
+  // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   public record Parsed(Message request, long rejectedItems, String rejectMessage, byte[] wire) {
     public Parsed(Message request, long rejectedItems, String rejectMessage) {
       this(request, rejectedItems, rejectMessage, null);
@@ -150,6 +152,8 @@ public final class ExportPipeline implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // the callbacks complete `answer`, which the caller holds
   private void run(
       Context context,
       Reservation reservation,
@@ -222,6 +226,7 @@ public final class ExportPipeline implements AutoCloseable {
     return new ExportOutcome.Accepted(items - tooLarge, tooLarge + parsed.rejectedItems(), message);
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // send()'s callback completes each `sent`
   private CompletableFuture<Void> publish(Context context, List<RecordSplitter.Part> parts) {
     String topic = topics.raw(context.signal().signal());
     List<CompletableFuture<Void>> sends = new ArrayList<>(parts.size());

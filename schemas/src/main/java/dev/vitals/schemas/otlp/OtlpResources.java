@@ -5,6 +5,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Service identity and attribute access on OTLP resources (semantic conventions, service.*). */
 public final class OtlpResources {
@@ -29,7 +30,7 @@ public final class OtlpResources {
   }
 
   /** The value of a string attribute, or null when it is absent or not a string. */
-  public static String stringAttribute(List<KeyValue> attributes, String key) {
+  public static @Nullable String stringAttribute(List<KeyValue> attributes, String key) {
     for (KeyValue kv : attributes) {
       if (kv.getKey().equals(key)) {
         AnyValue v = kv.getValue();

@@ -7,6 +7,7 @@ import dev.vitals.schemas.ServiceKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One closed window of calls from one service (or virtual node) to another: a record of {@code
@@ -47,7 +48,7 @@ public record EdgeWindow(
     ServiceWindow.Latency clientLatency,
     ServiceWindow.Latency serverLatency,
     boolean sampled,
-    Totals totals) {
+    @Nullable Totals totals) {
 
   /** The {@code connectionType} of a call between two instrumented services. */
   public static final String DIRECT = "";

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One closed window of one service, or of one of its operations: a record of {@code
@@ -41,7 +42,7 @@ public record ServiceWindow(
     List<String> sampleErrors,
     List<String> exemplarTraceIds,
     boolean silent,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Totals totals) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Totals totals) {
 
   @JsonCreator
   public ServiceWindow {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One evaluation of one SLO of one service: a record of {@code vitals.slo.v1}.
@@ -27,10 +28,10 @@ public record SloEvaluation(
     Instant evaluatedAt,
     Map<String, Double> burnRates,
     double errorBudgetRemaining,
-    String period,
+    @Nullable String period,
     long goodEvents,
     long totalEvents,
-    Double latencyThreshold) {
+    @Nullable Double latencyThreshold) {
 
   public SloEvaluation {
     requireNonNull(tenant, "tenant");

@@ -133,7 +133,8 @@ public final class AlertmanagerSink implements AutoCloseable {
 
   private AlertmanagerSink begin() {
     readerThread.start();
-    sender.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        sender.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     log.info("alertmanager sink started sink={} url={}", name, Redaction.url(endpoint));
     return this;
   }
@@ -166,8 +167,9 @@ public final class AlertmanagerSink implements AutoCloseable {
           PostableAlerts.batches(due, byTenant, MAX_ALERTS_PER_POST).stream()
               .map(batch -> post(batch, now))
               .toList();
-      CompletableFuture.allOf(posts.toArray(new CompletableFuture<?>[0]))
-          .whenComplete((ignored, error) -> finished(posts));
+      var unused =
+          CompletableFuture.allOf(posts.toArray(new CompletableFuture<?>[0]))
+              .whenComplete((ignored, error) -> finished(posts));
     } catch (RuntimeException e) {
       inFlight.set(false);
       log.error("alertmanager sink tick failed sink={}", name, e);

@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP side of one destination: a client with its TLS, and requests with its auth, extra
@@ -41,7 +42,7 @@ public final class DestinationClient {
 
   private final Destination destination;
   private final HttpClient client;
-  private final String authorization;
+  private final @Nullable String authorization;
   private final ExecutorService senders;
 
   public DestinationClient(Destination destination) throws IOException {
@@ -138,7 +139,7 @@ public final class DestinationClient {
     return pool;
   }
 
-  private static String authorization(Auth auth) {
+  private static @Nullable String authorization(@Nullable Auth auth) {
     if (auth == null) {
       return null;
     }

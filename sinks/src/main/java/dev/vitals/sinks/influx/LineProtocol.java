@@ -23,7 +23,7 @@ final class LineProtocol {
    */
   static TimeUnit precision(String query) {
     if (query != null) {
-      for (String pair : query.split("&")) {
+      for (String pair : query.split("&", -1)) {
         if (pair.startsWith("precision=")) {
           return unit(pair.substring("precision=".length()));
         }

@@ -119,11 +119,11 @@ public final class SinkMetrics {
     }
 
     public void lag(long records) {
-      consumerLag.labelValues(name).set(records);
+      consumerLag.labelValues(name).set((double) records);
     }
 
     public void inFlight(long samples) {
-      inFlight.labelValues(name).set(samples);
+      inFlight.labelValues(name).set((double) samples);
     }
   }
 }

@@ -53,9 +53,11 @@ final class ClassicBuckets {
     for (int i = 0; i < perBound.length; i++) {
       cumulative += perBound[i];
       String le = i < BOUNDS.length ? BOUNDS[i] : "+Inf";
-      out.add(Sample.counter(name + "_bucket", with(labels, le), cumulative, timestampMs, startMs));
+      out.add(
+          Sample.counter(
+              name + "_bucket", with(labels, le), (double) cumulative, timestampMs, startMs));
     }
-    out.add(Sample.counter(name + "_count", labels, h.count(), timestampMs, startMs));
+    out.add(Sample.counter(name + "_count", labels, (double) h.count(), timestampMs, startMs));
     out.add(Sample.counter(name + "_sum", labels, h.sum(), timestampMs, startMs));
   }
 

@@ -101,10 +101,11 @@ public final class SeriesMapper {
     } else if (totals.latency() != null) {
       ClassicBuckets.add(DURATION, labels, totals.latency(), t, start, out);
     }
-    out.add(Sample.counter("vitals_requests_total", labels, totals.requests(), t, start));
-    out.add(Sample.counter("vitals_errors_total", labels, totals.errors(), t, start));
-    out.add(Sample.counter("vitals_spans_total", labels, totals.spans(), t, start));
-    out.add(Sample.counter("vitals_error_spans_total", labels, totals.errorSpans(), t, start));
+    out.add(Sample.counter("vitals_requests_total", labels, (double) totals.requests(), t, start));
+    out.add(Sample.counter("vitals_errors_total", labels, (double) totals.errors(), t, start));
+    out.add(Sample.counter("vitals_spans_total", labels, (double) totals.spans(), t, start));
+    out.add(
+        Sample.counter("vitals_error_spans_total", labels, (double) totals.errorSpans(), t, start));
     for (String severity : SEVERITIES) {
       out.add(
           Sample.counter(
@@ -122,8 +123,8 @@ public final class SeriesMapper {
     double seconds = w.length().toMillis() / 1000.0;
     out.add(Sample.of("vitals_requests_per_second", labels, w.requests() / seconds, t));
     out.add(Sample.of("vitals_errors_per_second", labels, w.errors() / seconds, t));
-    out.add(Sample.of("vitals_window_requests", labels, w.requests(), t));
-    out.add(Sample.of("vitals_window_errors", labels, w.errors(), t));
+    out.add(Sample.of("vitals_window_requests", labels, (double) w.requests(), t));
+    out.add(Sample.of("vitals_window_errors", labels, (double) w.errors(), t));
     if (w.requests() > 0) {
       out.add(Sample.of("vitals_error_ratio", labels, (double) w.errors() / w.requests(), t));
     }

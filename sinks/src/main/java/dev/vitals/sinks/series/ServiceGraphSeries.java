@@ -42,8 +42,8 @@ final class ServiceGraphSeries {
     Map<String, String> labels = labels(e);
     long t = totals.at().toEpochMilli();
     List<Sample> out = new ArrayList<>();
-    out.add(Sample.of(REQUESTS, labels, totals.requests(), t));
-    out.add(Sample.of(FAILED, labels, totals.errors(), t));
+    out.add(Sample.of(REQUESTS, labels, (double) totals.requests(), t));
+    out.add(Sample.of(FAILED, labels, (double) totals.errors(), t));
     histogram(out, SERVER_SECONDS, labels, totals.serverSeconds(), t);
     histogram(out, CLIENT_SECONDS, labels, totals.clientSeconds(), t);
     return out;
@@ -57,10 +57,10 @@ final class ServiceGraphSeries {
       String le = i < h.bounds().size() ? le(h.bounds().get(i)) : "+Inf";
       Map<String, String> withLe = new LinkedHashMap<>(labels);
       withLe.put("le", le);
-      out.add(Sample.of(name + "_bucket", withLe, cumulative, t));
+      out.add(Sample.of(name + "_bucket", withLe, (double) cumulative, t));
     }
     out.add(Sample.of(name + "_sum", labels, h.sum(), t));
-    out.add(Sample.of(name + "_count", labels, cumulative, t));
+    out.add(Sample.of(name + "_count", labels, (double) cumulative, t));
   }
 
   /** A bound as Prometheus writes {@code le}: {@code 0.1}, {@code 1.0}, {@code 15.0}. */

@@ -22,6 +22,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param metricSketch their client latency ({@link dev.vitals.streams.sketch.LatencySketch} bytes),
  *     or empty
  */
+// Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+@SuppressWarnings("ArrayRecordComponent")
 record Call(
     String tenant,
     EdgeWindow.Node client,

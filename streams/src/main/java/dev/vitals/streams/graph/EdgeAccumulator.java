@@ -47,7 +47,7 @@ final class EdgeAccumulator {
     if (call.error()) {
       errors++;
     }
-    if (requests == 1 || isVirtual(connectionType) && !isVirtual(call.connectionType())) {
+    if (requests == 1 || (isVirtual(connectionType) && !isVirtual(call.connectionType()))) {
       connectionType = call.connectionType();
     }
     clientVirtual &= call.client().virtual();

@@ -74,7 +74,7 @@ public final class GraphMetrics {
   }
 
   void pending(int partition, long n) {
-    pending.labelValues(Integer.toString(partition)).set(n);
+    pending.labelValues(Integer.toString(partition)).set((double) n);
   }
 
   void windowEmitted(String kind) {

@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param peer for a caller, the node its attributes name (null if none)
  * @param peerType for a caller with a peer, the connection type of a call to it
  */
+// Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+@SuppressWarnings("ArrayRecordComponent")
 record SpanHalf(
     String tenant,
     EdgeWindow.Node service,

@@ -44,6 +44,8 @@ final class SpanPairer implements Processor<byte[], SpanHalf, byte[], Call> {
   private long watermarkMs = UNSET;
   private long lastInputWallMs = UNSET;
 
+  // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Due(long atMs, byte[] key) implements Comparable<Due> {
     @Override
     public int compareTo(Due o) {

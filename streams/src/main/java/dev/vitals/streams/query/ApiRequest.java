@@ -60,6 +60,8 @@ record ApiRequest(
     return rawQuery.isEmpty() ? "" : "?" + rawQuery;
   }
 
+  // A trailing '&' ("a=1&") adds no parameter: split(String) dropping trailing empties is wanted.
+  @SuppressWarnings("StringSplitter")
   private static Map<String, String> parse(String rawQuery) {
     Map<String, String> params = new LinkedHashMap<>();
     if (rawQuery == null || rawQuery.isEmpty()) {

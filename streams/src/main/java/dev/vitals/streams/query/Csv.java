@@ -38,7 +38,7 @@ final class Csv {
   /** The text of one cell, neutralised unless it is a JSON number. */
   static String cell(JsonNode row, String column) {
     JsonNode node = row;
-    for (String part : column.split("\\.")) {
+    for (String part : column.split("\\.", -1)) {
       node = node.path(part);
     }
     String text = text(node);

@@ -19,6 +19,8 @@ final class QueryApi {
   private final Reply statusScript;
 
   /** The status page: its HTML and the one script it loads, {@value #STATUS_SCRIPT}. */
+  // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   record StatusPage(byte[] html, byte[] script) {}
 
   static final String STATUS_SCRIPT = "/status.js";

@@ -206,7 +206,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
           track.falseSince = now.toEpochMilli();
         }
         if (now.toEpochMilli() - track.falseSince >= policy.resolveAfter().toMillis()) {
-          resolve(key, track.fingerprint, severity, now);
+          resolve(track.fingerprint, severity, now);
           state.alerts.remove(severity);
         } else {
           healthRules.firing(
@@ -282,14 +282,14 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
         now);
   }
 
-  private void resolve(ServiceKey key, String fingerprint, String severity, Instant now) {
+  private void resolve(String fingerprint, String severity, Instant now) {
     String firing = alertsActive.get(fingerprint);
     if (firing != null) {
       AlertEvent event =
           AlertEvents.resolved(
               SignalJson.read(firing.getBytes(StandardCharsets.UTF_8), AlertEvent.class), now);
       alertsActive.delete(fingerprint);
-      forward(key, Emitted.of(Emitted.Kind.ALERT, event), fingerprint, now);
+      forward(fingerprint, Emitted.of(Emitted.Kind.ALERT, event), now);
     }
     metrics.resolved(severity);
   }
@@ -308,9 +308,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
       if (!names.contains(old)) {
         byte[] bytes = stateStore.delete(key + "|" + old);
         if (bytes != null) {
-          SloState.fromBytes(bytes)
-              .alerts
-              .forEach((sev, t) -> resolve(key, t.fingerprint, sev, now));
+          SloState.fromBytes(bytes).alerts.forEach((sev, t) -> resolve(t.fingerprint, sev, now));
         }
         sloLatest.delete(key + "|" + old);
       }
@@ -329,7 +327,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
       ss.silentWindows = 0;
       ss.silentSince = null;
       if (ss.silentAlert != null) {
-        resolve(key, ss.silentAlert, AlertEvents.SILENT_SEVERITY, end);
+        resolve(ss.silentAlert, AlertEvents.SILENT_SEVERITY, end);
         ss.silentAlert = null;
       }
       return;
@@ -366,10 +364,10 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   }
 
   private void forward(ServiceKey key, Emitted out, Instant now) {
-    forward(key, out, key.toString(), now);
+    forward(key.toString(), out, now);
   }
 
-  private void forward(ServiceKey key, Emitted out, String recordKey, Instant now) {
+  private void forward(String recordKey, Emitted out, Instant now) {
     context.forward(new Record<>(recordKey, out, now.toEpochMilli()));
   }
 }

@@ -3,6 +3,7 @@ package dev.vitals.streams.slo;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -121,12 +122,13 @@ public final class SloTopology {
                   branch ->
                       branch
                           .mapValues(
-                              Emitted::json, Named.as("slo-json-" + kind.name().toLowerCase()))
+                              Emitted::json,
+                              Named.as("slo-json-" + kind.name().toLowerCase(Locale.ROOT)))
                           .to(
                               topics.get(kind.name()),
                               Produced.with(Serdes.String(), Serdes.String())
-                                  .withName("slo-sink-" + kind.name().toLowerCase())),
-                  kind.name().toLowerCase()));
+                                  .withName("slo-sink-" + kind.name().toLowerCase(Locale.ROOT))),
+                  kind.name().toLowerCase(Locale.ROOT)));
     }
   }
 

@@ -23,6 +23,8 @@ interface HistogramBuckets {
   }
 
   /** Explicit bounds: {@code counts.length == bounds.length + 1}. */
+  // The bucket arrays of one data point, read in place; never compared or hashed.
+  @SuppressWarnings("ArrayRecordComponent")
   record Explicit(double[] bounds, long[] counts) implements HistogramBuckets {
     static final int TAG = 1;
 
@@ -90,6 +92,8 @@ interface HistogramBuckets {
   /**
    * Exponential buckets: element k of {@code counts} is index {@code offset + k} at {@code scale}.
    */
+  // The bucket arrays of one data point, read in place; never compared or hashed.
+  @SuppressWarnings("ArrayRecordComponent")
   record Exponential(int scale, double zeroThreshold, long zeroCount, int offset, long[] counts)
       implements HistogramBuckets {
     static final int TAG = 2;

@@ -125,6 +125,7 @@ final class RecordBatch {
     }
   }
 
+  @SuppressWarnings("EnumOrdinal") // a counter per reason in an array, no map on the record path
   void drop(WindowMetrics.DropReason reason) {
     dropped[reason.ordinal()]++;
   }
@@ -231,9 +232,12 @@ final class RecordBatch {
   private record WindowSlot(long start, String operation) {}
 
   /** An accumulator read for this record, with its store key. */
+  // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Staged(byte[] key, WindowAccumulator acc) {}
 
   /** Writes everything staged; then moves the clock with the record's {@code signal}. */
+  @SuppressWarnings("ByteBufferBackingArray") // each key is ByteBuffer.wrap of a whole array
   void commit(int signal, long wallMs) {
     for (Staged staged : accumulators.values()) {
       stores.accumulators.put(staged.key, staged.acc.encode());
@@ -272,6 +276,7 @@ final class RecordBatch {
     report();
   }
 
+  @SuppressWarnings("EnumOrdinal") // reads the counters drop() keeps by ordinal
   private void report() {
     if (lateCorrected > 0) {
       metrics.lateCorrected(lateCorrected);

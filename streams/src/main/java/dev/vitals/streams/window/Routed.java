@@ -12,6 +12,8 @@ import dev.vitals.schemas.Signal;
  * @param parsed the request already read from {@code bytes} (a protobuf {@link Message}, or a
  *     {@link MetricsRecord}), or null when it must be read from them
  */
+// Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+@SuppressWarnings("ArrayRecordComponent")
 record Routed(Route route, Signal signal, byte[] bytes, Object parsed) {
 
   /** Where a record goes next. */

@@ -22,6 +22,7 @@ final class RoutedSerde {
     return Serdes.serdeFrom(serializer, deserializer);
   }
 
+  @SuppressWarnings("EnumOrdinal") // the first byte is Signal's ordinal; decode() reads it back
   static byte[] encode(Routed r) {
     byte[] out = new byte[r.bytes().length + 1];
     out[0] = (byte) r.signal().ordinal();

@@ -28,6 +28,8 @@ final class StoreKeys {
   }
 
   /** The decoded parts of an accumulator key. */
+  // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   record AccumulatorKey(
       long windowStartMs, ServiceKey service, byte[] serviceBytes, String operation) {}
 

@@ -71,6 +71,8 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
   }
 
   @Override
+  @SuppressWarnings(
+      "EnumOrdinal") // the event clock keeps, and stores, a position per signal ordinal
   public void process(Record<byte[], Routed> record) {
     Routed routed = record.value();
     long wall = context.currentSystemTimeMs();

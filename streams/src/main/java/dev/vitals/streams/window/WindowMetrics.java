@@ -156,7 +156,7 @@ public final class WindowMetrics {
   }
 
   void stateEntries(String store, int partition, long entries) {
-    stateEntries.labelValues(store, Integer.toString(partition)).set(entries);
+    stateEntries.labelValues(store, Integer.toString(partition)).set((double) entries);
   }
 
   void forgetPartition(int partition, Iterable<String> stores) {
