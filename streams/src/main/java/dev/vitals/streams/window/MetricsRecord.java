@@ -226,6 +226,8 @@ final class MetricsRecord {
    * The fields of a {@code ResourceMetrics} or {@code ScopeMetrics}: where its one singular message
    * (resource, scope) is, and where each of its repeated messages (scopes, metrics).
    */
+  // Positions in a buffer read once; never compared or hashed, so array identity is fine.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Parts(byte[] buf, int singularAt, int singularLength, List<int[]> repeated) {
 
     /** The singular message, its default instance when absent. */
