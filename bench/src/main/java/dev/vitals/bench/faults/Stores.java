@@ -11,7 +11,7 @@ import java.util.List;
  * The real destinations of the sinks stage, from their Debian packages, on free local ports with
  * their data in the campaign's folder: VictoriaMetrics (remote write) and Alertmanager.
  */
-final class Stores implements AutoCloseable {
+public final class Stores implements AutoCloseable {
 
   static final Path VICTORIA_METRICS = Path.of("/usr/bin/victoria-metrics");
   static final Path ALERTMANAGER = Path.of("/usr/bin/prometheus-alertmanager");
@@ -52,7 +52,6 @@ final class Stores implements AutoCloseable {
     List<Integer> ports = Ports.free(2);
     int vmPort = ports.get(0);
     int amPort = ports.get(1);
-    Files.writeString(dir.resolve("alertmanager.yml"), ALERTMANAGER_CONFIG);
     ManagedProcess vm =
         new ManagedProcess(
             "victoria-metrics",
@@ -65,20 +64,28 @@ final class Stores implements AutoCloseable {
                 "-search.latencyOffset=0s"),
             dir,
             URI.create("http://127.0.0.1:" + vmPort + "/health"));
-    ManagedProcess am =
-        new ManagedProcess(
-            "alertmanager",
-            List.of(
-                ALERTMANAGER.toString(),
-                "--config.file=" + dir.resolve("alertmanager.yml"),
-                "--storage.path=" + dir.resolve("am-data"),
-                "--web.listen-address=127.0.0.1:" + amPort,
-                "--cluster.listen-address="),
-            dir,
-            URI.create("http://127.0.0.1:" + amPort + "/-/ready"));
+    ManagedProcess am = alertmanager(dir, amPort);
     Stores stores = new Stores(vm, vmPort, am, amPort);
     stores.startBoth();
     return stores;
+  }
+
+  /**
+   * Alertmanager from its Debian package on {@code port}, config and data in {@code dir}, routing
+   * every alert to a null receiver within a second; not started yet.
+   */
+  public static ManagedProcess alertmanager(Path dir, int port) throws IOException {
+    Files.writeString(dir.resolve("alertmanager.yml"), ALERTMANAGER_CONFIG);
+    return new ManagedProcess(
+        "alertmanager",
+        List.of(
+            ALERTMANAGER.toString(),
+            "--config.file=" + dir.resolve("alertmanager.yml"),
+            "--storage.path=" + dir.resolve("am-data"),
+            "--web.listen-address=127.0.0.1:" + port,
+            "--cluster.listen-address="),
+        dir,
+        URI.create("http://127.0.0.1:" + port + "/-/ready"));
   }
 
   /** Starts both (again, on the same ports and data) and waits until they are ready. */

@@ -8,6 +8,7 @@ import dev.vitals.bench.faults.Java;
 import dev.vitals.bench.faults.ManagedProcess;
 import dev.vitals.bench.faults.Pause;
 import dev.vitals.bench.faults.Ports;
+import dev.vitals.bench.faults.Stores;
 import dev.vitals.schemas.remotewrite.RemoteWriteCodec;
 import dev.vitals.schemas.remotewrite.WriteRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -134,7 +135,7 @@ public final class PrometheusHeadToHead {
     int queryPort = ports.get(5);
     int kafkaPort = ports.get(6);
     int controllerPort = ports.get(7);
-    ManagedProcess am = alertmanager(dir, amPort);
+    ManagedProcess am = Stores.alertmanager(dir, amPort);
     ManagedProcess prom = prometheus(dir, promPort, amPort);
     ManagedProcess vitals =
         vitals(
@@ -474,31 +475,6 @@ public final class PrometheusHeadToHead {
   }
 
   // --- the processes ---
-
-  private static ManagedProcess alertmanager(Path dir, int port) throws IOException {
-    Files.writeString(
-        dir.resolve("alertmanager.yml"),
-        String.join(
-            "\n",
-            "route:",
-            "  receiver: 'null'",
-            "  group_wait: 1s",
-            "  group_interval: 1s",
-            "  repeat_interval: 1h",
-            "receivers:",
-            "  - name: 'null'",
-            ""));
-    return new ManagedProcess(
-        "alertmanager",
-        List.of(
-            "/usr/bin/prometheus-alertmanager",
-            "--config.file=" + dir.resolve("alertmanager.yml"),
-            "--storage.path=" + dir.resolve("am-data"),
-            "--web.listen-address=127.0.0.1:" + port,
-            "--cluster.listen-address="),
-        dir,
-        URI.create("http://127.0.0.1:" + port + "/-/ready"));
-  }
 
   private static ManagedProcess prometheus(Path dir, int port, int amPort) throws IOException {
     Files.writeString(dir.resolve("rules.yml"), SlothRules.yaml(OBJECTIVE));
