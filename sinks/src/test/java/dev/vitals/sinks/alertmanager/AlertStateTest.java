@@ -6,6 +6,7 @@ import dev.vitals.schemas.signals.AlertEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AlertStateTest {
@@ -103,5 +104,99 @@ class AlertStateTest {
     state.apply("fp", null, T0);
 
     assertThat(state.due(T0)).isEmpty();
+  }
+
+  @Test
+  void aDownstreamPageArrivingWithItsCauseIsPostedOnlyAfterTheCauseHasBeenPostedForTwoSeconds() {
+    AlertEvent cause = causePage("payments", "self", T0.minusSeconds(600));
+    AlertEvent symptom = causePage("checkout", "downstream", T0.minusSeconds(600));
+    state.apply("fp-payments", cause, T0);
+    state.apply("fp-checkout", symptom, T0);
+
+    List<AlertState.Due> first = state.due(T0);
+    assertThat(first)
+        .extracting(d -> d.event().labels().get("service"))
+        .containsExactly("payments");
+    assertThat(state.due(T0.plusSeconds(5))).as("the cause not yet posted").hasSize(1);
+    state.sent(first, T0.plusSeconds(5));
+
+    assertThat(state.due(T0.plusSeconds(6))).isEmpty();
+    assertThat(state.due(T0.plusSeconds(7)))
+        .extracting(d -> d.event().labels().get("service"))
+        .containsExactly("checkout");
+  }
+
+  @Test
+  void aDownstreamPageWhoseCauseDoesNotPageItselfInItsTenantIsPostedAtOnce() {
+    state.apply("fp-checkout", causePage("checkout", "downstream", T0), T0);
+    state.apply(
+        "fp-other",
+        Alerts.firing(
+            "Other", T0, Map.of("tenant", "another", "cause", "payments", "cause_kind", "self")),
+        T0);
+
+    assertThat(state.due(T0))
+        .extracting(d -> d.event().labels().get("alertname"))
+        .containsExactlyInAnyOrder("VitalsSloBurn", "Other");
+  }
+
+  @Test
+  void aPageThatFiresAgainWithItsCauseWaitsForTheCauseAgain() {
+    AlertEvent cause = causePage("payments", "self", T0);
+    AlertEvent symptom = causePage("checkout", "downstream", T0);
+    state.apply("fp-payments", cause, T0);
+    state.sent(state.due(T0), T0);
+    state.apply("fp-checkout", symptom, T0);
+    state.sent(state.due(T0.plusSeconds(3)), T0.plusSeconds(3));
+    Instant later = T0.plusSeconds(600);
+    state.apply("fp-payments", Alerts.resolved(cause, later), later);
+    state.apply("fp-checkout", Alerts.resolved(symptom, later), later);
+    state.sent(state.due(later), later);
+
+    Instant again = later.plusSeconds(300);
+    state.apply("fp-payments", causePage("payments", "self", again), again);
+    state.apply("fp-checkout", causePage("checkout", "downstream", again), again);
+
+    assertThat(state.due(again))
+        .extracting(d -> d.event().labels().get("service"))
+        .containsExactly("payments");
+  }
+
+  @Test
+  void aTicketArrivingWithThePageOfItsServiceAndSloIsPostedAfterThePage() {
+    Map<String, String> common = Map.of("tenant", "shop", "slo", "availability");
+    Map<String, String> ticket = new java.util.HashMap<>(common);
+    ticket.put("severity", "ticket");
+    state.apply("fp-page", Alerts.firing("VitalsSloBurn", T0, common), T0);
+    state.apply("fp-ticket", Alerts.firing("VitalsSloBurnTicket", T0, ticket), T0);
+
+    List<AlertState.Due> first = state.due(T0);
+    assertThat(first).extracting(d -> d.event().labels().get("severity")).containsExactly("page");
+    state.sent(first, T0);
+    assertThat(state.due(T0.plusSeconds(1))).isEmpty();
+    assertThat(state.due(T0.plusSeconds(2)))
+        .extracting(d -> d.event().labels().get("severity"))
+        .containsExactly("ticket");
+  }
+
+  /** A page as the SLO topology labels it: the shipped inhibit rule's labels. */
+  private static AlertEvent causePage(String service, String causeKind, Instant startsAt) {
+    String cause = causeKind.equals("self") ? service : "payments";
+    Map<String, String> labels =
+        Map.of(
+            "alertname",
+            "VitalsSloBurn",
+            "tenant",
+            "shop",
+            "service",
+            service,
+            "severity",
+            "page",
+            "cause",
+            cause,
+            "cause_kind",
+            causeKind);
+    return new AlertEvent(
+        "fp-" + service, AlertEvent.Status.firing, labels, Map.of(), startsAt, null, null);
   }
 }

@@ -47,13 +47,19 @@ final class AlertmanagerProcess implements AutoCloseable {
 
   /** Starts Alertmanager in {@code dir} (config, storage and log live there). */
   static AlertmanagerProcess start(Path dir) throws IOException, InterruptedException {
+    return start(dir, CONFIG);
+  }
+
+  /** As {@link #start(Path)}, with this configuration file's text. */
+  static AlertmanagerProcess start(Path dir, String config)
+      throws IOException, InterruptedException {
     boolean present = Files.isExecutable(BINARY);
     if (System.getenv("CI") != null && !present) {
       throw new IllegalStateException(
           BINARY + " is missing: .ci/run installs the prometheus-alertmanager package");
     }
     assumeTrue(present, BINARY + " is not installed (apt-get install prometheus-alertmanager)");
-    Files.writeString(dir.resolve("alertmanager.yml"), CONFIG);
+    Files.writeString(dir.resolve("alertmanager.yml"), config);
     Files.createDirectories(dir.resolve("data"));
     AlertmanagerProcess am = new AlertmanagerProcess(dir, freePort());
     am.start();

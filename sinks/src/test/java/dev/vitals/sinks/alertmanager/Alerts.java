@@ -55,8 +55,8 @@ final class Alerts {
   private static Map<String, String> labels(String alertname, Map<String, String> extra) {
     java.util.HashMap<String, String> labels = new java.util.HashMap<>(extra);
     labels.put("alertname", alertname);
-    labels.put("service", "checkout");
-    labels.put("severity", "page");
+    labels.putIfAbsent("service", "checkout");
+    labels.putIfAbsent("severity", "page");
     return labels;
   }
 
