@@ -148,6 +148,14 @@ final class StreamsInput {
     return bytes;
   }
 
+  /**
+   * The next export of one service, at {@code timeNanos}: its cumulative counts go on from its last
+   * export (the caller keeps each service's times increasing).
+   */
+  ExportMetricsServiceRequest next(int service, long timeNanos) {
+    return request(resource(service), service, timeNanos);
+  }
+
   private static Resource resource(int service) {
     return Resource.newBuilder()
         .addAttributes(OtlpResources.stringKeyValue("service.name", "service-" + service))
