@@ -3,7 +3,7 @@ package dev.vitals.app.loadgen;
 import static dev.vitals.app.loadgen.Baseline.check;
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.Quantities;
 import java.time.Duration;
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package dev.vitals.app.loadgen;
 
 import dev.vitals.app.Vitals;
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.Quantities;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;

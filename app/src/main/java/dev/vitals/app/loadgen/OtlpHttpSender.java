@@ -3,7 +3,7 @@ package dev.vitals.app.loadgen;
 import static dev.vitals.app.loadgen.Baseline.check;
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.sinks.delivery.Backoff;
+import dev.vitals.common.retry.Backoff;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

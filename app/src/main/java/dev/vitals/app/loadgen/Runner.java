@@ -1,6 +1,6 @@
 package dev.vitals.app.loadgen;
 
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.Quantities;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.vitals.app.loadgen;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vitals.streams.internal.config.ConfigErrors;
-import dev.vitals.streams.internal.config.ConfigNode;
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.ConfigErrors;
+import dev.vitals.common.config.ConfigNode;
+import dev.vitals.common.config.Quantities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

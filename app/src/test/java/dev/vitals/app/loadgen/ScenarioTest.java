@@ -3,7 +3,7 @@ package dev.vitals.app.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.Quantities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.vitals.streams.internal.config;
+package dev.vitals.common.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.vitals.streams.internal.config;
+package dev.vitals.common.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.vitals.sinks.delivery;
+package dev.vitals.common.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

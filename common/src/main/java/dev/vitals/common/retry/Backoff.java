@@ -1,8 +1,7 @@
-package dev.vitals.sinks.delivery;
+package dev.vitals.common.retry;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.sinks.SinkSettings.Delivery;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,13 +43,11 @@ public final class Backoff {
     this.random = requireNonNull(random, "random");
   }
 
-  /** The configured policy of the sinks, on the system clock with a thread-local random. */
-  public static Backoff of(Delivery delivery) {
-    return new Backoff(
-        delivery.minBackoff(),
-        delivery.maxBackoff(),
-        Clock.systemUTC(),
-        () -> ThreadLocalRandom.current().nextDouble());
+  /**
+   * The policy between {@code min} and {@code max}, on the system clock with a thread-local random.
+   */
+  public static Backoff of(Duration min, Duration max) {
+    return new Backoff(min, max, Clock.systemUTC(), () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /**
