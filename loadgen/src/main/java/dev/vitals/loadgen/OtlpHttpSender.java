@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends export requests as OTLP/HTTP protobuf POSTs to {@code <endpoint>/v1/metrics}, {@code
  * /v1/traces} and {@code /v1/logs}. Like an OTLP exporter it retries 429, 502, 503, 504 and
- * connection failures with the one {@link Backoff} policy of Vitals (200 ms doubling up to 10 s, full
- * jitter; {@code Retry-After} honoured within those bounds), until {@code maxRetryTime} has passed;
- * any other answer fails the request at once.
+ * connection failures with the one {@link Backoff} policy of Vitals (200 ms doubling up to 10 s,
+ * full jitter; {@code Retry-After} honoured within those bounds), until {@code maxRetryTime} has
+ * passed; any other answer fails the request at once.
  */
 public final class OtlpHttpSender implements Sender {
 
