@@ -1,7 +1,6 @@
 package dev.vitals.app;
 
 import dev.vitals.app.config.ConfigException;
-import dev.vitals.app.loadgen.LoadgenCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.app.loadgen.Baseline;
-import dev.vitals.app.loadgen.Incident;
-import dev.vitals.app.loadgen.Loadgen;
-import dev.vitals.app.loadgen.OtlpHttpSender;
-import dev.vitals.app.loadgen.Scenario;
 import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.loadgen.Baseline;
+import dev.vitals.loadgen.Incident;
+import dev.vitals.loadgen.Loadgen;
+import dev.vitals.loadgen.OtlpHttpSender;
+import dev.vitals.loadgen.Scenario;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.testing.FreePorts;

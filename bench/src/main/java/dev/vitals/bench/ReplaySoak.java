@@ -2,11 +2,11 @@ package dev.vitals.bench;
 
 import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.app.loadgen.Loadgen;
-import dev.vitals.app.loadgen.OtlpHttpSender;
-import dev.vitals.app.loadgen.Scenario;
 import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.loadgen.Loadgen;
+import dev.vitals.loadgen.OtlpHttpSender;
+import dev.vitals.loadgen.Scenario;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.SignalJson;

@@ -1,5 +1,6 @@
 package dev.vitals.app.config;
 
+import dev.vitals.common.config.ConfigNode;
 import dev.vitals.schemas.Topics;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Auth;
@@ -7,7 +8,6 @@ import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
 import dev.vitals.sinks.SinkSettings.Kind;
 import dev.vitals.sinks.SinkSettings.Tls;
-import dev.vitals.streams.internal.config.ConfigNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.vitals.app.config;
 import static dev.vitals.app.config.ConfigPrinter.REDACTED;
 import static dev.vitals.app.config.ConfigPrinter.map;
 
+import dev.vitals.common.config.Quantities;
 import dev.vitals.sinks.Redaction;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
-import dev.vitals.streams.internal.config.Quantities;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.vitals.app.config;
 
+import dev.vitals.common.config.ConfigNode;
 import dev.vitals.common.tls.ServerTls;
 import dev.vitals.schemas.Topics;
 import dev.vitals.streams.QuerySettings;
 import dev.vitals.streams.StreamsSettings;
 import dev.vitals.streams.graph.GraphSettings;
-import dev.vitals.streams.internal.config.ConfigNode;
 import dev.vitals.streams.slo.SloSettings;
 import dev.vitals.streams.window.WindowSettings;
 import java.nio.file.Path;

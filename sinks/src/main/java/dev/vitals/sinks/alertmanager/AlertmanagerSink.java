@@ -2,12 +2,12 @@ package dev.vitals.sinks.alertmanager;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.common.retry.Backoff;
 import dev.vitals.schemas.Topics;
 import dev.vitals.sinks.Redaction;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
-import dev.vitals.sinks.delivery.Backoff;
 import dev.vitals.sinks.http.DestinationClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.vitals.sinks.alertmanager;
 
-import dev.vitals.sinks.delivery.Backoff;
+import dev.vitals.common.retry.Backoff;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 

@@ -1,5 +1,6 @@
 package dev.vitals.sinks.delivery;
 
+import dev.vitals.common.retry.Backoff;
 import dev.vitals.sinks.metrics.SinkMetrics;
 import dev.vitals.sinks.series.Sample;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.vitals.sinks.delivery;
 
+import dev.vitals.common.retry.Backoff;
 import dev.vitals.schemas.Topics;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Delivery;
@@ -84,7 +85,7 @@ public final class StoreSink implements AutoCloseable {
         new ShardedSender(
             destination.name(),
             writer,
-            Backoff.of(delivery),
+            Backoff.of(delivery.minBackoff(), delivery.maxBackoff()),
             this.metrics,
             destination.shards(),
             destination.maxBatchSamples(),

@@ -2,6 +2,7 @@ package dev.vitals.sinks.delivery;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vitals.common.retry.Backoff;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.vitals.sinks.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vitals.common.retry.Backoff;
 import dev.vitals.schemas.signals.ServiceWindow;
-import dev.vitals.sinks.delivery.Backoff;
 import dev.vitals.sinks.delivery.StoreWriter;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;

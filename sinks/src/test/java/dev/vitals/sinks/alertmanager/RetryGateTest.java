@@ -2,7 +2,7 @@ package dev.vitals.sinks.alertmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vitals.sinks.delivery.Backoff;
+import dev.vitals.common.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,8 +1,8 @@
 package dev.vitals.streams.slo;
 
+import dev.vitals.common.config.Quantities;
 import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.signals.AlertEvent;
-import dev.vitals.streams.internal.config.Quantities;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.vitals.streams.slo;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.Quantities;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.vitals.streams.slo;
 
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.Quantities;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

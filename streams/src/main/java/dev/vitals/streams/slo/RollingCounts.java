@@ -1,6 +1,6 @@
 package dev.vitals.streams.slo;
 
-import dev.vitals.streams.internal.config.Quantities;
+import dev.vitals.common.config.Quantities;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.vitals.streams.slo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vitals.streams.internal.config.ConfigErrors;
-import dev.vitals.streams.internal.config.ConfigNode;
+import dev.vitals.common.config.ConfigErrors;
+import dev.vitals.common.config.ConfigNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +38,8 @@ import java.util.List;
  * }</pre>
  *
  * An SLO is a latency SLO when it has a {@code threshold} or {@code type: latency}, else an
- * availability SLO. Durations are in the grammar of {@link
- * dev.vitals.streams.internal.config.Quantities} (a bare number is seconds). Rule windows must be
- * among 5m, 30m, 1h, 2h, 6h, 1d, 3d.
+ * availability SLO. Durations are in the grammar of {@link dev.vitals.common.config.Quantities} (a
+ * bare number is seconds). Rule windows must be among 5m, 30m, 1h, 2h, 6h, 1d, 3d.
  */
 final class SloFile {
 

@@ -1,12 +1,12 @@
 package dev.vitals.streams.slo;
 
+import dev.vitals.common.config.Quantities;
 import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.Health;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.signals.SloEvaluation;
-import dev.vitals.streams.internal.config.Quantities;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

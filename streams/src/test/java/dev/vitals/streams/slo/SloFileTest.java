@@ -3,8 +3,8 @@ package dev.vitals.streams.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vitals.common.config.Quantities;
 import dev.vitals.schemas.ServiceKey;
-import dev.vitals.streams.internal.config.Quantities;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,0 @@
-package dev.vitals.app.loadgen;
-
-/** A request that left a span or a log record, with its trace and span ids. */
-record TracedRequest(Request request, long traceHigh, long traceLow, long spanId) {}
