@@ -209,11 +209,12 @@ public final class ExportPipeline implements AutoCloseable {
     RecordSplitter.Split split;
     try {
       split = splitter.split(context.signal(), parsed);
-    } catch (MalformedException | RuntimeException e) {
-      // A walked request protobuf then refused: the walker vouched wrongly, a bug of ours.
+    } catch (MalformedException e) {
+      // Only when a walked request, parsed after all for a resource over the record limit, is
+      // refused by protobuf: the walker vouched wrongly (a bug of ours), protobuf's error stands.
       reservation.release();
-      log.warn("request {}: splitting failed: {}", context.requestId(), e.toString());
-      answer.complete(new ExportOutcome.Malformed("cannot parse the request"));
+      log.warn("request {}: walked, then refused by protobuf", context.requestId());
+      answer.complete(new ExportOutcome.Malformed(e.getMessage()));
       return;
     }
     long items = split.items();
