@@ -1,5 +1,6 @@
 package dev.vitals.ingest.pipeline;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -123,9 +124,27 @@ class RequestWalkerTest {
             concat(rich, field(1, 0), new byte[] {5}),
             // a packed fixed64 field whose length is not a multiple of 8
             concat(rich, entryBytes(message(2, message(2, badPackedHistogram())))),
-            // a string that is not UTF-8
+            // strings that are not UTF-8: short, and long with the bad byte past the first eight
             concat(
                 rich, entryBytes(message(1, message(1, stringKeyValue(new byte[] {(byte) 0xC0}))))),
+            concat(
+                rich,
+                entryBytes(
+                    message(
+                        1,
+                        message(
+                            1,
+                            stringKeyValue(
+                                concat(
+                                    "service.name.is.long".getBytes(UTF_8),
+                                    new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                                    "tail".getBytes(UTF_8))))))),
+            // a long string, valid UTF-8, non-ASCII past the first eight bytes
+            concat(
+                rich,
+                entryBytes(
+                    message(
+                        1, message(1, stringKeyValue("service.namespace:日本".getBytes(UTF_8)))))),
             // AnyValue nested beyond protobuf's recursion limit, and just within the walker's
             concat(rich, entryBytes(message(1, message(1, nestedKeyValue(120))))),
             concat(rich, entryBytes(message(1, message(1, nestedKeyValue(20))))));
