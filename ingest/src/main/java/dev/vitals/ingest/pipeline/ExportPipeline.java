@@ -68,24 +68,42 @@ public final class ExportPipeline implements AutoCloseable {
 
   /**
    * A parsed request, and the items the parser itself refused (such as remote-write series without
-   * a name).
+   * a name). A binary protobuf request is usually only walked ({@code walk} set, {@code request}
+   * null): its resources are sliced out of {@code wire} without a message tree.
    */
   // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
   @SuppressWarnings("ArrayRecordComponent")
-  public record Parsed(Message request, long rejectedItems, String rejectMessage, byte[] wire) {
+  public record Parsed(
+      Message request,
+      long rejectedItems,
+      String rejectMessage,
+      byte[] wire,
+      RequestWalker.Walk walk) {
     public Parsed(Message request, long rejectedItems, String rejectMessage) {
-      this(request, rejectedItems, rejectMessage, null);
+      this(request, rejectedItems, rejectMessage, null, null);
     }
 
     public static Parsed of(Message request) {
       return new Parsed(request, 0, "");
     }
 
-    /** Parses binary protobuf of the signal's request type. */
+    /**
+     * Binary protobuf of the signal's request type: walked in place when {@link RequestWalker}
+     * vouches for it, else parsed by protobuf, whose error is then the client's answer.
+     */
     public static Parsed protobuf(OtlpSignal signal, byte[] body) throws MalformedException {
+      RequestWalker.Walk walk = RequestWalker.of(signal).walk(body);
+      if (walk != null) {
+        return new Parsed(null, 0, "", body, walk);
+      }
+      return tree(signal, body);
+    }
+
+    /** Binary protobuf parsed into its message tree. */
+    static Parsed tree(OtlpSignal signal, byte[] body) throws MalformedException {
       try {
         // Keep the bytes: resources that fit a record are sliced out of them, not re-serialized.
-        return new Parsed(signal.parse(body), 0, "", body);
+        return new Parsed(signal.parse(body), 0, "", body, null);
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         throw new MalformedException(
             "invalid protobuf "
@@ -93,6 +111,11 @@ public final class ExportPipeline implements AutoCloseable {
                 + ": "
                 + e.getMessage());
       }
+    }
+
+    /** The request as a message tree, parsed from the wire bytes if it was only walked. */
+    public Message message(OtlpSignal signal) throws MalformedException {
+      return request != null ? request : tree(signal, wire).request();
     }
   }
 
@@ -183,8 +206,18 @@ public final class ExportPipeline implements AutoCloseable {
       answer.complete(new ExportOutcome.Malformed("cannot parse the request"));
       return;
     }
-    long items = context.signal().countItems(parsed.request());
-    RecordSplitter.Split split = splitter.split(context.signal(), parsed.request(), parsed.wire());
+    RecordSplitter.Split split;
+    try {
+      split = splitter.split(context.signal(), parsed);
+    } catch (MalformedException e) {
+      // Only when a walked request, parsed after all for a resource over the record limit, is
+      // refused by protobuf: the walker vouched wrongly (a bug of ours), protobuf's error stands.
+      reservation.release();
+      log.warn("request {}: walked, then refused by protobuf", context.requestId());
+      answer.complete(new ExportOutcome.Malformed(e.getMessage()));
+      return;
+    }
+    long items = split.items();
     CompletableFuture<Void> acked = publish(context, split.parts());
     acked.whenComplete(
         (ok, error) -> {

@@ -55,11 +55,42 @@ public final class RecordSplitter {
   @SuppressWarnings("ArrayRecordComponent")
   public record Part(Resource resource, byte[] value) {}
 
-  /** The parts of a request, and what could not be fitted into any record. */
-  public record Split(List<Part> parts, long rejectedItems) {}
+  /** The parts of a request, its item count, and the items that could not fit into any record. */
+  public record Split(List<Part> parts, long items, long rejectedItems) {}
 
   public Split split(OtlpSignal signal, Message request) {
     return split(signal, request, null);
+  }
+
+  /**
+   * Splits a parsed request. A walked one (binary protobuf the {@link RequestWalker} vouched for)
+   * is sliced without a message tree, unless a resource is over the limit: that one needs the tree
+   * to be split piece by piece, so the request is parsed after all.
+   */
+  public Split split(OtlpSignal signal, ExportPipeline.Parsed parsed)
+      throws ExportPipeline.MalformedException {
+    RequestWalker.Walk walk = parsed.walk();
+    if (walk != null) {
+      Split sliced = slice(walk, parsed.wire());
+      if (sliced != null) {
+        return sliced;
+      }
+    }
+    return split(signal, parsed.message(signal), parsed.wire());
+  }
+
+  /** Every entry of the walk as its own record value; null if one is over the limit. */
+  private Split slice(RequestWalker.Walk walk, byte[] wire) {
+    List<Part> parts = new ArrayList<>(walk.entries().size());
+    for (RequestWalker.Entry entry : walk.entries()) {
+      if (entry.size() > maxValueBytes) {
+        return null;
+      }
+      parts.add(
+          new Part(
+              entry.resource(), java.util.Arrays.copyOfRange(wire, entry.start(), entry.end())));
+    }
+    return new Split(parts, walk.items(), 0);
   }
 
   /**
@@ -94,7 +125,7 @@ public final class RecordSplitter {
         parts.add(new Part(resource, value));
       }
     }
-    return new Split(parts, rejected[0]);
+    return new Split(parts, signal.countItems(request), rejected[0]);
   }
 
   /** The wire-slicing path of {@link #split(OtlpSignal, Message, byte[])}; null if it cannot. */
@@ -132,7 +163,7 @@ public final class RecordSplitter {
     } catch (java.io.IOException e) {
       return null; // the bytes parsed once already; should not happen, so take the slow path
     }
-    return index == count ? new Split(parts, rejected[0]) : null;
+    return index == count ? new Split(parts, signal.countItems(request), rejected[0]) : null;
   }
 
   private static byte[] singleResource(OtlpSignal signal, Message entry) {
