@@ -22,7 +22,6 @@ final class RecordBatch {
   private final WindowMetrics metrics;
   private final EventClock clock;
   private final ServiceCounts serviceCounts;
-  private final DecodedStates<SeriesGroup> decodedGroups;
   private final long nowMs;
   private final long wallMs;
   private final long recordTimestampMs;
@@ -53,12 +52,10 @@ final class RecordBatch {
       WindowMetrics metrics,
       EventClock clock,
       ServiceCounts serviceCounts,
-      DecodedStates<SeriesGroup> decodedGroups,
       ServiceKey key,
       long wallMs,
       long recordTimestampMs) {
     this.stores = stores;
-    this.decodedGroups = decodedGroups;
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
@@ -142,11 +139,6 @@ final class RecordBatch {
     SeriesGroup group = seriesGroups.get(key);
     if (group == null) {
       byte[] stored = stores.series.get(key.array());
-      group = decodedGroups.take(key, stored);
-      if (group != null) {
-        seriesGroups.put(key, group);
-        return group;
-      }
       group = new SeriesGroup();
       if (stored != null) {
         try {
@@ -254,12 +246,8 @@ final class RecordBatch {
       stores.pending.put(key.array(), new byte[0]);
     }
     for (Map.Entry<ByteBuffer, SeriesGroup> e : seriesGroups.entrySet()) {
-      SeriesGroup group = e.getValue();
-      if (group.changed()) {
-        byte[] encoded = group.encode();
-        stores.series.put(e.getKey().array(), encoded);
-        group.written();
-        decodedGroups.keep(e.getKey(), encoded, group);
+      if (e.getValue().changed()) {
+        stores.series.put(e.getKey().array(), e.getValue().encode());
       }
     }
     for (ByteBuffer key : legacySeries) {

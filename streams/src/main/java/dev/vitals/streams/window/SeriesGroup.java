@@ -101,11 +101,6 @@ final class SeriesGroup {
     return changed;
   }
 
-  /** Notes that it was encoded and stored: unchanged from here. */
-  void written() {
-    changed = false;
-  }
-
   List<Id> ids() {
     List<Id> ids = new ArrayList<>(size);
     for (int i = 0; i < states.length; i++) {

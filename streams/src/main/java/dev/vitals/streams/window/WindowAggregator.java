@@ -33,8 +33,6 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
   private final WindowMetrics metrics;
   private final CumulativeToDelta converter;
   private final ServiceCounts serviceCounts = new ServiceCounts();
-  private final DecodedStates<SeriesGroup> decodedGroups =
-      new DecodedStates<>(DecodedStates.DEFAULT_BUDGET_BYTES);
   private ProcessorContext<byte[], Routed> context;
   private WindowStores stores;
   private EventClock clock;
@@ -61,7 +59,6 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     lastRunWallMs = EventClock.UNSET;
     wasIdle = false;
     serviceCounts.clear();
-    decodedGroups.clear();
     try (KeyValueIterator<byte[], byte[]> it = stores.services.all()) {
       while (it.hasNext()) {
         serviceCounts.add(ServiceKey.parse(RecordBatch.utf8(it.next().key)).tenant(), 1);
@@ -94,15 +91,7 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
       }
       RecordBatch batch =
           new RecordBatch(
-              stores,
-              settings,
-              metrics,
-              clock,
-              serviceCounts,
-              decodedGroups,
-              key,
-              wall,
-              record.timestamp());
+              stores, settings, metrics, clock, serviceCounts, key, wall, record.timestamp());
       read(request, batch);
       batch.commit(routed.signal().ordinal(), wall);
     } catch (Exception e) {

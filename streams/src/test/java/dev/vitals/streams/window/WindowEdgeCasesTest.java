@@ -253,35 +253,6 @@ class WindowEdgeCasesTest {
         .isEqualTo(at(ofSeconds(20)) * 1_000_000);
   }
 
-  @Test
-  void aSeriesGroupRewrittenInTheStoreBetweenTwoRecordsIsReadFromTheStoreNotFromMemory() {
-    start(WindowSettings.DEFAULTS);
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 10, 3)));
-    KeyValueStore<byte[], byte[]> series = harness.driver.getKeyValueStore(WindowStores.SERIES);
-    List<byte[]> groups = new ArrayList<>();
-    try (KeyValueIterator<byte[], byte[]> it = series.all()) {
-      it.forEachRemaining(e -> groups.add(e.key));
-    }
-    assertThat(groups).hasSize(1);
-    SeriesGroup group = SeriesGroup.decode(series.get(groups.get(0)));
-    SeriesGroup.Id id = group.ids().iterator().next();
-    CumulativeToDelta.State was = group.get(id);
-    // What a restore (or any other writer) may leave: the same stream at a count of 1, not 3.
-    HistogramBuckets.Explicit buckets = (HistogramBuckets.Explicit) was.buckets();
-    group.put(
-        id,
-        new CumulativeToDelta.State(
-            was.startNanos(),
-            was.timeNanos(),
-            new HistogramBuckets.Explicit(buckets.bounds(), new long[] {1, 0})));
-    series.put(groups.get(0), group.encode());
-
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 20, 8)));
-    harness.advance(ofSeconds(61));
-
-    assertThat(at0(harness.windows(), "api", "/a").requests()).isEqualTo(3 + (8 - 1));
-  }
-
   /** A cumulative point of route {@code route}: {@code count} requests since {@code start}. */
   private static Metric route(String route, long startSeconds, long timeSeconds, long count) {
     return Otlp.explicit(
