@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SinkServer implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SinkServer.class);
+  private static final Logger log = LoggerFactory.getLogger(SinkServer.class);
 
   private final List<Running> running;
   private boolean closed;
@@ -113,7 +113,7 @@ public final class SinkServer implements AutoCloseable {
       try {
         r.closeable().close();
       } catch (Exception e) {
-        LOG.warn("sink {}: close failed: {}", r.name(), e.toString());
+        log.warn("sink {}: close failed: {}", r.name(), e.toString());
       }
     }
   }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ShardedSender {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ShardedSender.class);
+  private static final Logger log = LoggerFactory.getLogger(ShardedSender.class);
 
   /** How a send ended. */
   enum Status {
@@ -106,7 +106,7 @@ final class ShardedSender {
     Duration delay = backoff.delay(attempt, retryAfter);
     WriteResult last = pending.get(0).last;
     if (attempt == 0 || Integer.bitCount(attempt) == 1) {
-      LOG.warn(
+      log.warn(
           "sink {}: write failed ({} {}), retry {} in {} ms",
           sink,
           last.status() == 0 ? "error" : last.status(),

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreSink implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(StoreSink.class);
+  private static final Logger log = LoggerFactory.getLogger(StoreSink.class);
 
   static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -140,7 +140,7 @@ public final class StoreSink implements AutoCloseable {
         }
       }
     } catch (RuntimeException | Error e) {
-      LOG.error("sink {} stopped: {}", destination.name(), e.toString(), e);
+      log.error("sink {} stopped: {}", destination.name(), e.toString(), e);
     } finally {
       closeQuietly();
     }
@@ -161,7 +161,7 @@ public final class StoreSink implements AutoCloseable {
         rewind(first);
       }
     } catch (RuntimeException e) {
-      LOG.warn(
+      log.warn(
           "sink {}: batch abandoned, will be read again: {}", destination.name(), e.toString());
       rewind(first);
     } finally {
@@ -209,7 +209,7 @@ public final class StoreSink implements AutoCloseable {
     batch.forEach(e -> samples.addAll(e.samples()));
     ShardedSender.Result result = sender.sendSharded(samples, tenant);
     if (result.status() == ShardedSender.Status.REJECTED) {
-      LOG.warn(
+      log.warn(
           "sink {}: store refused a batch of {} records, sending them one by one: {}",
           destination.name(),
           batch.size(),
@@ -350,12 +350,12 @@ public final class StoreSink implements AutoCloseable {
     try {
       consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     } catch (RuntimeException e) {
-      LOG.debug("sink {}: closing consumer: {}", destination.name(), e.toString());
+      log.debug("sink {}: closing consumer: {}", destination.name(), e.toString());
     }
     try {
       deadLetters.close();
     } catch (RuntimeException e) {
-      LOG.debug("sink {}: closing dead-letter producer: {}", destination.name(), e.toString());
+      log.debug("sink {}: closing dead-letter producer: {}", destination.name(), e.toString());
     }
     ready = false;
   }

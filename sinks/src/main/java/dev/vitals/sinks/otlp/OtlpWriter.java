@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OtlpWriter implements StoreWriter {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OtlpWriter.class);
+  private static final Logger log = LoggerFactory.getLogger(OtlpWriter.class);
   private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
   private static final Set<String> RESOURCE_LABELS = Set.of("tenant", "namespace", "service");
   static final String SCOPE = "dev.vitals.sinks";
@@ -206,7 +206,7 @@ public final class OtlpWriter implements StoreWriter {
       ExportMetricsServiceResponse r = ExportMetricsServiceResponse.parseFrom(body);
       long rejected = r.getPartialSuccess().getRejectedDataPoints();
       if (rejected > 0 || !r.getPartialSuccess().getErrorMessage().isEmpty()) {
-        LOG.warn(
+        log.warn(
             "OTLP partial success: {} data points rejected: {}",
             rejected,
             r.getPartialSuccess().getErrorMessage());
