@@ -9,8 +9,8 @@ import dev.vitals.app.loadgen.Incident;
 import dev.vitals.app.loadgen.Loadgen;
 import dev.vitals.app.loadgen.OtlpHttpSender;
 import dev.vitals.app.loadgen.Scenario;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.testing.FreePorts;
@@ -50,7 +50,7 @@ class AlertsPipelineIT {
   static final Duration SPIKE_FOR = Duration.ofMinutes(15);
 
   static KafkaTestCluster kafka;
-  static IngestServer ingest;
+  static IngestStage ingest;
   static StreamsStage streams;
   static int queryPort;
   static Instant start;
@@ -65,7 +65,7 @@ class AlertsPipelineIT {
       TopicCatalog.createSignalTopics(admin, topics, 2, 1);
     }
     ingest =
-        IngestServer.start(
+        IngestStage.start(
             IngestSettings.defaults()
                 .withListeners(
                     new IngestSettings.Listener("127.0.0.1", 0),

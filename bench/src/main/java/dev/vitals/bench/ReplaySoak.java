@@ -5,8 +5,8 @@ import dev.vitals.app.kafka.TopicCatalog;
 import dev.vitals.app.loadgen.Loadgen;
 import dev.vitals.app.loadgen.OtlpHttpSender;
 import dev.vitals.app.loadgen.Scenario;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.SignalJson;
@@ -252,8 +252,8 @@ public final class ReplaySoak {
         TopicCatalog.createRawTopics(admin, topics, 6, 1);
         TopicCatalog.createSignalTopics(admin, topics, 6, 1);
       }
-      try (IngestServer ingest =
-              IngestServer.start(
+      try (IngestStage ingest =
+              IngestStage.start(
                   IngestSettings.defaults()
                       .withListeners(
                           new IngestSettings.Listener("127.0.0.1", 0),

@@ -5,8 +5,8 @@ import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
 import dev.vitals.sinks.metrics.SinkMetrics;
-import dev.vitals.sinks.series.Sample;
 import dev.vitals.sinks.series.SeriesMapper;
+import dev.vitals.sinks.series.SeriesSample;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,7 +205,7 @@ public final class StoreSink implements AutoCloseable {
 
   private boolean deliverBatch(List<Entry> batch) {
     String tenant = tenantOf(batch.get(0));
-    List<Sample> samples = new ArrayList<>();
+    List<SeriesSample> samples = new ArrayList<>();
     batch.forEach(e -> samples.addAll(e.samples()));
     ShardedSender.Result result = sender.sendSharded(samples, tenant);
     if (result.status() == ShardedSender.Status.REJECTED) {
@@ -361,7 +361,7 @@ public final class StoreSink implements AutoCloseable {
   }
 
   /** One source record and its samples. */
-  private record Entry(ConsumerRecord<byte[], byte[]> record, List<Sample> samples) {}
+  private record Entry(ConsumerRecord<byte[], byte[]> record, List<SeriesSample> samples) {}
 
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
