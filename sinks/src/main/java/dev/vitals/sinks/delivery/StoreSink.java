@@ -125,10 +125,6 @@ public final class StoreSink implements AutoCloseable {
     return ready && thread.isAlive();
   }
 
-  public String name() {
-    return destination.name();
-  }
-
   private void run() {
     try {
       consumer.subscribe(sourceTopics, new Rebalance());
