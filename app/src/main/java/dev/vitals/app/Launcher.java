@@ -7,9 +7,9 @@ import dev.vitals.app.config.VitalsConfig;
 import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.app.kafka.KafkaProbe;
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.ingest.IngestServer;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.loadgen.DemoTraffic;
-import dev.vitals.sinks.SinkServer;
+import dev.vitals.sinks.SinksStage;
 import dev.vitals.streams.StreamsStage;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -66,9 +66,9 @@ final class Launcher {
       boolean runSinks =
           stages == Stages.SINKS
               || (stages == Stages.STANDALONE && !c.sinks().destinations().isEmpty());
-      AtomicReference<IngestServer> ingest = new AtomicReference<>();
+      AtomicReference<IngestStage> ingest = new AtomicReference<>();
       AtomicReference<StreamsStage> streams = new AtomicReference<>();
-      AtomicReference<SinkServer> sinks = new AtomicReference<>();
+      AtomicReference<SinksStage> sinks = new AtomicReference<>();
       KafkaProbe kafkaProbe = shutdown.register(KafkaProbe.start(c.kafka().clientProps()));
       AdminServer.Builder adminBuilder =
           AdminServer.builder()
@@ -98,7 +98,7 @@ final class Launcher {
       }
       if (runSinks) {
         sinks.set(
-            shutdown.register(SinkServer.start(c.sinks(), c.kafka().clientProps(), registry)));
+            shutdown.register(SinksStage.start(c.sinks(), c.kafka().clientProps(), registry)));
       }
       if (runStreams) {
         streams.set(
@@ -106,7 +106,7 @@ final class Launcher {
       }
       if (runIngest) {
         ingest.set(
-            shutdown.register(IngestServer.start(c.ingest(), c.kafka().clientProps(), registry)));
+            shutdown.register(IngestStage.start(c.ingest(), c.kafka().clientProps(), registry)));
       }
       if (stages == Stages.STANDALONE && c.standalone().demo() != null) {
         shutdown.register(
@@ -214,7 +214,7 @@ final class Launcher {
 
   private void printEndpoints(
       VitalsConfig c,
-      @Nullable IngestServer ingest,
+      @Nullable IngestStage ingest,
       @Nullable StreamsStage streams,
       AdminServer admin) {
     out.println("vitals is running:");

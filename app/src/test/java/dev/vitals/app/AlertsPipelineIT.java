@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.loadgen.Baseline;
 import dev.vitals.loadgen.Incident;
 import dev.vitals.loadgen.Loadgen;
@@ -50,7 +50,7 @@ class AlertsPipelineIT {
   static final Duration SPIKE_FOR = Duration.ofMinutes(15);
 
   static KafkaTestCluster kafka;
-  static IngestServer ingest;
+  static IngestStage ingest;
   static StreamsStage streams;
   static int queryPort;
   static Instant start;
@@ -65,7 +65,7 @@ class AlertsPipelineIT {
       TopicCatalog.createSignalTopics(admin, topics, 2, 1);
     }
     ingest =
-        IngestServer.start(
+        IngestStage.start(
             IngestSettings.defaults()
                 .withListeners(
                     new IngestSettings.Listener("127.0.0.1", 0),

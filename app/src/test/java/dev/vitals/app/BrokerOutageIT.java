@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vitals.app.kafka.EmbeddedKafka;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Limits;
 import dev.vitals.ingest.IngestSettings.Listener;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.testing.FreePorts;
@@ -47,7 +47,7 @@ class BrokerOutageIT {
     String topic = Topics.DEFAULT.raw(Signal.METRICS);
     EmbeddedKafka kafka = startKafka(port, controllerPort);
     createTopic(kafka.bootstrapServers(), topic);
-    IngestServer ingest = startIngest(kafka.bootstrapServers());
+    IngestStage ingest = startIngest(kafka.bootstrapServers());
     OtlpProbeClients clients =
         new OtlpProbeClients(ingest.httpPort(), KAFKA_TIMEOUT.plusSeconds(2));
     int retryableDuringOutage;
@@ -120,14 +120,14 @@ class BrokerOutageIT {
     }
   }
 
-  static IngestServer startIngest(String bootstrap) throws IOException {
+  static IngestStage startIngest(String bootstrap) throws IOException {
     Limits limits =
         new Limits(64L << 20, 256L << 20, KAFKA_TIMEOUT, Duration.ofSeconds(1), 1_000_000);
     IngestSettings settings =
         IngestSettings.defaults()
             .withListeners(new Listener("localhost", 0), new Listener("localhost", 0))
             .withLimits(limits);
-    return IngestServer.start(
+    return IngestStage.start(
         settings, Map.<String, Object>of("bootstrap.servers", bootstrap), new PrometheusRegistry());
   }
 

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.testing.FreePorts;
@@ -69,7 +69,7 @@ class CatchUpPipelineIT {
 
   @TempDir Path stateDir;
   private KafkaTestCluster kafka;
-  private IngestServer ingest;
+  private IngestStage ingest;
   private StreamsStage streams;
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicLong spanIds = new AtomicLong(1);
@@ -85,7 +85,7 @@ class CatchUpPipelineIT {
       TopicCatalog.createSignalTopics(admin, Topics.DEFAULT, 3, 1);
     }
     ingest =
-        IngestServer.start(
+        IngestStage.start(
             IngestSettings.defaults()
                 .withListeners(
                     new IngestSettings.Listener("127.0.0.1", 0),

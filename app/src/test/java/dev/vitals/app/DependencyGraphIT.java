@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.schemas.ServiceKey;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
@@ -101,8 +101,8 @@ class DependencyGraphIT {
       AttributeKey.longKey("http.response.status_code");
 
   static KafkaTestCluster kafka;
-  static IngestServer ingestA;
-  static IngestServer ingestB;
+  static IngestStage ingestA;
+  static IngestStage ingestB;
   static StreamsStage streamsA;
   static StreamsStage streamsB;
   static final PrometheusRegistry registryA = new PrometheusRegistry();
@@ -407,8 +407,8 @@ class DependencyGraphIT {
 
   // --- the stages ---
 
-  private static IngestServer ingest() throws Exception {
-    return IngestServer.start(
+  private static IngestStage ingest() throws Exception {
+    return IngestStage.start(
         IngestSettings.defaults()
             .withListeners(
                 new IngestSettings.Listener("127.0.0.1", 0),

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vitals.app.kafka.EmbeddedKafka;
-import dev.vitals.ingest.IngestServer;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.schemas.Signal;
 import dev.vitals.schemas.Topics;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class GracefulShutdownIT {
             .setControllerPort(freePort())
             .start()) {
       createTopic(kafka.bootstrapServers(), topic);
-      IngestServer ingest = startIngest(kafka.bootstrapServers());
+      IngestStage ingest = startIngest(kafka.bootstrapServers());
       OtlpProbeClients clients = new OtlpProbeClients(ingest.httpPort(), Duration.ofSeconds(4));
       int acknowledgedBeforeClose;
       long closeMs;

@@ -2,9 +2,9 @@ package dev.vitals.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Listener;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.loadgen.Loadgen;
 import dev.vitals.loadgen.OtlpExport;
 import dev.vitals.loadgen.OtlpHttpSender;
@@ -40,8 +40,8 @@ class LoadgenIT {
   void theDemoScenarioReachesTheRawTopicsAsValidOtlpKeyedByService() throws Exception {
     Scenario demo = Scenario.builtIn("demo");
     try (KafkaTestCluster kafka = KafkaTestCluster.start();
-        IngestServer ingest =
-            IngestServer.start(
+        IngestStage ingest =
+            IngestStage.start(
                 IngestSettings.defaults()
                     .withListeners(new Listener("localhost", 0), new Listener("localhost", 0)),
                 kafka.producerProperties(),

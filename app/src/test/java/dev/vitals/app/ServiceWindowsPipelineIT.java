@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.testing.FreePorts;
@@ -81,7 +81,7 @@ class ServiceWindowsPipelineIT {
   static final int INFO_LOGS = 20;
 
   static KafkaTestCluster kafka;
-  static IngestServer ingest;
+  static IngestStage ingest;
   static StreamsStage streams;
   @TempDir static Path stateDir;
 
@@ -97,7 +97,7 @@ class ServiceWindowsPipelineIT {
       TopicCatalog.createSignalTopics(admin, topics, 3, 1);
     }
     ingest =
-        IngestServer.start(
+        IngestStage.start(
             IngestSettings.defaults()
                 .withListeners(
                     new IngestSettings.Listener("127.0.0.1", 0),

@@ -13,8 +13,8 @@ import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.testing.FreePorts;
 import dev.vitals.schemas.testing.KafkaTestCluster;
-import dev.vitals.sinks.SinkServer;
 import dev.vitals.sinks.SinkSettings;
+import dev.vitals.sinks.SinksStage;
 import dev.vitals.sinks.delivery.StoreSinkContract.Point;
 import dev.vitals.sinks.delivery.StoreSinkContract.StoredSeries;
 import dev.vitals.sinks.testing.LocalStore;
@@ -77,7 +77,7 @@ class StoreNativeSignalsIT {
   static LocalStore prometheus;
   static LocalStore vm;
   static KafkaProducer<byte[], byte[]> producer;
-  static SinkServer sinks;
+  static SinksStage sinks;
   static StreamsStage streams;
   static final PrometheusRegistry SINK_METRICS = new PrometheusRegistry();
 
@@ -96,7 +96,7 @@ class StoreNativeSignalsIT {
         new KafkaProducer<>(
             kafka.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
     sinks =
-        SinkServer.start(
+        SinksStage.start(
             new SinkSettings(
                 List.of(
                     SinkSettings.Destination.of(

@@ -1,10 +1,10 @@
 package dev.vitals.bench;
 
 import dev.vitals.app.kafka.EmbeddedKafka;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
 import dev.vitals.ingest.IngestSettings.Limits;
 import dev.vitals.ingest.IngestSettings.Listener;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.ingest.otlp.OtlpSignal;
 import dev.vitals.ingest.pipeline.RecordSplitter;
 import dev.vitals.schemas.Signal;
@@ -204,8 +204,8 @@ public final class IngestLoadHarness {
         IngestSettings.defaults()
             .withListeners(new Listener("localhost", 0), new Listener("localhost", 0))
             .withLimits(limits);
-    try (IngestServer ingest =
-            IngestServer.start(
+    try (IngestStage ingest =
+            IngestStage.start(
                 settings, Map.<String, Object>of("bootstrap.servers", bootstrap), registry);
         HeapSampler heap = new HeapSampler()) {
       LoadClients load = new LoadClients(ingest.httpPort(), body);

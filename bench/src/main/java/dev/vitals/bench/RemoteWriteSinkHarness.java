@@ -7,8 +7,8 @@ import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;
 import dev.vitals.sinks.remotewrite.RemoteWriteWriter;
-import dev.vitals.sinks.series.Sample;
 import dev.vitals.sinks.series.SeriesMapper;
+import dev.vitals.sinks.series.SeriesSample;
 import dev.vitals.streams.sketch.LatencySketch;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -84,7 +84,7 @@ public final class RemoteWriteSinkHarness {
       RemoteWriteWriter writer = new RemoteWriteWriter(new DestinationClient(destination));
       SinkSettings.Histograms histograms =
           prometheus ? SinkSettings.Histograms.NATIVE : SinkSettings.Histograms.CLASSIC;
-      List<List<Sample>> ring =
+      List<List<SeriesSample>> ring =
           ring(templates(services, storeNative, histograms), RING_ROUNDS, batchSamples);
       System.out.printf(
           Locale.ROOT,
@@ -189,14 +189,14 @@ public final class RemoteWriteSinkHarness {
   }
 
   /** The samples of one window of each service (a service window and one operation window). */
-  private static List<List<Sample>> templates(
+  private static List<List<SeriesSample>> templates(
       int services, boolean storeNative, SinkSettings.Histograms histograms) {
     SeriesMapper mapper =
         new SeriesMapper(Topics.DEFAULT, SinkSettings.Corrections.ONCE, histograms);
     Instant end = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    List<List<Sample>> out = new ArrayList<>(services);
+    List<List<SeriesSample>> out = new ArrayList<>(services);
     for (int i = 0; i < services; i++) {
-      List<Sample> samples = new ArrayList<>();
+      List<SeriesSample> samples = new ArrayList<>();
       for (String op : new String[] {null, "GET /api/items/{id}"}) {
         ServiceWindow w =
             new ServiceWindow(
@@ -230,17 +230,17 @@ public final class RemoteWriteSinkHarness {
    * The batches of {@code rounds} rounds (every service's samples, 100 ms later each round), built
    * before the clock starts: making samples is the series mapper's cost, not the writer's.
    */
-  private static List<List<Sample>> ring(
-      List<List<Sample>> templates, int rounds, int batchSamples) {
+  private static List<List<SeriesSample>> ring(
+      List<List<SeriesSample>> templates, int rounds, int batchSamples) {
     long base = Instant.now().minus(Duration.ofHours(2)).toEpochMilli();
-    List<List<Sample>> out = new ArrayList<>();
+    List<List<SeriesSample>> out = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       long ts = base + round * 100L;
-      List<Sample> batch = new ArrayList<>(batchSamples);
-      for (List<Sample> service : templates) {
-        for (Sample s : service) {
+      List<SeriesSample> batch = new ArrayList<>(batchSamples);
+      for (List<SeriesSample> service : templates) {
+        for (SeriesSample s : service) {
           batch.add(
-              new Sample(
+              new SeriesSample(
                   s.name(), s.labels(), s.value(), ts, s.type(), s.startMs(), s.histogram()));
           if (batch.size() == batchSamples) {
             out.add(batch);
@@ -260,20 +260,24 @@ public final class RemoteWriteSinkHarness {
    * {@code restamp}, each batch is stamped a millisecond after the previous one.
    */
   private static long run(
-      RemoteWriteWriter writer, List<List<Sample>> ring, int seconds, int shards, boolean restamp)
+      RemoteWriteWriter writer,
+      List<List<SeriesSample>> ring,
+      int seconds,
+      int shards,
+      boolean restamp)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(shards);
     AtomicLong acknowledged = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     for (int i = 0; System.nanoTime() < deadline; i = (i + 1) % ring.size()) {
-      List<Sample> batch = ring.get(i);
+      List<SeriesSample> batch = ring.get(i);
       if (restamp) {
         long ts = nextStamp();
-        List<Sample> stamped = new ArrayList<>(batch.size());
-        for (Sample s : batch) {
+        List<SeriesSample> stamped = new ArrayList<>(batch.size());
+        for (SeriesSample s : batch) {
           stamped.add(
-              new Sample(
+              new SeriesSample(
                   s.name(), s.labels(), s.value(), ts, s.type(), s.startMs(), s.histogram()));
         }
         batch = stamped;
@@ -302,7 +306,7 @@ public final class RemoteWriteSinkHarness {
 
   private static void send(
       RemoteWriteWriter writer,
-      List<Sample> batch,
+      List<SeriesSample> batch,
       Semaphore inFlight,
       AtomicLong acknowledged,
       AtomicLong failed)

@@ -2,8 +2,8 @@ package dev.vitals.bench;
 
 import dev.vitals.app.kafka.EmbeddedKafka;
 import dev.vitals.app.kafka.TopicCatalog;
-import dev.vitals.ingest.IngestServer;
 import dev.vitals.ingest.IngestSettings;
+import dev.vitals.ingest.IngestStage;
 import dev.vitals.loadgen.Loadgen;
 import dev.vitals.loadgen.OtlpHttpSender;
 import dev.vitals.loadgen.Scenario;
@@ -252,8 +252,8 @@ public final class ReplaySoak {
         TopicCatalog.createRawTopics(admin, topics, 6, 1);
         TopicCatalog.createSignalTopics(admin, topics, 6, 1);
       }
-      try (IngestServer ingest =
-              IngestServer.start(
+      try (IngestStage ingest =
+              IngestStage.start(
                   IngestSettings.defaults()
                       .withListeners(
                           new IngestSettings.Listener("127.0.0.1", 0),

@@ -39,7 +39,7 @@ class BackpressureTest {
 
   MockProducer<byte[], byte[]> producer;
   PrometheusRegistry registry;
-  IngestServer server;
+  IngestStage server;
   ManagedChannel channel;
 
   @BeforeEach
@@ -47,7 +47,7 @@ class BackpressureTest {
     producer = TestIngest.producer(false); // Kafka never acknowledges unless told to
     registry = new PrometheusRegistry();
     server =
-        IngestServer.start(
+        IngestStage.start(
             TestIngest.localSettings()
                 .withLimits(
                     new IngestSettings.Limits(

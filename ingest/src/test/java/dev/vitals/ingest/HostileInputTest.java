@@ -59,7 +59,7 @@ class HostileInputTest {
 
   static MockProducer<byte[], byte[]> producer;
   static PrometheusRegistry registry;
-  static IngestServer server;
+  static IngestStage server;
   static ManagedChannel channel;
 
   private String metricsBefore;
@@ -69,7 +69,7 @@ class HostileInputTest {
     producer = TestIngest.producer(true);
     registry = new PrometheusRegistry();
     server =
-        IngestServer.start(
+        IngestStage.start(
             TestIngest.localSettings()
                 .withAuth(new IngestSettings.Auth(Map.of(TOKEN, "acme"), null))
                 .withLimits(
@@ -212,8 +212,8 @@ class HostileInputTest {
   void missingTenantWithoutDefaultTenantGets401() throws IOException {
     PrometheusRegistry ownRegistry = new PrometheusRegistry();
     MockProducer<byte[], byte[]> ownProducer = TestIngest.producer(true);
-    try (IngestServer noDefault =
-        IngestServer.start(
+    try (IngestStage noDefault =
+        IngestStage.start(
             TestIngest.localSettings().withAuth(new IngestSettings.Auth(Map.of(), null)),
             ownProducer,
             ownRegistry)) {

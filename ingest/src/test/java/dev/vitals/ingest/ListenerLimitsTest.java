@@ -23,7 +23,7 @@ class ListenerLimitsTest {
   private static final Duration HEADER_TIMEOUT = Duration.ofMillis(500);
 
   PrometheusRegistry registry;
-  IngestServer server;
+  IngestStage server;
   final List<Socket> sockets = new ArrayList<>();
 
   @BeforeEach
@@ -33,7 +33,7 @@ class ListenerLimitsTest {
     IngestSettings.Listener listener =
         base.withMaxConnections(2).withHeaderTimeout(HEADER_TIMEOUT).withMaxHeaderBytes(4096);
     server =
-        IngestServer.start(
+        IngestStage.start(
             TestIngest.localSettings().withListeners(listener, listener),
             TestIngest.producer(true),
             registry);

@@ -59,7 +59,7 @@ class ListenersFuzzTest {
 
   static MockProducer<byte[], byte[]> producer;
   static PrometheusRegistry registry;
-  static IngestServer server;
+  static IngestStage server;
   static ManagedChannel channel;
   static LogCapture log;
 
@@ -69,7 +69,7 @@ class ListenersFuzzTest {
     producer = TestIngest.producer(true);
     registry = new PrometheusRegistry();
     server =
-        IngestServer.start(
+        IngestStage.start(
             TestIngest.localSettings()
                 .withLimits(
                     new IngestSettings.Limits(

@@ -52,12 +52,12 @@ class OtlpHttpFormatsTest {
   private static final byte[] PARENT_SPAN_ID = HEX.parseHex("eee19b7ec3c1b173");
 
   static MockProducer<byte[], byte[]> producer;
-  static IngestServer server;
+  static IngestStage server;
 
   @BeforeAll
   static void start() throws IOException {
     producer = TestIngest.producer(true);
-    server = IngestServer.start(TestIngest.localSettings(), producer, new PrometheusRegistry());
+    server = IngestStage.start(TestIngest.localSettings(), producer, new PrometheusRegistry());
   }
 
   @AfterAll

@@ -83,7 +83,7 @@ class OtlpSdkExportIT {
   static final int SPANS_EACH = 4;
 
   static KafkaTestCluster kafka;
-  static IngestServer ingest;
+  static IngestStage ingest;
   static long startedMs;
 
   @BeforeAll
@@ -96,7 +96,7 @@ class OtlpSdkExportIT {
             .map(s -> new NewTopic(Topics.DEFAULT.raw(s), 3, (short) 1))
             .toList());
     ingest =
-        IngestServer.start(
+        IngestStage.start(
             IngestSettings.defaults()
                 .withListeners(
                     new IngestSettings.Listener("127.0.0.1", 0),

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 class SlowBodyTest {
 
   PrometheusRegistry registry;
-  IngestServer server;
+  IngestStage server;
 
   @BeforeEach
   void start() throws Exception {
     registry = new PrometheusRegistry();
     server =
-        IngestServer.start(
+        IngestStage.start(
             TestIngest.localSettings()
                 .withLimits(IngestSettings.Limits.DEFAULT.withBodyTimeout(Duration.ofMillis(300))),
             TestIngest.producer(true),

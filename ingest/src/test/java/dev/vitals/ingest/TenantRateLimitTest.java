@@ -24,7 +24,7 @@ class TenantRateLimitTest {
 
   MockProducer<byte[], byte[]> producer;
   PrometheusRegistry registry;
-  IngestServer server;
+  IngestStage server;
 
   @BeforeEach
   void start() throws Exception {
@@ -32,7 +32,7 @@ class TenantRateLimitTest {
     registry = new PrometheusRegistry();
     IngestSettings settings = TestIngest.localSettings();
     server =
-        IngestServer.start(
+        IngestStage.start(
             settings.withLimits(
                 new IngestSettings.Limits(
                         BURST, 1L << 20, Duration.ofSeconds(5), Duration.ofSeconds(1), 1_000_000)

@@ -42,7 +42,7 @@ final class TestIngest {
   }
 
   static HttpRequest.Builder post(
-      IngestServer server, String path, String contentType, byte[] body) {
+      IngestStage server, String path, String contentType, byte[] body) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
         .timeout(Duration.ofSeconds(20))
         .header("Content-Type", contentType)

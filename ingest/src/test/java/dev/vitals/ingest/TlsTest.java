@@ -37,7 +37,7 @@ class TlsTest {
 
   static TestCerts certs;
   static MockProducer<byte[], byte[]> producer;
-  static IngestServer server;
+  static IngestStage server;
 
   @BeforeAll
   static void start() throws Exception {
@@ -45,7 +45,7 @@ class TlsTest {
 
     producer = TestIngest.producer(true);
     server =
-        IngestServer.start(
+        IngestStage.start(
             TestIngest.localSettings()
                 .withTls(
                     new ServerTls(

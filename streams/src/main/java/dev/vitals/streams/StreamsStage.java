@@ -239,10 +239,6 @@ public final class StreamsStage implements AutoCloseable {
     return failures.recently();
   }
 
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
   /** The port the query API listens on. */
   public int queryPort() {
     return queryPort;

@@ -62,11 +62,6 @@ public final class AdminServer implements AutoCloseable {
     return server.port();
   }
 
-  /** The names of the readiness checks that do not pass now; empty when ready. */
-  public List<String> notReady() {
-    return notReadyWithReasons().keySet().stream().sorted().toList();
-  }
-
   /** The checks that do not pass now, by name, each with its reason ("" when it gives none). */
   public Map<String, String> notReadyWithReasons() {
     Map<String, String> out = new java.util.TreeMap<>();

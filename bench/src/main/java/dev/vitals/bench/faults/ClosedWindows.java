@@ -78,10 +78,6 @@ final class ClosedWindows {
     return b.revision() >= a.revision() ? b : a;
   }
 
-  Window latest(String service, long startMs) {
-    return latest.get(new Slot(service, startMs));
-  }
-
   List<Window> all() {
     return List.copyOf(latest.values());
   }

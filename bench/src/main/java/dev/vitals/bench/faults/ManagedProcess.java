@@ -57,10 +57,6 @@ public final class ManagedProcess {
     return name;
   }
 
-  Path log() {
-    return log;
-  }
-
   /** The running process, to read its CPU time and memory; empty when it is not running. */
   public synchronized java.util.Optional<ProcessHandle> handle() {
     return alive() ? java.util.Optional.of(process.toHandle()) : java.util.Optional.empty();
@@ -149,15 +145,6 @@ public final class ManagedProcess {
       return s.substring(Math.max(0, s.length() - chars));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  /** Lines of the log that contain {@code needle}. */
-  long count(String needle) {
-    try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
-      return lines.filter(l -> l.contains(needle)).count();
-    } catch (IOException e) {
-      return -1;
     }
   }
 

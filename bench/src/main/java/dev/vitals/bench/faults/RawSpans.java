@@ -43,8 +43,4 @@ final class RawSpans {
   long records() {
     return records.get();
   }
-
-  long unreadable() {
-    return unreadable.get();
-  }
 }

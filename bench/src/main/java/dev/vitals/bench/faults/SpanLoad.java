@@ -57,10 +57,6 @@ final class SpanLoad implements AutoCloseable {
     }
   }
 
-  int senders() {
-    return senders;
-  }
-
   private void run(int sender) {
     int home = sender % ingest.size();
     int target = home;

@@ -116,14 +116,6 @@ public enum OtlpSignal {
     this.itemNoun = itemNoun;
   }
 
-  public static OtlpSignal of(Signal signal) {
-    return switch (signal) {
-      case METRICS -> METRICS;
-      case LOGS -> LOGS;
-      case TRACES -> TRACES;
-    };
-  }
-
   public Signal signal() {
     return signal;
   }

@@ -28,10 +28,6 @@ public final class Reservation {
     return true;
   }
 
-  public long bytes() {
-    return bytes;
-  }
-
   /** Gives the bytes back; later calls do nothing. */
   public synchronized void release() {
     if (released.compareAndSet(false, true)) {

@@ -8,10 +8,6 @@ public final class RemoteWriteFormatException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
-  public RemoteWriteFormatException(String message) {
-    super(message);
-  }
-
   public RemoteWriteFormatException(String message, Throwable cause) {
     super(message, cause);
   }

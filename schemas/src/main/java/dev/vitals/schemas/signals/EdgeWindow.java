@@ -176,9 +176,5 @@ public record EdgeWindow(
             "counts: " + counts.size() + " (expected: bounds + 1 = " + (bounds.size() + 1) + ")");
       }
     }
-
-    public long count() {
-      return counts.stream().mapToLong(Long::longValue).sum();
-    }
   }
 }

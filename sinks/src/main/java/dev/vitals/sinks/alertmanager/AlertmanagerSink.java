@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Builder#resendInterval resend interval} (1m) with {@code endsAt = now + } {@link
  * Builder#endsAtExtension extension} (4m), so that Alertmanager resolves it by itself if Vitals
  * goes away; a resolved alert is sent at once with {@code endsAt} = its resolution time and re-sent
- * for the {@link Builder#resolvedRetention retention} (15m), in case Alertmanager restarted, then
+ * for the {@link #DEFAULT_RESOLVED_RETENTION retention} (15m), in case Alertmanager restarted, then
  * forgotten.
  *
  * <p><b>State and restarts.</b> The sink keeps the latest event of every alert (the topic is keyed
@@ -90,7 +90,7 @@ public final class AlertmanagerSink implements AutoCloseable {
             clock,
             () -> ThreadLocalRandom.current().nextDouble());
     this.retries = new RetryGate(backoff, System::nanoTime);
-    this.state = new AlertState(b.resendInterval, b.endsAtExtension, b.resolvedRetention);
+    this.state = new AlertState(b.resendInterval, b.endsAtExtension, DEFAULT_RESOLVED_RETENTION);
     this.metrics = AlertmanagerMetrics.of(b.registry);
     this.reader =
         new AlertsReader(name, b.topics.alerts(), b.kafka, state, clock, metrics, this::wake);
@@ -102,17 +102,6 @@ public final class AlertmanagerSink implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-  }
-
-  /** Starts a sink with the default intervals (1m resend, 4m extension, 15m retention). */
-  public static AlertmanagerSink start(
-      Destination destination,
-      Topics topics,
-      Map<String, Object> kafka,
-      PrometheusRegistry registry,
-      Clock clock)
-      throws IOException {
-    return builder(destination, topics, kafka, registry).clock(clock).start();
   }
 
   public static Builder builder(
@@ -305,7 +294,6 @@ public final class AlertmanagerSink implements AutoCloseable {
     private Delivery delivery = Delivery.DEFAULT;
     private Duration resendInterval = DEFAULT_RESEND_INTERVAL;
     private Duration endsAtExtension = DEFAULT_ENDS_AT_EXTENSION;
-    private Duration resolvedRetention = DEFAULT_RESOLVED_RETENTION;
 
     private Builder(
         Destination destination,
@@ -341,12 +329,6 @@ public final class AlertmanagerSink implements AutoCloseable {
     /** A firing alert is sent with {@code endsAt = now + this}; default 4m. */
     public Builder endsAtExtension(Duration d) {
       this.endsAtExtension = positive(d, "endsAtExtension");
-      return this;
-    }
-
-    /** How long after its resolution a resolved alert is still re-sent; default 15m. */
-    public Builder resolvedRetention(Duration d) {
-      this.resolvedRetention = positive(d, "resolvedRetention");
       return this;
     }
 

@@ -2,7 +2,7 @@ package dev.vitals.sinks.delivery;
 
 import dev.vitals.common.retry.Backoff;
 import dev.vitals.sinks.metrics.SinkMetrics;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ShardedSender {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ShardedSender.class);
+  private static final Logger log = LoggerFactory.getLogger(ShardedSender.class);
 
   /** How a send ended. */
   enum Status {
@@ -60,16 +60,16 @@ final class ShardedSender {
   }
 
   /** Sends {@code samples} split into shards by series. */
-  Result sendSharded(List<Sample> samples, String tenant) {
+  Result sendSharded(List<SeriesSample> samples, String tenant) {
     List<Lane> lanes = new ArrayList<>();
-    for (List<Sample> shard : Shards.split(samples, shards)) {
+    for (List<SeriesSample> shard : Shards.split(samples, shards)) {
       lanes.add(new Lane(Shards.chunks(shard, maxRequestSamples)));
     }
     return send(lanes, tenant);
   }
 
   /** Sends {@code samples} as one lane: used to find which record of a batch is refused. */
-  Result sendInOrder(List<Sample> samples, String tenant) {
+  Result sendInOrder(List<SeriesSample> samples, String tenant) {
     return send(List.of(new Lane(Shards.chunks(samples, maxRequestSamples))), tenant);
   }
 
@@ -107,7 +107,7 @@ final class ShardedSender {
     Duration delay = backoff.delay(attempt, retryAfter);
     WriteResult last = pending.get(0).last;
     if (attempt == 0 || Integer.bitCount(attempt) == 1) {
-      LOG.warn(
+      log.warn(
           "sink {}: write failed ({} {}), retry {} in {} ms",
           sink,
           last.status() == 0 ? "error" : last.status(),
@@ -126,11 +126,11 @@ final class ShardedSender {
 
   /** One shard's requests, sent in order; a retry resumes at the first unacknowledged one. */
   private final class Lane {
-    private final List<List<Sample>> requests;
+    private final List<List<SeriesSample>> requests;
     private int next;
     private WriteResult last;
 
-    Lane(List<List<Sample>> requests) {
+    Lane(List<List<SeriesSample>> requests) {
       this.requests = requests;
     }
 
@@ -150,7 +150,7 @@ final class ShardedSender {
       if (done()) {
         return CompletableFuture.completedFuture(null);
       }
-      List<Sample> request = requests.get(next);
+      List<SeriesSample> request = requests.get(next);
       return writer
           .write(request, tenant)
           .exceptionally(WriteResult::error)

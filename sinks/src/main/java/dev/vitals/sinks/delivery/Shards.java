@@ -1,6 +1,6 @@
 package dev.vitals.sinks.delivery;
 
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,21 +10,21 @@ final class Shards {
   private Shards() {}
 
   /** Stable across processes: String and Map hash codes are specified. */
-  static int shardOf(Sample sample, int shards) {
+  static int shardOf(SeriesSample sample, int shards) {
     int hash = sample.name().hashCode() * 31 + sample.labels().hashCode();
     return Math.floorMod(hash * 0x9E3779B9, shards);
   }
 
   /** The non-empty shards of {@code samples}, each in the order the samples came. */
-  static List<List<Sample>> split(List<Sample> samples, int shards) {
+  static List<List<SeriesSample>> split(List<SeriesSample> samples, int shards) {
     if (shards == 1) {
       return samples.isEmpty() ? List.of() : List.of(samples);
     }
-    List<List<Sample>> out = new ArrayList<>(shards);
+    List<List<SeriesSample>> out = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
       out.add(new ArrayList<>());
     }
-    for (Sample s : samples) {
+    for (SeriesSample s : samples) {
       out.get(shardOf(s, shards)).add(s);
     }
     out.removeIf(List::isEmpty);
@@ -32,8 +32,8 @@ final class Shards {
   }
 
   /** Cuts one shard into requests of at most {@code max} samples, keeping the order. */
-  static List<List<Sample>> chunks(List<Sample> samples, int max) {
-    List<List<Sample>> out = new ArrayList<>();
+  static List<List<SeriesSample>> chunks(List<SeriesSample> samples, int max) {
+    List<List<SeriesSample>> out = new ArrayList<>();
     for (int i = 0; i < samples.size(); i += max) {
       out.add(samples.subList(i, Math.min(samples.size(), i + max)));
     }

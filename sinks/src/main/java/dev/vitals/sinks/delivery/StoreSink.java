@@ -6,8 +6,8 @@ import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Delivery;
 import dev.vitals.sinks.SinkSettings.Destination;
 import dev.vitals.sinks.metrics.SinkMetrics;
-import dev.vitals.sinks.series.Sample;
 import dev.vitals.sinks.series.SeriesMapper;
+import dev.vitals.sinks.series.SeriesSample;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreSink implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(StoreSink.class);
+  private static final Logger log = LoggerFactory.getLogger(StoreSink.class);
 
   static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   static final int DEFAULT_MAX_POLL_RECORDS = 500;
@@ -126,10 +126,6 @@ public final class StoreSink implements AutoCloseable {
     return ready && thread.isAlive();
   }
 
-  public String name() {
-    return destination.name();
-  }
-
   private void run() {
     try {
       consumer.subscribe(sourceTopics, new Rebalance());
@@ -141,7 +137,7 @@ public final class StoreSink implements AutoCloseable {
         }
       }
     } catch (RuntimeException | Error e) {
-      LOG.error("sink {} stopped: {}", destination.name(), e.toString(), e);
+      log.error("sink {} stopped: {}", destination.name(), e.toString(), e);
     } finally {
       closeQuietly();
     }
@@ -162,7 +158,7 @@ public final class StoreSink implements AutoCloseable {
         rewind(first);
       }
     } catch (RuntimeException e) {
-      LOG.warn(
+      log.warn(
           "sink {}: batch abandoned, will be read again: {}", destination.name(), e.toString());
       rewind(first);
     } finally {
@@ -206,11 +202,11 @@ public final class StoreSink implements AutoCloseable {
 
   private boolean deliverBatch(List<Entry> batch) {
     String tenant = tenantOf(batch.get(0));
-    List<Sample> samples = new ArrayList<>();
+    List<SeriesSample> samples = new ArrayList<>();
     batch.forEach(e -> samples.addAll(e.samples()));
     ShardedSender.Result result = sender.sendSharded(samples, tenant);
     if (result.status() == ShardedSender.Status.REJECTED) {
-      LOG.warn(
+      log.warn(
           "sink {}: store refused a batch of {} records, sending them one by one: {}",
           destination.name(),
           batch.size(),
@@ -351,18 +347,18 @@ public final class StoreSink implements AutoCloseable {
     try {
       consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     } catch (RuntimeException e) {
-      LOG.debug("sink {}: closing consumer: {}", destination.name(), e.toString());
+      log.debug("sink {}: closing consumer: {}", destination.name(), e.toString());
     }
     try {
       deadLetters.close();
     } catch (RuntimeException e) {
-      LOG.debug("sink {}: closing dead-letter producer: {}", destination.name(), e.toString());
+      log.debug("sink {}: closing dead-letter producer: {}", destination.name(), e.toString());
     }
     ready = false;
   }
 
   /** One source record and its samples. */
-  private record Entry(ConsumerRecord<byte[], byte[]> record, List<Sample> samples) {}
+  private record Entry(ConsumerRecord<byte[], byte[]> record, List<SeriesSample> samples) {}
 
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override

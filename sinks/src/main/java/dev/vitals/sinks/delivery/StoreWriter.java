@@ -1,6 +1,6 @@
 package dev.vitals.sinks.delivery;
 
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,5 +16,5 @@ public interface StoreWriter {
    * @param samples in order; every series' samples in timestamp order
    * @param tenant the tenant of every sample when the destination has a tenant header, else null
    */
-  CompletableFuture<WriteResult> write(List<Sample> samples, String tenant);
+  CompletableFuture<WriteResult> write(List<SeriesSample> samples, String tenant);
 }

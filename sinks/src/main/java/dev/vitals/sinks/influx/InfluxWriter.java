@@ -3,7 +3,7 @@ package dev.vitals.sinks.influx;
 import dev.vitals.sinks.delivery.StoreWriter;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,9 +25,9 @@ public final class InfluxWriter implements StoreWriter {
   }
 
   @Override
-  public CompletableFuture<WriteResult> write(List<Sample> samples, String tenant) {
+  public CompletableFuture<WriteResult> write(List<SeriesSample> samples, String tenant) {
     StringBuilder body = new StringBuilder(samples.size() * 128);
-    for (Sample s : samples) {
+    for (SeriesSample s : samples) {
       lines.append(body, s);
     }
     HttpRequest request =

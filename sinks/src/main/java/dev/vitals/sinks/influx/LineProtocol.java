@@ -1,6 +1,6 @@
 package dev.vitals.sinks.influx;
 
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +58,8 @@ final class LineProtocol {
    * Appends one line, or nothing for a value line protocol cannot carry (NaN, infinity, a native
    * histogram: Influx destinations get classic buckets).
    */
-  void append(StringBuilder out, Sample sample) {
-    if (!Double.isFinite(sample.value()) || sample.type() == Sample.Type.HISTOGRAM) {
+  void append(StringBuilder out, SeriesSample sample) {
+    if (!Double.isFinite(sample.value()) || sample.type() == SeriesSample.Type.HISTOGRAM) {
       return;
     }
     escapeMeasurement(out, sample.name());

@@ -6,7 +6,7 @@ import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.sinks.delivery.StoreWriter;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OtlpWriter implements StoreWriter {
 
-  private static final Logger LOG = LoggerFactory.getLogger(OtlpWriter.class);
+  private static final Logger log = LoggerFactory.getLogger(OtlpWriter.class);
   private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
   private static final Set<String> RESOURCE_LABELS = Set.of("tenant", "namespace", "service");
   static final String SCOPE = "dev.vitals.sinks";
@@ -57,7 +57,7 @@ public final class OtlpWriter implements StoreWriter {
   }
 
   @Override
-  public CompletableFuture<WriteResult> write(List<Sample> samples, String tenant) {
+  public CompletableFuture<WriteResult> write(List<SeriesSample> samples, String tenant) {
     HttpRequest request =
         client
             .request(client.destination().url(), tenant)
@@ -67,18 +67,18 @@ public final class OtlpWriter implements StoreWriter {
     return client.sendForBytes(request).thenApply(OtlpWriter::result);
   }
 
-  static ExportMetricsServiceRequest request(List<Sample> samples) {
+  static ExportMetricsServiceRequest request(List<SeriesSample> samples) {
     Map<List<String>, Map<String, Metric.Builder>> byResource = new LinkedHashMap<>();
-    for (Sample s : samples) {
+    for (SeriesSample s : samples) {
       List<String> resource =
           List.of(s.tenant(), s.labels().getOrDefault("namespace", ""), service(s));
       Metric.Builder metric =
           byResource
               .computeIfAbsent(resource, r -> new LinkedHashMap<>())
               .computeIfAbsent(s.name(), n -> metric(s));
-      if (s.type() == Sample.Type.HISTOGRAM) {
+      if (s.type() == SeriesSample.Type.HISTOGRAM) {
         metric.getExponentialHistogramBuilder().addDataPoints(exponential(s));
-      } else if (s.type() == Sample.Type.COUNTER) {
+      } else if (s.type() == SeriesSample.Type.COUNTER) {
         metric.getSumBuilder().addDataPoints(point(s));
       } else {
         metric.getGaugeBuilder().addDataPoints(point(s));
@@ -90,8 +90,8 @@ public final class OtlpWriter implements StoreWriter {
     return out.build();
   }
 
-  private static Metric.Builder metric(Sample s) {
-    if (s.type() == Sample.Type.HISTOGRAM) {
+  private static Metric.Builder metric(SeriesSample s) {
+    if (s.type() == SeriesSample.Type.HISTOGRAM) {
       return Metric.newBuilder()
           .setName(s.name())
           .setUnit(s.name().endsWith("_seconds") ? "s" : "")
@@ -100,7 +100,7 @@ public final class OtlpWriter implements StoreWriter {
                   .setAggregationTemporality(
                       AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE));
     }
-    if (s.type() != Sample.Type.COUNTER) {
+    if (s.type() != SeriesSample.Type.COUNTER) {
       return Metric.newBuilder().setName(s.name()).setGauge(Gauge.newBuilder());
     }
     String name =
@@ -114,7 +114,7 @@ public final class OtlpWriter implements StoreWriter {
                 .setIsMonotonic(true));
   }
 
-  private static String service(Sample s) {
+  private static String service(SeriesSample s) {
     return s.labels().getOrDefault("service", "");
   }
 
@@ -132,12 +132,12 @@ public final class OtlpWriter implements StoreWriter {
     return ResourceMetrics.newBuilder().setResource(r).addScopeMetrics(scope).build();
   }
 
-  private static NumberDataPoint point(Sample s) {
+  private static NumberDataPoint point(SeriesSample s) {
     NumberDataPoint.Builder p =
         NumberDataPoint.newBuilder()
             .setTimeUnixNano(s.timestampMs() * 1_000_000L)
             .setAsDouble(s.value());
-    if (s.type() == Sample.Type.COUNTER) {
+    if (s.type() == SeriesSample.Type.COUNTER) {
       p.setStartTimeUnixNano(s.startMs() * 1_000_000L);
     }
     s.labels()
@@ -151,7 +151,7 @@ public final class OtlpWriter implements StoreWriter {
   }
 
   /** A cumulative exponential histogram point: the sketch's own scale and buckets. */
-  private static ExponentialHistogramDataPoint exponential(Sample s) {
+  private static ExponentialHistogramDataPoint exponential(SeriesSample s) {
     ServiceWindow.Histogram h = s.histogram();
     ExponentialHistogramDataPoint.Builder p =
         ExponentialHistogramDataPoint.newBuilder()
@@ -206,7 +206,7 @@ public final class OtlpWriter implements StoreWriter {
       ExportMetricsServiceResponse r = ExportMetricsServiceResponse.parseFrom(body);
       long rejected = r.getPartialSuccess().getRejectedDataPoints();
       if (rejected > 0 || !r.getPartialSuccess().getErrorMessage().isEmpty()) {
-        LOG.warn(
+        log.warn(
             "OTLP partial success: {} data points rejected: {}",
             rejected,
             r.getPartialSuccess().getErrorMessage());

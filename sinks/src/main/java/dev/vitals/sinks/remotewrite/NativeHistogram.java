@@ -1,7 +1,7 @@
 package dev.vitals.sinks.remotewrite;
 
 import dev.vitals.schemas.signals.ServiceWindow;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
@@ -23,7 +23,7 @@ final class NativeHistogram {
 
   private NativeHistogram() {}
 
-  static byte[] encode(Sample s) {
+  static byte[] encode(SeriesSample s) {
     ServiceWindow.Histogram h = s.histogram();
     int schema = h.scale();
     int offset = h.offset();

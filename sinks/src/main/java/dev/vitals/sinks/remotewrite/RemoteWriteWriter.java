@@ -3,7 +3,7 @@ package dev.vitals.sinks.remotewrite;
 import dev.vitals.sinks.delivery.StoreWriter;
 import dev.vitals.sinks.delivery.WriteResult;
 import dev.vitals.sinks.http.DestinationClient;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -24,7 +24,7 @@ public final class RemoteWriteWriter implements StoreWriter {
   }
 
   @Override
-  public CompletableFuture<WriteResult> write(List<Sample> samples, String tenant) {
+  public CompletableFuture<WriteResult> write(List<SeriesSample> samples, String tenant) {
     HttpRequest request;
     try {
       request =
@@ -41,7 +41,7 @@ public final class RemoteWriteWriter implements StoreWriter {
     return client.send(request).thenApply(WriteResult::of);
   }
 
-  private static HttpRequest.BodyPublisher compressed(List<Sample> samples) {
+  private static HttpRequest.BodyPublisher compressed(List<SeriesSample> samples) {
     return RequestEncoder.encode(
         samples,
         (raw, length) -> {
@@ -60,7 +60,7 @@ public final class RemoteWriteWriter implements StoreWriter {
   }
 
   /** The compressed request body. */
-  public static byte[] body(List<Sample> samples) {
+  public static byte[] body(List<SeriesSample> samples) {
     try {
       byte[] raw = RequestEncoder.encode(samples);
       return Snappy.compress(raw);

@@ -1,6 +1,6 @@
 package dev.vitals.sinks.remotewrite;
 
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -35,10 +35,10 @@ final class RequestEncoder {
   private byte[][] pairs = new byte[16][];
 
   /** Encodes {@code samples} and hands the bytes to {@code then}; the array is reused after. */
-  static <T> T encode(List<Sample> samples, Encoded<T> then) {
+  static <T> T encode(List<SeriesSample> samples, Encoded<T> then) {
     RequestEncoder body = SCRATCH.get();
     body.pos = 0;
-    for (Sample s : samples) {
+    for (SeriesSample s : samples) {
       body.series(s);
     }
     T result = then.apply(body.buf, body.pos);
@@ -53,11 +53,11 @@ final class RequestEncoder {
     T apply(byte[] buf, int length);
   }
 
-  static byte[] encode(List<Sample> samples) {
+  static byte[] encode(List<SeriesSample> samples) {
     return encode(samples, (buf, length) -> Arrays.copyOf(buf, length));
   }
 
-  private void series(Sample s) {
+  private void series(SeriesSample s) {
     int n = labels(s);
     int labelsSize = 0;
     for (int i = 0; i < n; i += 2) {
@@ -98,7 +98,7 @@ final class RequestEncoder {
   }
 
   /** Fills {@code pairs} with the UTF-8 names and values, {@code __name__} at its sorted place. */
-  private int labels(Sample s) {
+  private int labels(SeriesSample s) {
     int needed = 2 * (s.labels().size() + 1);
     if (pairs.length < needed) {
       pairs = new byte[needed][];
@@ -136,7 +136,7 @@ final class RequestEncoder {
     return s.length == 0 ? 0 : messageSize(s.length);
   }
 
-  private static int sampleSize(Sample s) {
+  private static int sampleSize(SeriesSample s) {
     int size = Double.doubleToRawLongBits(s.value()) == 0 ? 0 : 9;
     return size + (s.timestampMs() == 0 ? 0 : 1 + varintSize(s.timestampMs()));
   }

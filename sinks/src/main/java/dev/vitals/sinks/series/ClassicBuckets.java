@@ -42,7 +42,7 @@ final class ClassicBuckets {
       ServiceWindow.Histogram h,
       long timestampMs,
       long startMs,
-      List<Sample> out) {
+      List<SeriesSample> out) {
     long[] perBound = new long[LAST - FIRST + 2]; // the last one is +Inf
     perBound[0] += h.zeroCount();
     List<Long> counts = h.bucketCounts();
@@ -54,11 +54,12 @@ final class ClassicBuckets {
       cumulative += perBound[i];
       String le = i < BOUNDS.length ? BOUNDS[i] : "+Inf";
       out.add(
-          Sample.counter(
+          SeriesSample.counter(
               name + "_bucket", with(labels, le), (double) cumulative, timestampMs, startMs));
     }
-    out.add(Sample.counter(name + "_count", labels, (double) h.count(), timestampMs, startMs));
-    out.add(Sample.counter(name + "_sum", labels, h.sum(), timestampMs, startMs));
+    out.add(
+        SeriesSample.counter(name + "_count", labels, (double) h.count(), timestampMs, startMs));
+    out.add(SeriesSample.counter(name + "_sum", labels, h.sum(), timestampMs, startMs));
   }
 
   /** The slot of the first bound at or above the upper end of bucket {@code index}. */

@@ -40,8 +40,9 @@ public final class SeriesMapper {
   private final SinkSettings.Histograms histograms;
 
   /**
-   * @param histograms {@code NATIVE}: histogram samples ({@link Sample.Type#HISTOGRAM}), {@code
-   *     CLASSIC}: {@code _bucket}/{@code _count}/{@code _sum} counters (see {@link ClassicBuckets})
+   * @param histograms {@code NATIVE}: histogram samples ({@link SeriesSample.Type#HISTOGRAM}),
+   *     {@code CLASSIC}: {@code _bucket}/{@code _count}/{@code _sum} counters (see {@link
+   *     ClassicBuckets})
    */
   public SeriesMapper(
       Topics topics, SinkSettings.Corrections corrections, SinkSettings.Histograms histograms) {
@@ -56,7 +57,7 @@ public final class SeriesMapper {
    * @throws org.apache.kafka.common.errors.SerializationException when the value is not a valid
    *     record of its topic
    */
-  public List<Sample> samples(String topic, byte[] value) {
+  public List<SeriesSample> samples(String topic, byte[] value) {
     if (topic.equals(topics.serviceWindows())) {
       return windowSamples(SignalJson.read(value, ServiceWindow.class), corrections, histograms);
     }
@@ -72,13 +73,13 @@ public final class SeriesMapper {
     return List.of();
   }
 
-  static List<Sample> windowSamples(
+  static List<SeriesSample> windowSamples(
       ServiceWindow w, SinkSettings.Corrections corrections, SinkSettings.Histograms histograms) {
     Map<String, String> labels = labels(w.tenant(), w.namespace(), w.service());
     if (w.operation() != null) {
       labels.put("operation", w.operation());
     }
-    List<Sample> out = new ArrayList<>();
+    List<SeriesSample> out = new ArrayList<>();
     if (w.revision() == 0 || corrections == SinkSettings.Corrections.OVERWRITE) {
       perWindow(w, labels, out);
     }
@@ -93,22 +94,26 @@ public final class SeriesMapper {
       ServiceWindow.Totals totals,
       Map<String, String> labels,
       SinkSettings.Histograms histograms,
-      List<Sample> out) {
+      List<SeriesSample> out) {
     long t = totals.sampledAt().toEpochMilli();
     long start = totals.since().toEpochMilli();
     if (totals.latency() != null && histograms == SinkSettings.Histograms.NATIVE) {
-      out.add(Sample.histogram(DURATION, labels, totals.latency(), t, start));
+      out.add(SeriesSample.histogram(DURATION, labels, totals.latency(), t, start));
     } else if (totals.latency() != null) {
       ClassicBuckets.add(DURATION, labels, totals.latency(), t, start, out);
     }
-    out.add(Sample.counter("vitals_requests_total", labels, (double) totals.requests(), t, start));
-    out.add(Sample.counter("vitals_errors_total", labels, (double) totals.errors(), t, start));
-    out.add(Sample.counter("vitals_spans_total", labels, (double) totals.spans(), t, start));
     out.add(
-        Sample.counter("vitals_error_spans_total", labels, (double) totals.errorSpans(), t, start));
+        SeriesSample.counter(
+            "vitals_requests_total", labels, (double) totals.requests(), t, start));
+    out.add(
+        SeriesSample.counter("vitals_errors_total", labels, (double) totals.errors(), t, start));
+    out.add(SeriesSample.counter("vitals_spans_total", labels, (double) totals.spans(), t, start));
+    out.add(
+        SeriesSample.counter(
+            "vitals_error_spans_total", labels, (double) totals.errorSpans(), t, start));
     for (String severity : SEVERITIES) {
       out.add(
-          Sample.counter(
+          SeriesSample.counter(
               "vitals_log_records_total",
               with(labels, "severity", severity),
               totals.logs().getOrDefault(severity, 0L),
@@ -118,64 +123,67 @@ public final class SeriesMapper {
   }
 
   /** The series of one window, stamped with its end. */
-  private static void perWindow(ServiceWindow w, Map<String, String> labels, List<Sample> out) {
+  private static void perWindow(
+      ServiceWindow w, Map<String, String> labels, List<SeriesSample> out) {
     long t = w.windowEnd().toEpochMilli();
     double seconds = w.length().toMillis() / 1000.0;
-    out.add(Sample.of("vitals_requests_per_second", labels, w.requests() / seconds, t));
-    out.add(Sample.of("vitals_errors_per_second", labels, w.errors() / seconds, t));
-    out.add(Sample.of("vitals_window_requests", labels, (double) w.requests(), t));
-    out.add(Sample.of("vitals_window_errors", labels, (double) w.errors(), t));
+    out.add(SeriesSample.of("vitals_requests_per_second", labels, w.requests() / seconds, t));
+    out.add(SeriesSample.of("vitals_errors_per_second", labels, w.errors() / seconds, t));
+    out.add(SeriesSample.of("vitals_window_requests", labels, (double) w.requests(), t));
+    out.add(SeriesSample.of("vitals_window_errors", labels, (double) w.errors(), t));
     if (w.requests() > 0) {
-      out.add(Sample.of("vitals_error_ratio", labels, (double) w.errors() / w.requests(), t));
+      out.add(SeriesSample.of("vitals_error_ratio", labels, (double) w.errors() / w.requests(), t));
     }
     if (w.latency() != null) {
       out.add(
-          Sample.of(
+          SeriesSample.of(
               "vitals_latency_seconds", with(labels, "quantile", "0.5"), w.latency().p50(), t));
       out.add(
-          Sample.of(
+          SeriesSample.of(
               "vitals_latency_seconds", with(labels, "quantile", "0.9"), w.latency().p90(), t));
       out.add(
-          Sample.of(
+          SeriesSample.of(
               "vitals_latency_seconds", with(labels, "quantile", "0.99"), w.latency().p99(), t));
-      out.add(Sample.of("vitals_latency_max_seconds", labels, w.latency().max(), t));
+      out.add(SeriesSample.of("vitals_latency_max_seconds", labels, w.latency().max(), t));
     }
     for (String severity : SEVERITIES) {
       long n = w.logs().getOrDefault(severity, 0L);
       out.add(
-          Sample.of(
+          SeriesSample.of(
               "vitals_log_records_per_second", with(labels, "severity", severity), n / seconds, t));
     }
-    out.add(Sample.of("vitals_spans_per_second", labels, w.spans() / seconds, t));
-    out.add(Sample.of("vitals_error_spans_per_second", labels, w.errorSpans() / seconds, t));
+    out.add(SeriesSample.of("vitals_spans_per_second", labels, w.spans() / seconds, t));
+    out.add(SeriesSample.of("vitals_error_spans_per_second", labels, w.errorSpans() / seconds, t));
     if (w.operation() == null) {
-      out.add(Sample.of("vitals_service_silent", labels, w.silent() ? 1 : 0, t));
+      out.add(SeriesSample.of("vitals_service_silent", labels, w.silent() ? 1 : 0, t));
     }
   }
 
-  static List<Sample> sloSamples(SloEvaluation e) {
+  static List<SeriesSample> sloSamples(SloEvaluation e) {
     Map<String, String> labels = labels(e.tenant(), e.namespace(), e.service());
     labels.put("slo", e.slo());
     long t = e.evaluatedAt().toEpochMilli();
-    List<Sample> out = new ArrayList<>();
-    out.add(Sample.of("vitals_slo_objective_ratio", labels, e.objective(), t));
+    List<SeriesSample> out = new ArrayList<>();
+    out.add(SeriesSample.of("vitals_slo_objective_ratio", labels, e.objective(), t));
     out.add(
-        Sample.of("vitals_slo_error_budget_remaining_ratio", labels, e.errorBudgetRemaining(), t));
+        SeriesSample.of(
+            "vitals_slo_error_budget_remaining_ratio", labels, e.errorBudgetRemaining(), t));
     e.burnRates()
         .forEach(
             (window, rate) ->
                 out.add(
-                    Sample.of("vitals_slo_burn_rate", with(labels, "window", window), rate, t)));
+                    SeriesSample.of(
+                        "vitals_slo_burn_rate", with(labels, "window", window), rate, t)));
     return out;
   }
 
-  static List<Sample> healthSamples(Health h) {
+  static List<SeriesSample> healthSamples(Health h) {
     Map<String, String> labels = labels(h.tenant(), h.namespace(), h.service());
     long t = h.evaluatedAt().toEpochMilli();
-    List<Sample> out = new ArrayList<>();
+    List<SeriesSample> out = new ArrayList<>();
     for (Health.Status status : Health.Status.values()) {
       out.add(
-          Sample.of(
+          SeriesSample.of(
               "vitals_health_status",
               with(labels, "status", status.name()),
               h.status() == status ? 1 : 0,

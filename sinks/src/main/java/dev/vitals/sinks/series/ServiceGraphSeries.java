@@ -34,33 +34,37 @@ final class ServiceGraphSeries {
 
   private ServiceGraphSeries() {}
 
-  static List<Sample> samples(EdgeWindow e) {
+  static List<SeriesSample> samples(EdgeWindow e) {
     EdgeWindow.Totals totals = e.totals();
     if (totals == null) {
       return List.of();
     }
     Map<String, String> labels = labels(e);
     long t = totals.at().toEpochMilli();
-    List<Sample> out = new ArrayList<>();
-    out.add(Sample.of(REQUESTS, labels, (double) totals.requests(), t));
-    out.add(Sample.of(FAILED, labels, (double) totals.errors(), t));
+    List<SeriesSample> out = new ArrayList<>();
+    out.add(SeriesSample.of(REQUESTS, labels, (double) totals.requests(), t));
+    out.add(SeriesSample.of(FAILED, labels, (double) totals.errors(), t));
     histogram(out, SERVER_SECONDS, labels, totals.serverSeconds(), t);
     histogram(out, CLIENT_SECONDS, labels, totals.clientSeconds(), t);
     return out;
   }
 
   private static void histogram(
-      List<Sample> out, String name, Map<String, String> labels, EdgeWindow.Histogram h, long t) {
+      List<SeriesSample> out,
+      String name,
+      Map<String, String> labels,
+      EdgeWindow.Histogram h,
+      long t) {
     long cumulative = 0;
     for (int i = 0; i < h.counts().size(); i++) {
       cumulative += h.counts().get(i);
       String le = i < h.bounds().size() ? le(h.bounds().get(i)) : "+Inf";
       Map<String, String> withLe = new LinkedHashMap<>(labels);
       withLe.put("le", le);
-      out.add(Sample.of(name + "_bucket", withLe, (double) cumulative, t));
+      out.add(SeriesSample.of(name + "_bucket", withLe, (double) cumulative, t));
     }
-    out.add(Sample.of(name + "_sum", labels, h.sum(), t));
-    out.add(Sample.of(name + "_count", labels, (double) cumulative, t));
+    out.add(SeriesSample.of(name + "_sum", labels, h.sum(), t));
+    out.add(SeriesSample.of(name + "_count", labels, (double) cumulative, t));
   }
 
   /** A bound as Prometheus writes {@code le}: {@code 0.1}, {@code 1.0}, {@code 15.0}. */

@@ -10,8 +10,8 @@ import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.signals.SignalSchemas;
 import dev.vitals.schemas.signals.SloEvaluation;
 import dev.vitals.schemas.testing.KafkaTestCluster;
-import dev.vitals.sinks.SinkServer;
 import dev.vitals.sinks.SinkSettings;
+import dev.vitals.sinks.SinksStage;
 import dev.vitals.sinks.series.SeriesMapper;
 import dev.vitals.sinks.testing.TopicRecords;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -64,7 +64,7 @@ public abstract class StoreSinkContract {
   protected String sinkName;
   protected String tenant;
   protected Instant t;
-  private SinkServer server;
+  private SinksStage server;
   private PrometheusRegistry registry;
 
   /** A point of a stored series. */
@@ -158,7 +158,7 @@ public abstract class StoreSinkContract {
             new SinkSettings.Delivery(Duration.ofMillis(50), Duration.ofSeconds(1)),
             topics);
     server =
-        SinkServer.start(settings, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry);
+        SinksStage.start(settings, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry);
     await().atMost(Duration.ofSeconds(30)).until(server::ready);
   }
 

@@ -3,7 +3,7 @@ package dev.vitals.sinks.influx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class LineProtocolTest {
 
-  private static String line(Sample s, TimeUnit precision) {
+  private static String line(SeriesSample s, TimeUnit precision) {
     StringBuilder b = new StringBuilder();
     new LineProtocol(precision).append(b, s);
     return b.toString();
@@ -35,7 +35,7 @@ class LineProtocolTest {
     labels.put("tenant", "acme");
     labels.put("service", "checkout");
     labels.put("namespace", "shop");
-    Sample s = Sample.of("vitals_window_requests", labels, 120, 1_700_000_000_123L);
+    SeriesSample s = SeriesSample.of("vitals_window_requests", labels, 120, 1_700_000_000_123L);
     assertThat(line(s, TimeUnit.NANOSECONDS))
         .isEqualTo(
             "vitals_window_requests,namespace=shop,service=checkout,tenant=acme"
@@ -44,7 +44,7 @@ class LineProtocolTest {
 
   @Test
   void theTimestampFollowsThePrecisionOfTheUrl() {
-    Sample s = Sample.of("m", Map.of(), 1.5, 1_700_000_000_123L);
+    SeriesSample s = SeriesSample.of("m", Map.of(), 1.5, 1_700_000_000_123L);
     assertThat(line(s, LineProtocol.precision("org=o&bucket=b&precision=ms")))
         .isEqualTo("m value=1.5 1700000000123\n");
     assertThat(line(s, LineProtocol.precision("precision=s"))).endsWith(" 1700000000\n");
@@ -93,10 +93,10 @@ class LineProtocolTest {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("service", "s");
     labels.put("namespace", "");
-    assertThat(line(Sample.of("m", labels, 2, 1000), TimeUnit.SECONDS))
+    assertThat(line(SeriesSample.of("m", labels, 2, 1000), TimeUnit.SECONDS))
         .isEqualTo("m,service=s value=2.0 1\n");
-    assertThat(line(Sample.of("m", labels, Double.NaN, 1000), TimeUnit.SECONDS)).isEmpty();
-    assertThat(line(Sample.of("m", labels, Double.POSITIVE_INFINITY, 1000), TimeUnit.SECONDS))
+    assertThat(line(SeriesSample.of("m", labels, Double.NaN, 1000), TimeUnit.SECONDS)).isEmpty();
+    assertThat(line(SeriesSample.of("m", labels, Double.POSITIVE_INFINITY, 1000), TimeUnit.SECONDS))
         .isEmpty();
   }
 
@@ -105,7 +105,7 @@ class LineProtocolTest {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("operation", "GET /a,b?x=1");
     labels.put("service", "web app");
-    assertThat(line(Sample.of("my metric", labels, 0.25, 1000), TimeUnit.MILLISECONDS))
+    assertThat(line(SeriesSample.of("my metric", labels, 0.25, 1000), TimeUnit.MILLISECONDS))
         .isEqualTo("my\\ metric,operation=GET\\ /a\\,b?x\\=1,service=web\\ app value=0.25 1000\n");
   }
 }

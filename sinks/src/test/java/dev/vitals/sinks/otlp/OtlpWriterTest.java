@@ -3,7 +3,7 @@ package dev.vitals.sinks.otlp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.schemas.signals.ServiceWindow;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
@@ -23,9 +23,9 @@ class OtlpWriterTest {
     ExportMetricsServiceRequest request =
         OtlpWriter.request(
             List.of(
-                Sample.counter(
+                SeriesSample.counter(
                     "vitals_requests_total", LABELS, 912, 1_800_000_060_000L, 1_800_000_000_000L),
-                Sample.of("vitals_window_requests", LABELS, 12, 1_800_000_060_000L)));
+                SeriesSample.of("vitals_window_requests", LABELS, 12, 1_800_000_060_000L)));
 
     List<Metric> metrics = request.getResourceMetrics(0).getScopeMetrics(0).getMetricsList();
     assertThat(metrics)
@@ -51,7 +51,7 @@ class OtlpWriterTest {
     ExportMetricsServiceRequest request =
         OtlpWriter.request(
             List.of(
-                Sample.histogram(
+                SeriesSample.histogram(
                     "vitals_request_duration_seconds",
                     LABELS,
                     h,

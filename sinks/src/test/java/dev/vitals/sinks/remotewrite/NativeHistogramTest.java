@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.CodedInputStream;
 import dev.vitals.schemas.signals.ServiceWindow;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +71,7 @@ class NativeHistogramTest {
     Decoded d =
         decode(
             NativeHistogram.encode(
-                Sample.histogram("d", Map.of("tenant", "a"), h, 1_800_000_000_123L, 0)));
+                SeriesSample.histogram("d", Map.of("tenant", "a"), h, 1_800_000_000_123L, 0)));
 
     assertThat(d.count()).isEqualTo(12);
     assertThat(d.sum()).isEqualTo(3.25);
@@ -89,7 +89,7 @@ class NativeHistogramTest {
     // scale -6: bucket i covers (2^(64 i), 2^(64 (i + 1))], 4 buckets of schema -4 (16 powers each)
     ServiceWindow.Histogram h = new ServiceWindow.Histogram(-6, 3, 1, 0, -1, List.of(1L, 2L));
 
-    Decoded d = decode(NativeHistogram.encode(Sample.histogram("d", Map.of(), h, 1, 0)));
+    Decoded d = decode(NativeHistogram.encode(SeriesSample.histogram("d", Map.of(), h, 1, 0)));
 
     assertThat(d.schema()).isEqualTo(-4);
     // bucket -1, (2^-64, 1], ends where schema -4's OTel bucket -1 ends: Prometheus index 0;
@@ -103,7 +103,7 @@ class NativeHistogramTest {
     // scale 9: two buckets of it are one of schema 8
     ServiceWindow.Histogram h = new ServiceWindow.Histogram(9, 6, 1, 0, 4, List.of(1L, 2L, 3L));
 
-    Decoded d = decode(NativeHistogram.encode(Sample.histogram("d", Map.of(), h, 1, 0)));
+    Decoded d = decode(NativeHistogram.encode(SeriesSample.histogram("d", Map.of(), h, 1, 0)));
 
     assertThat(d.schema()).isEqualTo(8);
     // scale-9 buckets 4, 5 are schema-8 bucket 2 (Prometheus 3); bucket 6 is bucket 3 (4)

@@ -8,8 +8,8 @@ import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.signals.SignalSchemas;
 import dev.vitals.schemas.testing.KafkaTestCluster;
-import dev.vitals.sinks.SinkServer;
 import dev.vitals.sinks.SinkSettings;
+import dev.vitals.sinks.SinksStage;
 import dev.vitals.sinks.delivery.StoreSinkContract.Point;
 import dev.vitals.sinks.delivery.StoreSinkContract.StoredSeries;
 import dev.vitals.sinks.testing.LocalStore;
@@ -81,8 +81,8 @@ class PrometheusOutageIT {
               topics);
       AtomicInteger produced = new AtomicInteger();
       ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-      try (SinkServer server =
-          SinkServer.start(
+      try (SinksStage server =
+          SinksStage.start(
               settings, Map.of("bootstrap.servers", kafka.bootstrapServers()), registry)) {
         await().atMost(Duration.ofSeconds(30)).until(server::ready);
         clock.scheduleAtFixedRate(

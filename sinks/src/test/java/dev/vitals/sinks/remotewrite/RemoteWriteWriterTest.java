@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vitals.schemas.remotewrite.Label;
 import dev.vitals.schemas.remotewrite.RemoteWriteCodec;
+import dev.vitals.schemas.remotewrite.Sample;
 import dev.vitals.schemas.remotewrite.TimeSeries;
 import dev.vitals.schemas.remotewrite.WriteRequest;
-import dev.vitals.sinks.series.Sample;
+import dev.vitals.sinks.series.SeriesSample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,17 +19,14 @@ import org.xerial.snappy.Snappy;
 class RemoteWriteWriterTest {
 
   /** The request as message objects: what the body must encode. */
-  private static WriteRequest expected(List<Sample> samples) {
+  private static WriteRequest expected(List<SeriesSample> samples) {
     List<TimeSeries> out = new ArrayList<>();
-    for (Sample s : samples) {
+    for (SeriesSample s : samples) {
       TreeMap<String, String> sorted = new TreeMap<>(s.labels());
       sorted.put("__name__", s.name());
       List<Label> labels = new ArrayList<>();
       sorted.forEach((k, v) -> labels.add(new Label(k, v)));
-      out.add(
-          new TimeSeries(
-              labels,
-              List.of(new dev.vitals.schemas.remotewrite.Sample(s.value(), s.timestampMs()))));
+      out.add(new TimeSeries(labels, List.of(new Sample(s.value(), s.timestampMs()))));
     }
     return new WriteRequest(out);
   }
@@ -37,11 +35,12 @@ class RemoteWriteWriterTest {
   void theBodyIsASnappyBlockOfAWriteRequestWithSortedLabelsAndNameInItsPlace() throws Exception {
     Map<String, String> labels =
         Map.of("tenant", "acme", "service", "checkout", "namespace", "shop", "Zone", "z");
-    List<Sample> samples =
+    List<SeriesSample> samples =
         List.of(
-            Sample.of("vitals_window_requests", labels, 42, 1_700_000_000_000L),
-            Sample.of("vitals_window_requests", labels, 43, 1_700_000_060_000L),
-            Sample.of("vitals_health_status", Map.of("tenant", "acme"), 1, 1_700_000_000_000L));
+            SeriesSample.of("vitals_window_requests", labels, 42, 1_700_000_000_000L),
+            SeriesSample.of("vitals_window_requests", labels, 43, 1_700_000_060_000L),
+            SeriesSample.of(
+                "vitals_health_status", Map.of("tenant", "acme"), 1, 1_700_000_000_000L));
 
     byte[] body = RemoteWriteWriter.body(samples);
     assertThat(Snappy.isValidCompressedBuffer(body)).isTrue();
@@ -56,10 +55,9 @@ class RemoteWriteWriterTest {
             new Label("namespace", "shop"),
             new Label("service", "checkout"),
             new Label("tenant", "acme"));
-    assertThat(first.samples())
-        .containsExactly(new dev.vitals.schemas.remotewrite.Sample(42, 1_700_000_000_000L));
+    assertThat(first.samples()).containsExactly(new Sample(42, 1_700_000_000_000L));
     assertThat(request.timeseries().get(1).samples())
-        .containsExactly(new dev.vitals.schemas.remotewrite.Sample(43, 1_700_000_060_000L));
+        .containsExactly(new Sample(43, 1_700_000_060_000L));
     assertThat(request.timeseries().get(2).labels())
         .containsExactly(
             new Label("__name__", "vitals_health_status"), new Label("tenant", "acme"));
@@ -71,14 +69,14 @@ class RemoteWriteWriterTest {
     labels.put("tenant", "ténant-ü-🚀");
     labels.put("a", "");
     labels.put("operation", "x".repeat(300));
-    List<Sample> samples = new ArrayList<>();
+    List<SeriesSample> samples = new ArrayList<>();
     for (double v :
         new double[] {0.0, -0.0, 1.5, -2e300, Double.NaN, Double.POSITIVE_INFINITY, 1e-9}) {
       for (long ts : new long[] {0, 1, -1, 1_700_000_000_000L, Long.MAX_VALUE}) {
-        samples.add(Sample.of("vitals_m", labels, v, ts));
+        samples.add(SeriesSample.of("vitals_m", labels, v, ts));
       }
     }
-    samples.add(Sample.of("vitals_no_labels", Map.of(), 3, 3));
+    samples.add(SeriesSample.of("vitals_no_labels", Map.of(), 3, 3));
     byte[] raw = Snappy.uncompress(RemoteWriteWriter.body(samples));
     assertThat(raw).isEqualTo(RemoteWriteCodec.encode(expected(samples)));
     assertThat(RemoteWriteCodec.decode(raw).timeseries()).hasSize(samples.size());
@@ -86,7 +84,7 @@ class RemoteWriteWriterTest {
 
   @Test
   void theBodyIsNotTheFramedOrStreamFormat() throws Exception {
-    byte[] body = RemoteWriteWriter.body(List.of(Sample.of("m", Map.of(), 1, 1)));
+    byte[] body = RemoteWriteWriter.body(List.of(SeriesSample.of("m", Map.of(), 1, 1)));
     // the framing format starts with a stream identifier chunk (0xff), snappy-java's stream with
     // its magic header (0x82 'S' 'N' 'A' 'P' 'P' 'Y')
     assertThat(body[0] & 0xff).isNotEqualTo(0xff).isNotEqualTo(0x82);

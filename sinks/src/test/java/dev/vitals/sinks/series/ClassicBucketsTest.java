@@ -12,13 +12,13 @@ class ClassicBucketsTest {
 
   private static final Map<String, String> LABELS = Map.of("tenant", "a", "service", "s");
 
-  private static List<Sample> classic(ServiceWindow.Histogram h) {
-    List<Sample> out = new ArrayList<>();
+  private static List<SeriesSample> classic(ServiceWindow.Histogram h) {
+    List<SeriesSample> out = new ArrayList<>();
     ClassicBuckets.add("d", LABELS, h, 1_000, 500, out);
     return out;
   }
 
-  private static double bucket(List<Sample> samples, String le) {
+  private static double bucket(List<SeriesSample> samples, String le) {
     return samples.stream()
         .filter(s -> s.name().equals("d_bucket") && le.equals(s.labels().get("le")))
         .findFirst()
@@ -38,10 +38,10 @@ class ClassicBucketsTest {
             0,
             List.of(2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 3L, 4L));
 
-    List<Sample> samples = classic(h);
+    List<SeriesSample> samples = classic(h);
 
     assertThat(samples.stream().filter(s -> s.name().equals("d_bucket"))).hasSize(66);
-    assertThat(samples).allMatch(s -> s.type() == Sample.Type.COUNTER && s.startMs() == 500);
+    assertThat(samples).allMatch(s -> s.type() == SeriesSample.Type.COUNTER && s.startMs() == 500);
     assertThat(bucket(samples, "0.7071067811865476")).isEqualTo(1); // the zero bucket only
     assertThat(bucket(samples, "1.0")).isEqualTo(1);
     assertThat(bucket(samples, "1.189207115002721")).isEqualTo(1 + 2 + 3); // 2^(1/4)
@@ -68,7 +68,7 @@ class ClassicBucketsTest {
     // scale 0: bucket -20 is (2^-20, 2^-19], bucket 10 is (1024, 2048]
     ServiceWindow.Histogram h = new ServiceWindow.Histogram(0, 2, 1500, 0, -20, counts(31, 0, 30));
 
-    List<Sample> samples = classic(h);
+    List<SeriesSample> samples = classic(h);
 
     assertThat(bucket(samples, "9.765625E-4")).isEqualTo(1);
     assertThat(bucket(samples, "64.0")).isEqualTo(1);

@@ -64,9 +64,9 @@ class SeriesMapperTest {
                 null));
   }
 
-  private static Map<String, Sample> byName(List<Sample> samples) {
-    Map<String, Sample> out = new java.util.HashMap<>();
-    for (Sample s : samples) {
+  private static Map<String, SeriesSample> byName(List<SeriesSample> samples) {
+    Map<String, SeriesSample> out = new java.util.HashMap<>();
+    for (SeriesSample s : samples) {
       out.put(s.name() + s.labels().getOrDefault("severity", ""), s);
     }
     return out;
@@ -74,13 +74,13 @@ class SeriesMapperTest {
 
   @Test
   void runningTotalsBecomeCountersStampedWithTheirOwnSampleTimeAndStart() {
-    Map<String, Sample> samples =
+    Map<String, SeriesSample> samples =
         byName(
             SeriesMapper.windowSamples(
                 correction(0), SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC));
 
-    Sample requests = samples.get("vitals_requests_total");
-    assertThat(requests.type()).isEqualTo(Sample.Type.COUNTER);
+    SeriesSample requests = samples.get("vitals_requests_total");
+    assertThat(requests.type()).isEqualTo(SeriesSample.Type.COUNTER);
     assertThat(requests.value()).isEqualTo(912);
     assertThat(requests.timestampMs()).isEqualTo(START.plusMillis(120_001).toEpochMilli());
     assertThat(requests.startMs()).isEqualTo(START.minusSeconds(600).toEpochMilli());
@@ -92,7 +92,7 @@ class SeriesMapperTest {
     assertThat(samples.get("vitals_error_spans_total").value()).isEqualTo(31);
     assertThat(samples.get("vitals_log_records_totalERROR").value()).isEqualTo(7);
     assertThat(samples.get("vitals_log_records_totalDEBUG").value()).isZero();
-    assertThat(samples.get("vitals_window_requests").type()).isEqualTo(Sample.Type.GAUGE);
+    assertThat(samples.get("vitals_window_requests").type()).isEqualTo(SeriesSample.Type.GAUGE);
     assertThat(samples.get("vitals_window_requests").timestampMs())
         .isEqualTo(START.plusSeconds(60).toEpochMilli());
   }
@@ -100,14 +100,14 @@ class SeriesMapperTest {
   @Test
   void
       aCorrectionWritesOnlyTheCountersToAStoreThatTakesASampleOnceAndEverythingToOneThatOverwrites() {
-    List<Sample> once =
+    List<SeriesSample> once =
         SeriesMapper.windowSamples(
             correction(1), SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC);
-    List<Sample> overwrite =
+    List<SeriesSample> overwrite =
         SeriesMapper.windowSamples(
             correction(1), SinkSettings.Corrections.OVERWRITE, SinkSettings.Histograms.CLASSIC);
 
-    assertThat(once).isNotEmpty().allMatch(s -> s.type() == Sample.Type.COUNTER);
+    assertThat(once).isNotEmpty().allMatch(s -> s.type() == SeriesSample.Type.COUNTER);
     assertThat(overwrite).containsAll(once);
     assertThat(byName(overwrite).get("vitals_window_requests").value()).isEqualTo(12);
   }
@@ -120,18 +120,18 @@ class SeriesMapperTest {
                 SinkSettings.Corrections.ONCE,
                 SinkSettings.Histograms.CLASSIC))
         .isNotEmpty()
-        .allMatch(s -> s.type() == Sample.Type.GAUGE);
+        .allMatch(s -> s.type() == SeriesSample.Type.GAUGE);
   }
 
   @Test
   void servicesWhoseNamesCollideWhenJoinedBySlashesAreDifferentSeries() {
-    Sample slashInNamespace =
+    SeriesSample slashInNamespace =
         SeriesMapper.windowSamples(
                 window("coll/ide", "svc"),
                 SinkSettings.Corrections.ONCE,
                 SinkSettings.Histograms.CLASSIC)
             .get(0);
-    Sample slashInName =
+    SeriesSample slashInName =
         SeriesMapper.windowSamples(
                 window("coll", "ide/svc"),
                 SinkSettings.Corrections.ONCE,

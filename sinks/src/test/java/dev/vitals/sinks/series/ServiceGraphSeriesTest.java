@@ -43,7 +43,7 @@ class ServiceGraphSeriesTest {
         new EdgeWindow.Histogram(List.of(0.1, 1.0), List.of(1_100L, 90L, 10L), 120.25));
   }
 
-  private static Optional<Sample> sample(List<Sample> samples, String name, String le) {
+  private static Optional<SeriesSample> sample(List<SeriesSample> samples, String name, String le) {
     return samples.stream()
         .filter(s -> s.name().equals(name))
         .filter(s -> le == null || le.equals(s.labels().get("le")))
@@ -54,12 +54,13 @@ class ServiceGraphSeriesTest {
   void edgeWindowsBecomeTheServiceGraphCountersGrafanaReads() {
     byte[] json = SignalJson.write(edge(EdgeWindow.Node.service("shop", "payments"), "", totals()));
 
-    List<Sample> samples =
+    List<SeriesSample> samples =
         new SeriesMapper(
                 Topics.DEFAULT, SinkSettings.Corrections.ONCE, SinkSettings.Histograms.CLASSIC)
             .samples(Topics.DEFAULT.edges(), json);
 
-    Sample requests = sample(samples, "traces_service_graph_request_total", null).orElseThrow();
+    SeriesSample requests =
+        sample(samples, "traces_service_graph_request_total", null).orElseThrow();
     assertThat(requests.value()).isEqualTo(1_200);
     assertThat(requests.timestampMs()).as("sampled when emitted").isEqualTo(AT.toEpochMilli());
     assertThat(requests.labels())
@@ -88,7 +89,7 @@ class ServiceGraphSeriesTest {
 
   @Test
   void aVirtualCalleeCarriesItsConnectionType() {
-    List<Sample> samples =
+    List<SeriesSample> samples =
         ServiceGraphSeries.samples(
             edge(EdgeWindow.Node.virtual("postgresql/orders"), EdgeWindow.DATABASE, totals()));
 

@@ -34,10 +34,6 @@ public record GraphSettings(Duration pairingWait, int maxPendingSpans) {
     }
   }
 
-  public GraphSettings withPairingWait(Duration wait) {
-    return new GraphSettings(wait, maxPendingSpans);
-  }
-
   public GraphSettings withMaxPendingSpans(int max) {
     return new GraphSettings(pairingWait, max);
   }

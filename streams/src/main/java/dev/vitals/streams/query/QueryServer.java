@@ -222,15 +222,6 @@ public final class QueryServer implements AutoCloseable {
       return this;
     }
 
-    /** The Retry-After of 503 answers while the state is not queryable. */
-    public Builder setRetryAfter(Duration retryAfter) {
-      if (retryAfter.isNegative()) {
-        throw new IllegalArgumentException("retryAfter: " + retryAfter + " (expected: >= 0)");
-      }
-      this.retryAfter = retryAfter;
-      return this;
-    }
-
     /**
      * A service whose latest evaluation is older than this is reported {@code catchingUp} in {@code
      * /api/v1/services}: its signals are behind real time (a backlog or a replay is being read).

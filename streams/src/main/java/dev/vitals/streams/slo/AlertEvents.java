@@ -47,10 +47,6 @@ final class AlertEvents {
     return serviceLabels(key, SERVICE_SILENT, SILENT_SEVERITY);
   }
 
-  AlertEvent burnFiring(ServiceKey key, SloSpec spec, String severity, Instant at, BurnEvidence e) {
-    return burnFiring(key, spec, severity, at, e, null);
-  }
-
   /**
    * A burn alert; with a verdict on its likely cause (services on the dependency graph), its labels
    * {@code cause} and {@code cause_kind} and, when a callee explains it, the annotation {@code

@@ -59,15 +59,6 @@ public record AlertRule(String severity, Duration longWindow, Duration shortWind
     }
   }
 
-  /** {@code 1h/5m ≥ 14.4×}, for reasons and annotations. */
-  String describe() {
-    return Quantities.formatDuration(longWindow)
-        + "/"
-        + Quantities.formatDuration(shortWindow)
-        + " ≥ "
-        + SloText.rate(factor);
-  }
-
   /** True for rules of severity {@code page}: they wake someone up, and fire without history. */
   public boolean isPage() {
     return severity.equals("page");

@@ -59,26 +59,16 @@ final class LikelyCause {
   private LikelyCause() {}
 
   /**
+   * With {@code upstream} (the windows of calls to the service) holding failures, the service's
+   * failed requests are counted from them: spans on both sides, so a sampler that keeps some traces
+   * (or every failed one) thins both sides alike, where the service windows may count every request
+   * from metrics.
+   *
    * @param own the service's service-level windows (any; those of the edge windows' starts count)
+   * @param upstream the windows of calls to the service (edges whose server it is)
    * @param downstream the windows of the service's calls to others (edges whose client it is)
    * @param health the current health of a service, or null
    * @param to the end of the window the alert was evaluated on
-   */
-  static Verdict of(
-      ServiceKey self,
-      List<ServiceWindow> own,
-      List<EdgeWindow> downstream,
-      Function<ServiceKey, Health> health,
-      boolean latency,
-      Instant to) {
-    return of(self, own, List.of(), downstream, health, latency, to);
-  }
-
-  /**
-   * As {@link #of(ServiceKey, List, List, Function, boolean, Instant)}; with {@code upstream} (the
-   * windows of calls to the service) holding failures, the service's failed requests are counted
-   * from them: spans on both sides, so a sampler that keeps some traces (or every failed one) thins
-   * both sides alike, where the service windows may count every request from metrics.
    */
   static Verdict of(
       ServiceKey self,

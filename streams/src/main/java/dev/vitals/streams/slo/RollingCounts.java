@@ -30,11 +30,6 @@ final class RollingCounts {
     this.state = state;
   }
 
-  /** Number of burn windows; index {@code i} is {@link SloSettings#BURN_WINDOWS}{@code .get(i)}. */
-  static int windows() {
-    return WINDOW_MINUTES.length;
-  }
-
   /** Starts a fresh state whose clock ends at {@code windowEndMillis}. */
   static SloState fresh(long windowEndMillis, Duration period) {
     SloState s = new SloState();

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SloCatalog {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SloCatalog.class);
+  private static final Logger log = LoggerFactory.getLogger(SloCatalog.class);
 
   private final SloSettings settings;
   private final SloMetrics metrics;
@@ -67,11 +67,11 @@ final class SloCatalog {
       loaded = stamp;
       failed = null;
       metrics.fileReloaded();
-      LOG.info("SLO file {} reloaded", file);
+      log.info("SLO file {} reloaded", file);
     } catch (RuntimeException e) {
       failed = stamp;
       metrics.fileFailed();
-      LOG.warn(
+      log.warn(
           "SLO file {} not reloaded, the previous SLOs stay in force: {}", file, e.getMessage());
     }
   }

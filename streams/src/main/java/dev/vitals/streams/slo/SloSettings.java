@@ -180,11 +180,6 @@ public record SloSettings(
       return this;
     }
 
-    public Builder alertRules(List<AlertRule> v) {
-      alertRules = v;
-      return this;
-    }
-
     public Builder minEvents(long v) {
       minEvents = v;
       return this;
@@ -212,11 +207,6 @@ public record SloSettings(
 
     public Builder reloadInterval(Duration v) {
       reloadInterval = v;
-      return this;
-    }
-
-    public Builder correctionHorizon(Duration v) {
-      correctionHorizon = v;
       return this;
     }
 

@@ -80,10 +80,6 @@ final class RecordBatch {
     return settings;
   }
 
-  byte[] serviceBytes() {
-    return serviceBytes;
-  }
-
   /** The event time of an item from its nanoseconds, the record timestamp when 0. */
   long eventMs(long unixNanos) {
     return unixNanos <= 0 ? recordTimestampMs : unixNanos / 1_000_000;

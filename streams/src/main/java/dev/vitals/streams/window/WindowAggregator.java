@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(WindowAggregator.class);
+  private static final Logger log = LoggerFactory.getLogger(WindowAggregator.class);
 
   /** A task not run for longer than this (or five punctuation intervals) was stalled. */
   static final long STALL_MS = 5_000;
@@ -120,7 +120,7 @@ final class WindowAggregator implements Processor<byte[], Routed, byte[], Routed
     }
     checkedClock = true;
     if (clock.pullBackTo(wall, settings.windowMs())) {
-      LOG.warn(
+      log.warn(
           "partition {}: stored window clock was ahead of the wall clock; reset to now",
           partition());
       stores.clock.put(CLOCK_KEY, clock.encode());

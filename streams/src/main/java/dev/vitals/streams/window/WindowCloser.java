@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WindowCloser {
 
-  private static final Logger LOG = LoggerFactory.getLogger(WindowCloser.class);
+  private static final Logger log = LoggerFactory.getLogger(WindowCloser.class);
 
   private final WindowSettings settings;
   private final WindowMetrics metrics;
@@ -300,7 +300,7 @@ final class WindowCloser {
    * the task goes on instead of failing on it at every punctuation.
    */
   private void unreadable(KeyValueStore<byte[], byte[]> store, byte[] key, RuntimeException e) {
-    LOG.warn("Deleting an unreadable entry of {}: {}", store.name(), e.toString());
+    log.warn("Deleting an unreadable entry of {}: {}", store.name(), e.toString());
     store.delete(key);
     metrics.dropped(WindowMetrics.DropReason.UNREADABLE_STATE, 1);
   }

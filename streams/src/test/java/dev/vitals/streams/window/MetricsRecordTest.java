@@ -44,9 +44,10 @@ class MetricsRecordTest {
   @Test
   void bytesWrittenOtherwiseThanProtobufWritesThemReadTheSame() throws IOException {
     ExportMetricsServiceRequest request =
-        Otlp.metrics(
+        OtlpFixtures.metrics(
             "api",
-            Otlp.explicit(true, 1_000, 2_000, BOUNDS, counts(11), Otlp.str("http.route", "/a")));
+            OtlpFixtures.explicit(
+                true, 1_000, 2_000, BOUNDS, counts(11), OtlpFixtures.str("http.route", "/a")));
     byte[] canonical = request.toByteArray();
     List<byte[]> variants =
         List.of(unpackedAndReordered(), withNonMinimalAttributeLength(), withUnknownFields());
@@ -63,9 +64,9 @@ class MetricsRecordTest {
   void bytesThatAreNotAMetricsRequestFailAsTheParserFails() {
     byte[] poison = {0x0a, 0x7f, 0x01};
     byte[] badUtf8 =
-        Otlp.metrics(
+        OtlpFixtures.metrics(
                 "api",
-                Otlp.explicit(true, 1_000, 2_000, BOUNDS, counts(11)).toBuilder()
+                OtlpFixtures.explicit(true, 1_000, 2_000, BOUNDS, counts(11)).toBuilder()
                     .setDescription("#~#")
                     .build())
             .toByteArray();
@@ -80,24 +81,25 @@ class MetricsRecordTest {
 
   private static List<ExportMetricsServiceRequest> requests() {
     Metric explicitDelta =
-        Otlp.explicit(
+        OtlpFixtures.explicit(
                 false,
                 1_000,
                 2_000,
                 BOUNDS,
                 counts(11),
-                Otlp.str("http.route", "/items/{id}"),
-                Otlp.num("http.response.status_code", 503),
-                Otlp.str("route", "/größe"),
+                OtlpFixtures.str("http.route", "/items/{id}"),
+                OtlpFixtures.num("http.response.status_code", 503),
+                OtlpFixtures.str("route", "/größe"),
                 kv("flag", AnyValue.newBuilder().setBoolValue(true).build()),
-                Otlp.str("http.route", "/second"))
+                OtlpFixtures.str("http.route", "/second"))
             .toBuilder()
             .build();
     HistogramDataPoint withMinMax =
         explicitDelta.getHistogram().getDataPoints(0).toBuilder()
             .setMin(0.001)
             .setMax(4)
-            .addExemplars(Exemplar.newBuilder().setTraceId(Otlp.traceId(7)).setAsDouble(0.2))
+            .addExemplars(
+                Exemplar.newBuilder().setTraceId(OtlpFixtures.traceId(7)).setAsDouble(0.2))
             .build();
     Metric millis =
         explicitDelta.toBuilder()
@@ -112,7 +114,7 @@ class MetricsRecordTest {
         withMinMax.toBuilder()
             .setFlags(1)
             .clearAttributes()
-            .addAttributes(Otlp.str("a", "b"))
+            .addAttributes(OtlpFixtures.str("a", "b"))
             .build();
     HistogramDataPoint malformed =
         withMinMax.toBuilder().clearBucketCounts().addBucketCounts(3).addBucketCounts(4).build();
@@ -127,18 +129,18 @@ class MetricsRecordTest {
                     .addDataPoints(noBuckets))
             .build();
     Metric rpc =
-        Otlp.exponential(
+        OtlpFixtures.exponential(
             true,
             1_000,
             2_000,
             3,
             new double[] {0.01, 0.02, 0.4, 3},
-            Otlp.str("rpc.service", "Cart"),
-            Otlp.str("rpc.method", "Add"),
-            Otlp.str("rpc.grpc.status_code", " 2 "),
-            Otlp.str("error.type", ""),
-            Otlp.str("", "no key"),
-            Otlp.num("negative", -5));
+            OtlpFixtures.str("rpc.service", "Cart"),
+            OtlpFixtures.str("rpc.method", "Add"),
+            OtlpFixtures.str("rpc.grpc.status_code", " 2 "),
+            OtlpFixtures.str("error.type", ""),
+            OtlpFixtures.str("", "no key"),
+            OtlpFixtures.num("negative", -5));
     Metric rpcCall = rpc.toBuilder().setName("rpc.server.call.duration").build();
     Metric gauge =
         Metric.newBuilder()
@@ -146,35 +148,39 @@ class MetricsRecordTest {
             .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setAsInt(5)))
             .build();
     Metric redGauge = gauge.toBuilder().setName("http.server.request.duration").build();
-    ExportMetricsServiceRequest one = Otlp.metrics("api", explicitDelta, several, gauge, redGauge);
+    ExportMetricsServiceRequest one =
+        OtlpFixtures.metrics("api", explicitDelta, several, gauge, redGauge);
     ExportMetricsServiceRequest two =
-        Otlp.metrics("web", rpc, rpcCall).toBuilder()
+        OtlpFixtures.metrics("web", rpc, rpcCall).toBuilder()
             .addResourceMetrics(
                 ResourceMetrics.newBuilder()
-                    .setResource(Otlp.resource("db"))
+                    .setResource(OtlpFixtures.resource("db"))
                     .addScopeMetrics(
-                        Otlp.metrics("db", explicitDelta).getResourceMetrics(0).getScopeMetrics(0)))
+                        OtlpFixtures.metrics("db", explicitDelta)
+                            .getResourceMetrics(0)
+                            .getScopeMetrics(0)))
             .build();
     return List.of(one, two, ExportMetricsServiceRequest.getDefaultInstance());
   }
 
   /** The request of the test above, written with unpacked repeated fields and fields reordered. */
   private static byte[] unpackedAndReordered() throws IOException {
-    byte[] attribute = Otlp.str("http.route", "/a").toByteArray();
+    byte[] attribute = OtlpFixtures.str("http.route", "/a").toByteArray();
     byte[] point =
         message(
             out -> {
               for (long c : counts(11)) {
                 out.writeFixed64(HistogramDataPoint.BUCKET_COUNTS_FIELD_NUMBER, c);
               }
-              out.writeFixed64(HistogramDataPoint.TIME_UNIX_NANO_FIELD_NUMBER, 2_000 * Otlp.MS);
+              out.writeFixed64(
+                  HistogramDataPoint.TIME_UNIX_NANO_FIELD_NUMBER, 2_000 * OtlpFixtures.MS);
               for (double b : BOUNDS) {
                 out.writeDouble(HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER, b);
               }
               out.writeByteArray(HistogramDataPoint.ATTRIBUTES_FIELD_NUMBER, attribute);
               out.writeFixed64(HistogramDataPoint.COUNT_FIELD_NUMBER, 66);
               out.writeFixed64(
-                  HistogramDataPoint.START_TIME_UNIX_NANO_FIELD_NUMBER, 1_000 * Otlp.MS);
+                  HistogramDataPoint.START_TIME_UNIX_NANO_FIELD_NUMBER, 1_000 * OtlpFixtures.MS);
             });
     byte[] histogram =
         message(
@@ -194,9 +200,10 @@ class MetricsRecordTest {
 
   private static byte[] withNonMinimalAttributeLength() throws IOException {
     byte[] canonical =
-        Otlp.metrics(
+        OtlpFixtures.metrics(
                 "api",
-                Otlp.explicit(true, 1_000, 2_000, BOUNDS, counts(11), Otlp.str("http.route", "/a")))
+                OtlpFixtures.explicit(
+                    true, 1_000, 2_000, BOUNDS, counts(11), OtlpFixtures.str("http.route", "/a")))
             .getResourceMetrics(0)
             .getScopeMetrics(0)
             .getMetrics(0)
@@ -236,7 +243,8 @@ class MetricsRecordTest {
 
   private static byte[] withUnknownFields() {
     Metric metric =
-        Otlp.explicit(true, 1_000, 2_000, BOUNDS, counts(11), Otlp.str("http.route", "/a"));
+        OtlpFixtures.explicit(
+            true, 1_000, 2_000, BOUNDS, counts(11), OtlpFixtures.str("http.route", "/a"));
     UnknownFieldSet unknown =
         UnknownFieldSet.newBuilder()
             .addField(99, UnknownFieldSet.Field.newBuilder().addVarint(5).build())
@@ -248,14 +256,14 @@ class MetricsRecordTest {
             .setHistogram(metric.getHistogram().toBuilder().setDataPoints(0, p))
             .setUnknownFields(unknown)
             .build();
-    return Otlp.metrics("api", withUnknown).toBuilder()
+    return OtlpFixtures.metrics("api", withUnknown).toBuilder()
         .setUnknownFields(unknown)
         .build()
         .toByteArray();
   }
 
   private static byte[] wrap(byte[] metric) throws IOException {
-    ExportMetricsServiceRequest shell = Otlp.metrics("api");
+    ExportMetricsServiceRequest shell = OtlpFixtures.metrics("api");
     ResourceMetrics rm = shell.getResourceMetrics(0);
     byte[] scope =
         concat(rm.getScopeMetrics(0).toByteArray(), message(out -> out.writeByteArray(2, metric)));

@@ -1,7 +1,7 @@
 package dev.vitals.streams.window;
 
-import static dev.vitals.streams.window.Otlp.serverSpan;
-import static dev.vitals.streams.window.Otlp.spans;
+import static dev.vitals.streams.window.OtlpFixtures.serverSpan;
+import static dev.vitals.streams.window.OtlpFixtures.spans;
 import static dev.vitals.streams.window.WindowHarness.T0;
 import static dev.vitals.streams.window.WindowHarness.T0_MS;
 import static dev.vitals.streams.window.WindowHarness.at;
@@ -161,13 +161,13 @@ class RunningTotalsTest {
         Signal.LOGS,
         "acme",
         "api",
-        Otlp.logs(
+        OtlpFixtures.logs(
             "api",
             List.of(
-                Otlp.log(at(ofSeconds(1)), SeverityNumber.SEVERITY_NUMBER_ERROR, "a"),
-                Otlp.log(at(ofSeconds(2)), SeverityNumber.SEVERITY_NUMBER_ERROR, "b"),
-                Otlp.log(at(ofSeconds(62)), SeverityNumber.SEVERITY_NUMBER_INFO, "c"),
-                Otlp.log(at(ofSeconds(63)), SeverityNumber.SEVERITY_NUMBER_ERROR, "d"))));
+                OtlpFixtures.log(at(ofSeconds(1)), SeverityNumber.SEVERITY_NUMBER_ERROR, "a"),
+                OtlpFixtures.log(at(ofSeconds(2)), SeverityNumber.SEVERITY_NUMBER_ERROR, "b"),
+                OtlpFixtures.log(at(ofSeconds(62)), SeverityNumber.SEVERITY_NUMBER_INFO, "c"),
+                OtlpFixtures.log(at(ofSeconds(63)), SeverityNumber.SEVERITY_NUMBER_ERROR, "d"))));
     harness.advance(ofSeconds(140));
 
     // two windows with logs, then a silent one that still carries the totals

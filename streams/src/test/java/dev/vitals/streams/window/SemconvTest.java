@@ -1,7 +1,7 @@
 package dev.vitals.streams.window;
 
-import static dev.vitals.streams.window.Otlp.num;
-import static dev.vitals.streams.window.Otlp.str;
+import static dev.vitals.streams.window.OtlpFixtures.num;
+import static dev.vitals.streams.window.OtlpFixtures.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.vitals.streams.window;
 
-import static dev.vitals.streams.window.Otlp.serverSpan;
-import static dev.vitals.streams.window.Otlp.spans;
+import static dev.vitals.streams.window.OtlpFixtures.serverSpan;
+import static dev.vitals.streams.window.OtlpFixtures.spans;
 import static dev.vitals.streams.window.WindowHarness.T0_MS;
 import static dev.vitals.streams.window.WindowHarness.at;
 import static java.time.Duration.ofHours;
@@ -71,11 +71,11 @@ class WindowEdgeCasesTest {
   private static Metric rpcMilliseconds(long startMs, long timeMs, long grpcStatus, long[] counts) {
     HistogramDataPoint.Builder p =
         HistogramDataPoint.newBuilder()
-            .setStartTimeUnixNano(startMs * Otlp.MS)
-            .setTimeUnixNano(timeMs * Otlp.MS)
-            .addAttributes(Otlp.str("rpc.service", "shop.Cart"))
-            .addAttributes(Otlp.str("rpc.method", "Add"))
-            .addAttributes(Otlp.num("rpc.grpc.status_code", grpcStatus))
+            .setStartTimeUnixNano(startMs * OtlpFixtures.MS)
+            .setTimeUnixNano(timeMs * OtlpFixtures.MS)
+            .addAttributes(OtlpFixtures.str("rpc.service", "shop.Cart"))
+            .addAttributes(OtlpFixtures.str("rpc.method", "Add"))
+            .addAttributes(OtlpFixtures.num("rpc.grpc.status_code", grpcStatus))
             .addExplicitBounds(10)
             .addExplicitBounds(100);
     long total = 0;
@@ -100,7 +100,7 @@ class WindowEdgeCasesTest {
         Signal.METRICS,
         "acme",
         "cart",
-        Otlp.metrics(
+        OtlpFixtures.metrics(
             "cart",
             rpcMilliseconds(at(ofSeconds(0)), at(ofSeconds(10)), 0, new long[] {8, 0, 0}),
             rpcMilliseconds(at(ofSeconds(0)), at(ofSeconds(10)), 14, new long[] {0, 0, 2})));
@@ -118,10 +118,10 @@ class WindowEdgeCasesTest {
   void aCumulativePointRepeatedIsCountedOnceAndTheRepeatIsDropped() {
     start(WindowSettings.DEFAULTS);
     Metric point =
-        Otlp.explicit(
+        OtlpFixtures.explicit(
             true, at(ofSeconds(-5)), at(ofSeconds(10)), new double[] {1}, new long[] {3, 0});
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", point));
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", point));
+    harness.send(Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", point));
+    harness.send(Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", point));
 
     harness.advance(ofSeconds(61));
 
@@ -137,22 +137,22 @@ class WindowEdgeCasesTest {
         Signal.METRICS,
         "acme",
         "api",
-        Otlp.metrics(
+        OtlpFixtures.metrics(
             "api",
-            Otlp.explicit(
+            OtlpFixtures.explicit(
                 true,
                 at(ofSeconds(-5)),
                 at(ofSeconds(10)),
                 new double[] {1},
                 new long[] {3, 0},
-                Otlp.str("http.route", "/a")),
-            Otlp.explicit(
+                OtlpFixtures.str("http.route", "/a")),
+            OtlpFixtures.explicit(
                 true,
                 at(ofSeconds(-5)),
                 at(ofSeconds(10)),
                 new double[] {1},
                 new long[] {4, 0},
-                Otlp.str("http.route", "/b"))));
+                OtlpFixtures.str("http.route", "/b"))));
 
     harness.advance(ofSeconds(61));
 
@@ -177,15 +177,15 @@ class WindowEdgeCasesTest {
         Signal.METRICS,
         "acme",
         "api",
-        Otlp.metrics(
+        OtlpFixtures.metrics(
             "api",
-            Otlp.explicit(
+            OtlpFixtures.explicit(
                 false,
                 at(ofSeconds(5)),
                 at(ofSeconds(10)),
                 new double[] {1},
                 new long[] {3, 0},
-                Otlp.str("http.route", "/a"))));
+                OtlpFixtures.str("http.route", "/a"))));
     harness.advance(ofSeconds(1));
 
     List<ServiceWindow> corrected = harness.windows();
@@ -201,7 +201,7 @@ class WindowEdgeCasesTest {
   @Test
   void aSeriesIdleLongerThanForgetAfterLeavesTheBudgetWhileItsServiceGoesOn() {
     start(WindowSettings.builder().maxSeriesPerService(1).forgetAfter(ofMinutes(5)).build());
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", 0, 10, 3)));
+    harness.send(Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", route("/a", 0, 10, 3)));
     for (int minute = 1; minute <= 7; minute++) {
       sendSpans("api", serverSpan("/s", at(ofMinutes(minute)), 0.1, false));
       harness.advance(ofMinutes(1));
@@ -209,7 +209,8 @@ class WindowEdgeCasesTest {
     harness.windows();
 
     long b = 7 * 60 + 20;
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/b", b - 5, b, 4)));
+    harness.send(
+        Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", route("/b", b - 5, b, 4)));
     harness.advance(ofSeconds(61));
 
     ServiceWindow w =
@@ -225,7 +226,8 @@ class WindowEdgeCasesTest {
   @Test
   void aSeriesStoredOneEntryPerStreamByAnEarlierVersionGoesOnFromItsStateIntoItsGroup() {
     start(WindowSettings.DEFAULTS);
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 10, 3)));
+    harness.send(
+        Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", route("/a", -5, 10, 3)));
     KeyValueStore<byte[], byte[]> series = harness.driver.getKeyValueStore(WindowStores.SERIES);
     byte[] service = "acme//api".getBytes(StandardCharsets.UTF_8);
     List<byte[]> groups = new ArrayList<>();
@@ -243,8 +245,10 @@ class WindowEdgeCasesTest {
     series.put(legacyKey, group.get(id).encode());
 
     // A repeat first (a duplicate): the state must survive a record that adds nothing.
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 10, 3)));
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", route("/a", -5, 20, 8)));
+    harness.send(
+        Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", route("/a", -5, 10, 3)));
+    harness.send(
+        Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", route("/a", -5, 20, 8)));
     harness.advance(ofSeconds(61));
 
     assertThat(at0(harness.windows(), "api", "/a").requests()).isEqualTo(3 + 5);
@@ -255,13 +259,13 @@ class WindowEdgeCasesTest {
 
   /** A cumulative point of route {@code route}: {@code count} requests since {@code start}. */
   private static Metric route(String route, long startSeconds, long timeSeconds, long count) {
-    return Otlp.explicit(
+    return OtlpFixtures.explicit(
         true,
         at(ofSeconds(startSeconds)),
         at(ofSeconds(timeSeconds)),
         new double[] {1},
         new long[] {count, 0},
-        Otlp.str("http.route", route));
+        OtlpFixtures.str("http.route", route));
   }
 
   @Test
@@ -313,7 +317,7 @@ class WindowEdgeCasesTest {
   void exemplarsPreferErrorSpansThenHistogramExemplarsUpToTheLimit() {
     start(WindowSettings.builder().maxExemplars(2).build());
     Metric withExemplars =
-        Otlp.explicit(
+        OtlpFixtures.explicit(
                 false, at(ofSeconds(0)), at(ofSeconds(5)), new double[] {1}, new long[] {2, 0})
             .toBuilder()
             .build();
@@ -321,24 +325,24 @@ class WindowEdgeCasesTest {
         withExemplars.getHistogram().getDataPoints(0).toBuilder()
             .addExemplars(
                 io.opentelemetry.proto.metrics.v1.Exemplar.newBuilder()
-                    .setTraceId(Otlp.traceId(9))
+                    .setTraceId(OtlpFixtures.traceId(9))
                     .setAsDouble(0.5))
             .addExemplars(
                 io.opentelemetry.proto.metrics.v1.Exemplar.newBuilder()
-                    .setTraceId(Otlp.traceId(10))
+                    .setTraceId(OtlpFixtures.traceId(10))
                     .setAsDouble(0.6))
             .build();
     Metric metric =
         withExemplars.toBuilder()
             .setHistogram(withExemplars.getHistogram().toBuilder().setDataPoints(0, point))
             .build();
-    harness.send(Signal.METRICS, "acme", "api", Otlp.metrics("api", metric));
+    harness.send(Signal.METRICS, "acme", "api", OtlpFixtures.metrics("api", metric));
     sendSpans("api", serverSpan("/a", at(ofSeconds(6)), 0.1, true));
 
     harness.advance(ofSeconds(71));
 
     assertThat(at0(harness.windows(), "api", null).exemplarTraceIds())
-        .containsExactly(Otlp.traceHex(7), Otlp.traceHex(9));
+        .containsExactly(OtlpFixtures.traceHex(7), OtlpFixtures.traceHex(9));
   }
 
   @Test

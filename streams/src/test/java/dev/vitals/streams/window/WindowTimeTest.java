@@ -1,7 +1,7 @@
 package dev.vitals.streams.window;
 
-import static dev.vitals.streams.window.Otlp.serverSpan;
-import static dev.vitals.streams.window.Otlp.spans;
+import static dev.vitals.streams.window.OtlpFixtures.serverSpan;
+import static dev.vitals.streams.window.OtlpFixtures.spans;
 import static dev.vitals.streams.window.WindowHarness.T0_MS;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;

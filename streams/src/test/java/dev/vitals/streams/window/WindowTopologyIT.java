@@ -204,28 +204,29 @@ class WindowTopologyIT {
         String service = "s" + i;
         long t = base + m * 60_000L + 10_000;
         var metric =
-            Otlp.explicit(
+            OtlpFixtures.explicit(
                 false,
                 t - 5_000,
                 t,
                 new double[] {0.1, 1},
                 new long[] {m + 1, i + 1, 0},
-                Otlp.str("http.route", "/r"),
-                Otlp.num("http.response.status_code", 200));
+                OtlpFixtures.str("http.route", "/r"),
+                OtlpFixtures.num("http.response.status_code", 200));
         send(
             producer,
             topics,
             Signal.METRICS,
             service,
             t,
-            Otlp.metrics(service, metric).toByteArray());
+            OtlpFixtures.metrics(service, metric).toByteArray());
         send(
             producer,
             topics,
             Signal.TRACES,
             service,
             t + 1_000,
-            Otlp.spans(service, List.of(Otlp.serverSpan("/r", t + 1_000, 0.05, false)))
+            OtlpFixtures.spans(
+                    service, List.of(OtlpFixtures.serverSpan("/r", t + 1_000, 0.05, false)))
                 .toByteArray());
       }
     }
@@ -244,7 +245,9 @@ class WindowTopologyIT {
           Signal.LOGS,
           service,
           t,
-          Otlp.logs(service, List.of(Otlp.log(t, SeverityNumber.SEVERITY_NUMBER_INFO, "tick")))
+          OtlpFixtures.logs(
+                  service,
+                  List.of(OtlpFixtures.log(t, SeverityNumber.SEVERITY_NUMBER_INFO, "tick")))
               .toByteArray());
     }
     producer.flush();

@@ -1,7 +1,7 @@
 package dev.vitals.streams.window;
 
-import static dev.vitals.streams.window.Otlp.serverSpan;
-import static dev.vitals.streams.window.Otlp.spans;
+import static dev.vitals.streams.window.OtlpFixtures.serverSpan;
+import static dev.vitals.streams.window.OtlpFixtures.spans;
 import static dev.vitals.streams.window.WindowHarness.T0_MS;
 import static dev.vitals.streams.window.WindowHarness.at;
 import static java.time.Duration.ofMillis;
@@ -99,7 +99,7 @@ class WindowTopologyTest {
       assertThat(w.spans()).isEqualTo(1000);
       assertThat(w.errorSpans()).isEqualTo(10);
       assertThat(w.silent()).isFalse();
-      assertThat(w.exemplarTraceIds()).containsExactly(Otlp.traceHex(7));
+      assertThat(w.exemplarTraceIds()).containsExactly(OtlpFixtures.traceHex(7));
       assertThat(w.latency().p50())
           .isCloseTo(exact(seconds, 0.5), within(0.01 * exact(seconds, 0.5)));
       assertThat(w.latency().p90())
@@ -162,21 +162,22 @@ class WindowTopologyTest {
     double[] all = new double[1000];
     System.arraycopy(first, 0, all, 0, 600);
     System.arraycopy(second, 0, all, 600, 400);
-    var ok = Otlp.num("http.response.status_code", 200);
-    var route = Otlp.str("http.route", "/search");
+    var ok = OtlpFixtures.num("http.response.status_code", 200);
+    var route = OtlpFixtures.str("http.route", "/search");
     long start = at(ofSeconds(1));
     h.send(
         Signal.METRICS,
         "acme",
         "search",
-        Otlp.metrics(
-            "search", Otlp.exponential(true, start, at(ofSeconds(10)), 6, first, ok, route)));
+        OtlpFixtures.metrics(
+            "search",
+            OtlpFixtures.exponential(true, start, at(ofSeconds(10)), 6, first, ok, route)));
     h.send(
         Signal.METRICS,
         "acme",
         "search",
-        Otlp.metrics(
-            "search", Otlp.exponential(true, start, at(ofSeconds(20)), 6, all, ok, route)));
+        OtlpFixtures.metrics(
+            "search", OtlpFixtures.exponential(true, start, at(ofSeconds(20)), 6, all, ok, route)));
 
     h.advance(ofSeconds(61));
 
@@ -195,25 +196,25 @@ class WindowTopologyTest {
   void aCounterResetCountsTheNewProcessFromZero() {
     WindowHarness h = start();
     double[] bounds = {0.1, 1};
-    var status = Otlp.num("http.response.status_code", 200);
+    var status = OtlpFixtures.num("http.response.status_code", 200);
     long s1 = at(ofSeconds(-5));
     long s2 = at(ofSeconds(25));
     send(
         h,
         "cart",
-        Otlp.explicit(true, s1, at(ofSeconds(10)), bounds, new long[] {5, 5, 0}, status));
+        OtlpFixtures.explicit(true, s1, at(ofSeconds(10)), bounds, new long[] {5, 5, 0}, status));
     send(
         h,
         "cart",
-        Otlp.explicit(true, s1, at(ofSeconds(20)), bounds, new long[] {15, 10, 0}, status));
+        OtlpFixtures.explicit(true, s1, at(ofSeconds(20)), bounds, new long[] {15, 10, 0}, status));
     send(
         h,
         "cart",
-        Otlp.explicit(true, s2, at(ofSeconds(30)), bounds, new long[] {3, 1, 0}, status));
+        OtlpFixtures.explicit(true, s2, at(ofSeconds(30)), bounds, new long[] {3, 1, 0}, status));
     send(
         h,
         "cart",
-        Otlp.explicit(true, s2, at(ofSeconds(40)), bounds, new long[] {4, 2, 0}, status));
+        OtlpFixtures.explicit(true, s2, at(ofSeconds(40)), bounds, new long[] {4, 2, 0}, status));
 
     h.advance(ofSeconds(31));
 
@@ -227,16 +228,18 @@ class WindowTopologyTest {
     WindowHarness h = start();
     double[] bounds = {0.1, 1};
     long processStart = at(ofMinutes(-60));
-    var ok = Otlp.num("http.response.status_code", 200);
-    var failed = Otlp.num("http.response.status_code", 503);
+    var ok = OtlpFixtures.num("http.response.status_code", 200);
+    var failed = OtlpFixtures.num("http.response.status_code", 503);
     send(
         h,
         "cart",
-        Otlp.explicit(true, processStart, at(ofSeconds(10)), bounds, new long[] {500, 10, 0}, ok));
+        OtlpFixtures.explicit(
+            true, processStart, at(ofSeconds(10)), bounds, new long[] {500, 10, 0}, ok));
     send(
         h,
         "cart",
-        Otlp.explicit(true, processStart, at(ofSeconds(20)), bounds, new long[] {0, 3, 0}, failed));
+        OtlpFixtures.explicit(
+            true, processStart, at(ofSeconds(20)), bounds, new long[] {0, 3, 0}, failed));
 
     h.advance(ofSeconds(51));
 
@@ -247,7 +250,7 @@ class WindowTopologyTest {
 
   private static void send(
       WindowHarness h, String service, io.opentelemetry.proto.metrics.v1.Metric metric) {
-    h.send(Signal.METRICS, "acme", service, Otlp.metrics(service, metric));
+    h.send(Signal.METRICS, "acme", service, OtlpFixtures.metrics(service, metric));
   }
 
   @Test
@@ -369,8 +372,8 @@ class WindowTopologyTest {
     }
     Resource resource =
         Resource.newBuilder()
-            .addAttributes(Otlp.str(OtlpResources.SERVICE_NAMESPACE, service.namespace()))
-            .addAttributes(Otlp.str(OtlpResources.SERVICE_NAME, service.name()))
+            .addAttributes(OtlpFixtures.str(OtlpResources.SERVICE_NAMESPACE, service.namespace()))
+            .addAttributes(OtlpFixtures.str(OtlpResources.SERVICE_NAME, service.name()))
             .build();
     ExportTraceServiceRequest request =
         ExportTraceServiceRequest.newBuilder()
@@ -392,7 +395,7 @@ class WindowTopologyTest {
       scope.addSpans(serverSpan("/x", at(ofSeconds(10 + i)), 0.01, false));
     }
     return ResourceSpans.newBuilder()
-        .setResource(Otlp.resource(service))
+        .setResource(OtlpFixtures.resource(service))
         .addScopeSpans(scope)
         .build();
   }
@@ -479,14 +482,14 @@ class WindowTopologyTest {
     send(
         h,
         "both",
-        Otlp.explicit(
+        OtlpFixtures.explicit(
             false,
             at(ofSeconds(0)),
             at(ofSeconds(5)),
             new double[] {0.1, 1},
             new long[] {4, 1, 0},
-            Otlp.str("http.route", "/a"),
-            Otlp.num("http.response.status_code", 200)));
+            OtlpFixtures.str("http.route", "/a"),
+            OtlpFixtures.num("http.response.status_code", 200)));
 
     h.advance(ofSeconds(66));
 
@@ -504,15 +507,17 @@ class WindowTopologyTest {
         Signal.LOGS,
         "acme",
         "api",
-        Otlp.logs(
+        OtlpFixtures.logs(
             "api",
             List.of(
-                Otlp.log(at(ofSeconds(1)), SeverityNumber.SEVERITY_NUMBER_INFO, "started"),
-                Otlp.log(at(ofSeconds(2)), SeverityNumber.SEVERITY_NUMBER_WARN, "slow"),
-                Otlp.log(at(ofSeconds(3)), SeverityNumber.SEVERITY_NUMBER_ERROR, "db down"),
-                Otlp.log(at(ofSeconds(4)), SeverityNumber.SEVERITY_NUMBER_ERROR2, "x".repeat(300)),
-                Otlp.log(at(ofSeconds(5)), SeverityNumber.SEVERITY_NUMBER_FATAL, "dead"),
-                Otlp.log(at(ofSeconds(6)), SeverityNumber.SEVERITY_NUMBER_ERROR, "again"))));
+                OtlpFixtures.log(at(ofSeconds(1)), SeverityNumber.SEVERITY_NUMBER_INFO, "started"),
+                OtlpFixtures.log(at(ofSeconds(2)), SeverityNumber.SEVERITY_NUMBER_WARN, "slow"),
+                OtlpFixtures.log(at(ofSeconds(3)), SeverityNumber.SEVERITY_NUMBER_ERROR, "db down"),
+                OtlpFixtures.log(
+                    at(ofSeconds(4)), SeverityNumber.SEVERITY_NUMBER_ERROR2, "x".repeat(300)),
+                OtlpFixtures.log(at(ofSeconds(5)), SeverityNumber.SEVERITY_NUMBER_FATAL, "dead"),
+                OtlpFixtures.log(
+                    at(ofSeconds(6)), SeverityNumber.SEVERITY_NUMBER_ERROR, "again"))));
 
     h.advance(ofSeconds(70));
 

@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
  * to its store (or alerts to its Alertmanager). A slow or dead destination pauses only its own
  * consumer.
  */
-public final class SinkServer implements AutoCloseable {
+public final class SinksStage implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SinkServer.class);
+  private static final Logger log = LoggerFactory.getLogger(SinksStage.class);
 
   private final List<Running> running;
   private boolean closed;
 
-  private SinkServer(List<Running> running) {
+  private SinksStage(List<Running> running) {
     this.running = running;
   }
 
@@ -39,11 +39,11 @@ public final class SinkServer implements AutoCloseable {
    *
    * @param kafka consumer and producer properties (at least {@code bootstrap.servers})
    */
-  public static SinkServer start(
+  public static SinksStage start(
       SinkSettings settings, Map<String, Object> kafka, PrometheusRegistry registry)
       throws IOException {
     List<Running> running = new ArrayList<>();
-    SinkServer server = new SinkServer(running);
+    SinksStage server = new SinksStage(running);
     try {
       SinkMetrics metrics = null;
       for (SinkSettings.Destination d : settings.destinations()) {
@@ -113,7 +113,7 @@ public final class SinkServer implements AutoCloseable {
       try {
         r.closeable().close();
       } catch (Exception e) {
-        LOG.warn("sink {}: close failed: {}", r.name(), e.toString());
+        log.warn("sink {}: close failed: {}", r.name(), e.toString());
       }
     }
   }

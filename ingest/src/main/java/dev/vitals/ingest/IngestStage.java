@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * #start}; {@link #close()} stops accepting, waits for Kafka to acknowledge what is in flight, and
  * closes the producer.
  */
-public final class IngestServer implements AutoCloseable {
+public final class IngestStage implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
+  private static final Logger log = LoggerFactory.getLogger(IngestStage.class);
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -44,7 +44,7 @@ public final class IngestServer implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private IngestServer(
+  private IngestStage(
       EventLoopGroup boss,
       EventLoopGroup workers,
       ExecutorService grpcExecutor,
@@ -70,14 +70,14 @@ public final class IngestServer implements AutoCloseable {
    *     that keep acknowledged data safe are set here and cannot be overridden
    * @param registry where the stage's metrics are registered
    */
-  public static IngestServer start(
+  public static IngestStage start(
       IngestSettings settings, Map<String, Object> kafka, PrometheusRegistry registry)
       throws IOException {
     return start(settings, KafkaProducers.create(kafka, settings.limits()), registry);
   }
 
   /** Starts with a given producer (tests and benchmarks). */
-  public static IngestServer start(
+  public static IngestStage start(
       IngestSettings settings, Producer<byte[], byte[]> producer, PrometheusRegistry registry)
       throws IOException {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -130,7 +130,7 @@ public final class IngestServer implements AutoCloseable {
           settings.http().host(),
           http.port(),
           settings.tls() == null ? "" : " (TLS, client auth " + settings.tls().clientAuth() + ")");
-      return new IngestServer(boss, workers, grpcExecutor, timer, pipeline, http, grpc, producer);
+      return new IngestStage(boss, workers, grpcExecutor, timer, pipeline, http, grpc, producer);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (http != null) {
         http.close();

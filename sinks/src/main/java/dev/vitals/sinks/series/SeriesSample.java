@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * @param startMs for a counter, when it started from zero (epoch ms); 0 for a gauge
  * @param histogram for a histogram, its buckets; else null
  */
-public record Sample(
+public record SeriesSample(
     String name,
     SortedMap<String, String> labels,
     double value,
@@ -40,7 +40,7 @@ public record Sample(
     HISTOGRAM
   }
 
-  public Sample {
+  public SeriesSample {
     requireNonNull(name, "name");
     requireNonNull(type, "type");
     if ((type == Type.HISTOGRAM) != (histogram != null)) {
@@ -50,24 +50,26 @@ public record Sample(
     labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
   }
 
-  public static Sample of(String name, Map<String, String> labels, double value, long timestampMs) {
-    return new Sample(name, new TreeMap<>(labels), value, timestampMs, Type.GAUGE, 0, null);
+  public static SeriesSample of(
+      String name, Map<String, String> labels, double value, long timestampMs) {
+    return new SeriesSample(name, new TreeMap<>(labels), value, timestampMs, Type.GAUGE, 0, null);
   }
 
   /** A counter sample: {@code value} counted since {@code startMs}. */
-  public static Sample counter(
+  public static SeriesSample counter(
       String name, Map<String, String> labels, double value, long timestampMs, long startMs) {
-    return new Sample(name, new TreeMap<>(labels), value, timestampMs, Type.COUNTER, startMs, null);
+    return new SeriesSample(
+        name, new TreeMap<>(labels), value, timestampMs, Type.COUNTER, startMs, null);
   }
 
   /** A cumulative histogram sample counted since {@code startMs}. */
-  public static Sample histogram(
+  public static SeriesSample histogram(
       String name,
       Map<String, String> labels,
       ServiceWindow.Histogram histogram,
       long timestampMs,
       long startMs) {
-    return new Sample(
+    return new SeriesSample(
         name,
         new TreeMap<>(labels),
         histogram.count(),

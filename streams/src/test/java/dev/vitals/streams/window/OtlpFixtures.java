@@ -27,11 +27,11 @@ import io.opentelemetry.proto.trace.v1.Status;
 import java.util.List;
 
 /** Builds OTLP requests for tests, the way SDKs write them. */
-final class Otlp {
+final class OtlpFixtures {
 
   static final long MS = 1_000_000L;
 
-  private Otlp() {}
+  private OtlpFixtures() {}
 
   static Resource resource(String service) {
     return Resource.newBuilder()
