@@ -56,13 +56,7 @@ class UnusedCodeTest {
   private static final Set<String> ALLOWED =
       Set.of(
           // picocli instantiates the versionProvider named in @Command
-          "Vitals$Version.<init>()",
-          // the load generator moves to its own module in parallel (issue 15); delete these four
-          // there, after the move
-          "DemoTraffic.stats()",
-          "ExponentialHistogram.scale()",
-          "OtlpHttpSender$Builder.clock(java.time.Clock)",
-          "OtlpHttpSender$Builder.timeout(java.time.Duration)");
+          "Vitals$Version.<init>()");
 
   @Test
   void everyMainClassConstructorAndMethodHasACaller() throws IOException {

@@ -65,11 +65,6 @@ public final class DemoTraffic implements AutoCloseable {
     return demo;
   }
 
-  /** Requests sent so far, and how many exports failed. */
-  public Loadgen.Stats stats() {
-    return loadgen.stats();
-  }
-
   @Override
   public void close() {
     runner.stop();

@@ -30,10 +30,6 @@ final class ExponentialHistogram implements LatencyHistogram {
     this.scale = scale;
   }
 
-  int scale() {
-    return scale;
-  }
-
   @Override
   public void record(double seconds) {
     int index = index(seconds, scale);

@@ -206,9 +206,9 @@ public final class OtlpHttpSender implements Sender {
     private boolean gzip;
     private String token;
     private String tenant;
-    private Duration timeout = DEFAULT_TIMEOUT;
+    private final Duration timeout = DEFAULT_TIMEOUT;
     private Duration maxRetryTime = DEFAULT_MAX_RETRY_TIME;
-    private Clock clock = Clock.systemUTC();
+    private final Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -241,22 +241,10 @@ public final class OtlpHttpSender implements Sender {
       return this;
     }
 
-    /** How long one attempt may take. */
-    public Builder timeout(Duration timeout) {
-      check(timeout.toMillis() > 0, "timeout", timeout, "> 0");
-      this.timeout = timeout;
-      return this;
-    }
-
     /** How long a request is retried before it counts as failed. */
     public Builder maxRetryTime(Duration maxRetryTime) {
       check(!maxRetryTime.isNegative(), "maxRetryTime", maxRetryTime, ">= 0");
       this.maxRetryTime = maxRetryTime;
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock");
       return this;
     }
 

@@ -9,6 +9,7 @@ import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.testing.KafkaTestCluster;
+import dev.vitals.schemas.testing.ShippedAlertmanagerConfig;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertmanagerSinkInhibitionIT {
 
-  private static final Path SHIPPED = Path.of("..", "docker", "alertmanager", "alertmanager.yml");
   private static final Topics TOPICS = new Topics("am-inhibit-it.");
 
   /**
@@ -73,7 +72,9 @@ class AlertmanagerSinkInhibitionIT {
           exchange.close();
         });
     receiver.start();
-    alertmanager = AlertmanagerProcess.start(dir, config());
+    alertmanager =
+        AlertmanagerProcess.start(
+            dir, ShippedAlertmanagerConfig.withWebhook(receiver.getAddress().getPort()));
     kafka = KafkaTestCluster.start();
   }
 
@@ -173,26 +174,6 @@ class AlertmanagerSinkInhibitionIT {
         startsAt,
         null,
         "http://vitals.example/services/" + service);
-  }
-
-  /** The shipped inhibit rules, with a webhook receiver and short waits. */
-  private String config() throws Exception {
-    String shipped = Files.readString(SHIPPED);
-    return String.join(
-            "\n",
-            "route:",
-            "  receiver: webhook",
-            "  group_by: [alertname, tenant, namespace, service, slo]",
-            "  group_wait: 1s",
-            "  group_interval: 1s",
-            "  repeat_interval: 1h",
-            "receivers:",
-            "  - name: webhook",
-            "    webhook_configs:",
-            "      - url: http://127.0.0.1:" + receiver.getAddress().getPort() + "/",
-            "        send_resolved: false",
-            "")
-        + shipped.substring(shipped.indexOf("inhibit_rules:"));
   }
 
   /** tenant/service/severity of every alert the receiver was sent. */

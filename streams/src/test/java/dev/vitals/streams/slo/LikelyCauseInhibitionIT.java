@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.SignalJson;
 import dev.vitals.schemas.testing.FreePorts;
-import java.io.IOException;
+import dev.vitals.schemas.testing.ShippedAlertmanagerConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LikelyCauseInhibitionIT {
 
   static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
-  static final Path SHIPPED = Path.of("..", "docker", "alertmanager", "alertmanager.yml");
 
   @TempDir Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -69,7 +68,9 @@ class LikelyCauseInhibitionIT {
         });
     receiver.start();
     port = FreePorts.next();
-    Files.writeString(dir.resolve("alertmanager.yml"), config());
+    Files.writeString(
+        dir.resolve("alertmanager.yml"),
+        ShippedAlertmanagerConfig.withWebhook(receiver.getAddress().getPort()));
     alertmanager =
         new ProcessBuilder(
                 BINARY.toString(),
@@ -84,27 +85,6 @@ class LikelyCauseInhibitionIT {
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
         .until(() -> get("/-/ready").statusCode() == 200);
-  }
-
-  /** The shipped inhibit rules, with a webhook receiver and short waits for the test. */
-  private String config() throws IOException {
-    String shipped = Files.readString(SHIPPED);
-    String rules = shipped.substring(shipped.indexOf("inhibit_rules:"));
-    return String.join(
-            "\n",
-            "route:",
-            "  receiver: webhook",
-            "  group_by: [alertname, tenant, namespace, service, slo]",
-            "  group_wait: 1s",
-            "  group_interval: 1s",
-            "  repeat_interval: 1h",
-            "receivers:",
-            "  - name: webhook",
-            "    webhook_configs:",
-            "      - url: http://127.0.0.1:" + receiver.getAddress().getPort() + "/",
-            "        send_resolved: false",
-            "")
-        + rules;
   }
 
   @AfterEach
