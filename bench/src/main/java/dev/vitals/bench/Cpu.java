@@ -36,7 +36,8 @@ final class Cpu {
     return total;
   }
 
-  private static boolean isIngest(String name) {
+  /** Whether a thread of this name does ingest's work. */
+  static boolean isIngest(String name) {
     return name.startsWith("vitals-ingest-")
         || name.equals("kafka-producer-network-thread | vitals-ingest");
   }

@@ -11,7 +11,6 @@ import dev.vitals.sinks.series.SeriesMapper;
 import dev.vitals.sinks.series.SeriesSample;
 import dev.vitals.streams.sketch.LatencySketch;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,11 +96,11 @@ public final class RemoteWriteSinkHarness {
       System.gc();
       Thread.sleep(2000);
       long vmBefore = cpuTicks(vm.pid());
-      long jvmBefore = jvmCpuNanos();
+      long jvmBefore = Cpu.processNanos();
       long start = System.nanoTime();
       long samples = run(writer, ring, seconds, shards, prometheus);
       double wall = (System.nanoTime() - start) / 1e9;
-      long jvmAfter = jvmCpuNanos();
+      long jvmAfter = Cpu.processNanos();
       Thread.sleep(3000); // let the store finish what it buffered
       long vmAfter = cpuTicks(vm.pid());
 
@@ -323,11 +322,6 @@ public final class RemoteWriteSinkHarness {
               }
               inFlight.release();
             });
-  }
-
-  private static long jvmCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */

@@ -116,7 +116,7 @@ public final class StandaloneCostHarness {
       load(endpoint, requests, clients, WARMUP);
       drain(kafka);
       Map<Long, ThreadCpu> before = threadCpu();
-      long cpuBefore = processNanos();
+      long cpuBefore = Cpu.processNanos();
       long startNanos = System.nanoTime();
       log("measuring " + seconds + " s");
       long acknowledged = load(endpoint, requests, clients, Duration.ofSeconds(seconds));
@@ -124,7 +124,7 @@ public final class StandaloneCostHarness {
       long lagAtStop = lag(kafka);
       double drainSeconds = drain(kafka);
       Map<Long, ThreadCpu> after = threadCpu();
-      long cpuAfter = processNanos();
+      long cpuAfter = Cpu.processNanos();
       report(
           kind,
           services,
@@ -237,7 +237,7 @@ public final class StandaloneCostHarness {
 
   /**
    * Records not yet consumed by the streams' groups, on the topics ingest writes ({@code otlp_*}):
-   * transaction markers (one per partition at most) are not counted.
+   * ingest's producer is not transactional, so those topics hold no transaction markers.
    */
   private static long lag(Admin kafka) throws Exception {
     long lag = 0;
@@ -256,7 +256,7 @@ public final class StandaloneCostHarness {
       for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : ends.entrySet()) {
         OffsetAndMetadata c = committed.get(e.getKey());
         long behind = e.getValue().offset() - (c == null ? 0 : c.offset());
-        lag += Math.max(0, behind - 1);
+        lag += Math.max(0, behind);
       }
     }
     return lag;
@@ -298,8 +298,7 @@ public final class StandaloneCostHarness {
 
   /** Which part of the process a thread works for, by its name. */
   static String group(String thread) {
-    if (thread.startsWith("vitals-ingest-")
-        || thread.equals("kafka-producer-network-thread | vitals-ingest")) {
+    if (Cpu.isIngest(thread)) {
       return "ingest";
     }
     if (thread.contains("StreamThread")
@@ -315,11 +314,6 @@ public final class StandaloneCostHarness {
       return "harness";
     }
     return "broker";
-  }
-
-  private static long processNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static void report(
