@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.vitals.schemas.Topics;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.SignalJson;
+import dev.vitals.schemas.testing.AlertWebhook;
 import dev.vitals.schemas.testing.KafkaTestCluster;
 import dev.vitals.schemas.testing.ShippedAlertmanagerConfig;
 import dev.vitals.sinks.SinkSettings;
 import dev.vitals.sinks.SinkSettings.Destination;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,28 +51,15 @@ class AlertmanagerSinkInhibitionIT {
       IntStream.range(0, 40).mapToObj(i -> "tenant-" + i).toList();
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private final List<JsonNode> notified = new ArrayList<>();
-  private HttpServer receiver;
+  private AlertWebhook receiver;
   private KafkaTestCluster kafka;
   private AlertmanagerProcess alertmanager;
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext(
-        "/",
-        exchange -> {
-          JsonNode body = SignalJson.MAPPER.readTree(exchange.getRequestBody());
-          synchronized (notified) {
-            notified.add(body);
-          }
-          exchange.sendResponseHeaders(200, -1);
-          exchange.close();
-        });
-    receiver.start();
+    receiver = AlertWebhook.start();
     alertmanager =
-        AlertmanagerProcess.start(
-            dir, ShippedAlertmanagerConfig.withWebhook(receiver.getAddress().getPort()));
+        AlertmanagerProcess.start(dir, ShippedAlertmanagerConfig.withWebhook(receiver.port()));
     kafka = KafkaTestCluster.start();
   }
 
@@ -87,7 +72,7 @@ class AlertmanagerSinkInhibitionIT {
       alertmanager.close();
     }
     if (receiver != null) {
-      receiver.stop(0);
+      receiver.close();
     }
   }
 
@@ -178,13 +163,7 @@ class AlertmanagerSinkInhibitionIT {
 
   /** tenant/service/severity of every alert the receiver was sent. */
   private List<String> notifiedAlerts() {
-    List<String> out = new ArrayList<>();
-    synchronized (notified) {
-      for (JsonNode n : notified) {
-        n.path("alerts").forEach(a -> out.add(key(a.path("labels"))));
-      }
-    }
-    return out;
+    return receiver.alertLabels().stream().map(AlertmanagerSinkInhibitionIT::key).toList();
   }
 
   /** Alertmanager's state (active, suppressed, …) of each alert, by tenant/service/severity. */

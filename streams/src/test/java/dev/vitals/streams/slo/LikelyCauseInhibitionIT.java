@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.vitals.schemas.signals.AlertEvent;
 import dev.vitals.schemas.signals.SignalJson;
+import dev.vitals.schemas.testing.AlertWebhook;
 import dev.vitals.schemas.testing.FreePorts;
 import dev.vitals.schemas.testing.ShippedAlertmanagerConfig;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +42,7 @@ class LikelyCauseInhibitionIT {
 
   @TempDir Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
-  private final List<JsonNode> notified = Collections.synchronizedList(new ArrayList<>());
-  private HttpServer receiver;
+  private AlertWebhook receiver;
   private Process alertmanager;
   private int port;
 
@@ -58,19 +54,10 @@ class LikelyCauseInhibitionIT {
           BINARY + " is missing: .ci/run installs the prometheus-alertmanager package");
     }
     assumeTrue(present, BINARY + " is not installed (apt-get install prometheus-alertmanager)");
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext(
-        "/",
-        exchange -> {
-          notified.add(SignalJson.MAPPER.readTree(exchange.getRequestBody()));
-          exchange.sendResponseHeaders(200, -1);
-          exchange.close();
-        });
-    receiver.start();
+    receiver = AlertWebhook.start();
     port = FreePorts.next();
     Files.writeString(
-        dir.resolve("alertmanager.yml"),
-        ShippedAlertmanagerConfig.withWebhook(receiver.getAddress().getPort()));
+        dir.resolve("alertmanager.yml"), ShippedAlertmanagerConfig.withWebhook(receiver.port()));
     alertmanager =
         new ProcessBuilder(
                 BINARY.toString(),
@@ -94,7 +81,7 @@ class LikelyCauseInhibitionIT {
       alertmanager.waitFor(10, TimeUnit.SECONDS);
     }
     if (receiver != null) {
-      receiver.stop(0);
+      receiver.close();
     }
   }
 
@@ -161,13 +148,7 @@ class LikelyCauseInhibitionIT {
 
   /** The services of every alert the receiver was sent. */
   private List<String> notifiedServices() {
-    List<String> services = new ArrayList<>();
-    synchronized (notified) {
-      for (JsonNode n : notified) {
-        n.path("alerts").forEach(a -> services.add(a.path("labels").path("service").asText()));
-      }
-    }
-    return services;
+    return receiver.alertLabels().stream().map(l -> l.path("service").asText()).toList();
   }
 
   private JsonNode alert(String service) throws Exception {
