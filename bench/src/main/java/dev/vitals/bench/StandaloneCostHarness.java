@@ -43,7 +43,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.vitals.bench.StandaloneCostHarness
  * [seconds, default 60] [explicit|exponential]}; {@code -Dclients=N} (default 8), {@code
- * -Dservices=N} (default 1000).
+ * -Dservices=N} (default 1000), {@code -DclientProperties="commit.interval.ms: 1000"} (YAML flow
+ * entries for {@code kafka.clientProperties}: Kafka client and Streams settings to compare).
  */
 public final class StandaloneCostHarness {
 
@@ -87,6 +88,7 @@ public final class StandaloneCostHarness {
             "\n",
             "kafka:",
             "  bootstrapServers: localhost:" + kafkaPort,
+            "  clientProperties: {" + System.getProperty("clientProperties", "") + "}",
             "ingest:",
             "  grpc: {host: 127.0.0.1, port: " + Harnesses.freePort() + "}",
             "  http: {host: 127.0.0.1, port: " + http + "}",

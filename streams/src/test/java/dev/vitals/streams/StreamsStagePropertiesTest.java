@@ -60,6 +60,33 @@ class StreamsStagePropertiesTest {
   }
 
   @Test
+  void commitsOnceASecondWithACacheThatHoldsWhatChangedMeanwhileUnlessTheClientPropertiesSay() {
+    StreamsConfig config =
+        new StreamsConfig(
+            StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1));
+
+    assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+        .as("not exactly-once's 100 ms")
+        .isEqualTo(1_000);
+    assertThat(config.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG))
+        .isEqualTo(64L * 1024 * 1024);
+    StreamsConfig own =
+        new StreamsConfig(
+            StreamsStage.properties(
+                SETTINGS,
+                Map.of(
+                    "bootstrap.servers",
+                    "k:9092",
+                    "commit.interval.ms",
+                    "100",
+                    "statestore.cache.max.bytes",
+                    "1048576"),
+                1));
+    assertThat(own.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100);
+    assertThat(own.getLong(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG)).isEqualTo(1_048_576);
+  }
+
+  @Test
   void aCrashedInstancesPartitionsMoveAfterFifteenSecondsUnlessTheClientPropertiesSayOtherwise() {
     Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1);
 
