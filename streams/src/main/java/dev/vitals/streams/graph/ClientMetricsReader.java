@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ClientMetricsReader implements Processor<byte[], byte[], byte[], Call> {
 
-  /** The metric names {@link #secondsPerUnit} reads. */
+  /** The metric names read for edges; {@link #secondsPerUnit} is 0 for every other. */
   static final Set<String> CLIENT_DURATIONS =
       Set.of("http.client.request.duration", "rpc.client.call.duration", "rpc.client.duration");
 
@@ -132,16 +132,15 @@ final class ClientMetricsReader implements Processor<byte[], byte[], byte[], Cal
     return false;
   }
 
+  /** Seconds per unit of a client duration histogram, 0 for any other metric. */
   static double secondsPerUnit(Metric m) {
-    switch (m.getName()) {
-      case "http.client.request.duration":
-      case "rpc.client.call.duration":
-        return m.getUnit().equals("ms") ? 0.001 : 1;
-      case "rpc.client.duration":
-        return m.getUnit().equals("s") ? 1 : 0.001;
-      default:
-        return 0;
+    if (!CLIENT_DURATIONS.contains(m.getName())) {
+      return 0;
     }
+    if (m.getName().equals("rpc.client.duration")) { // the older convention: milliseconds
+      return m.getUnit().equals("s") ? 1 : 0.001;
+    }
+    return m.getUnit().equals("ms") ? 0.001 : 1;
   }
 
   private void read(
