@@ -44,14 +44,22 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.vitals.bench.StandaloneCostHarness
  * [seconds, default 60] [explicit|exponential]}; {@code -Dclients=N} (default 8), {@code
  * -Dservices=N} (default 1000), {@code -DclientProperties="commit.interval.ms: 1000"} (YAML flow
- * entries for {@code kafka.clientProperties}: Kafka client and Streams settings to compare).
+ * entries for {@code kafka.clientProperties}: Kafka client and Streams settings to compare), {@code
+ * -Dwarmup=S} (seconds of load before the measured phase, default 20).
  */
 public final class StandaloneCostHarness {
 
   private static final int SERVICES_PER_REQUEST = 10;
   private static final int POINTS_PER_REQUEST =
       SERVICES_PER_REQUEST * StreamsInput.SERIES_PER_SERVICE;
-  private static final Duration WARMUP = Duration.ofSeconds(20);
+
+  /**
+   * The default warm-up. The JIT is still compiling the pipeline's code for two minutes or more on
+   * a 2-core machine (bench/RESULTS.md); {@code -Dwarmup=180} measures the process after that, and
+   * the report shows the compiler's and the collectors' time within the phase either way.
+   */
+  private static final int WARMUP_SECONDS = 20;
+
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -76,6 +84,7 @@ public final class StandaloneCostHarness {
             : StreamsInput.Kind.EXPLICIT;
     int clients = Integer.getInteger("clients", 8);
     int services = Integer.getInteger("services", 1000);
+    Duration warmup = Duration.ofSeconds(Integer.getInteger("warmup", WARMUP_SECONDS));
 
     Path dir = Files.createTempDirectory("vitals-bench-standalone");
     int kafkaPort = Harnesses.freePort();
@@ -114,11 +123,12 @@ public final class StandaloneCostHarness {
     Requests requests = new Requests(new StreamsInput(kind, services, 0, 0), services);
     URI endpoint = URI.create("http://127.0.0.1:" + http + "/v1/metrics");
     try (Admin kafka = Admin.create(Map.of("bootstrap.servers", "localhost:" + kafkaPort))) {
-      log("warm-up " + WARMUP.toSeconds() + " s");
-      load(endpoint, requests, clients, WARMUP);
+      log("warm-up " + warmup.toSeconds() + " s");
+      load(endpoint, requests, clients, warmup);
       drain(kafka);
       Map<Long, ThreadCpu> before = threadCpu();
       long cpuBefore = Cpu.processNanos();
+      JvmTime jvmBefore = JvmTime.now();
       long startNanos = System.nanoTime();
       log("measuring " + seconds + " s");
       long acknowledged = load(endpoint, requests, clients, Duration.ofSeconds(seconds));
@@ -127,6 +137,7 @@ public final class StandaloneCostHarness {
       double drainSeconds = drain(kafka);
       Map<Long, ThreadCpu> after = threadCpu();
       long cpuAfter = Cpu.processNanos();
+      JvmTime jvm = JvmTime.now().minus(jvmBefore);
       report(
           kind,
           services,
@@ -136,7 +147,8 @@ public final class StandaloneCostHarness {
           lagAtStop,
           drainSeconds,
           spent(before, after),
-          cpuAfter - cpuBefore);
+          cpuAfter - cpuBefore,
+          jvm);
     }
     System.exit(0);
   }
@@ -264,6 +276,30 @@ public final class StandaloneCostHarness {
     return lag;
   }
 
+  /**
+   * The JIT compilers' and the garbage collectors' accumulated time as the JVM reports it: elapsed
+   * time of compilations and of collections (pauses and, for G1, its concurrent cycles' pauses),
+   * not CPU time; they show how much of the JVM's row is warm-up and how much is garbage.
+   */
+  private record JvmTime(long compileMs, long gcMs) {
+    static JvmTime now() {
+      long gc = 0;
+      for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+        gc += Math.max(0, bean.getCollectionTime());
+      }
+      var compiler = ManagementFactory.getCompilationMXBean();
+      long compile =
+          compiler != null && compiler.isCompilationTimeMonitoringSupported()
+              ? compiler.getTotalCompilationTime()
+              : 0;
+      return new JvmTime(compile, gc);
+    }
+
+    JvmTime minus(JvmTime earlier) {
+      return new JvmTime(compileMs - earlier.compileMs, gcMs - earlier.gcMs);
+    }
+  }
+
   /** CPU nanoseconds of every live thread, by thread id, with its name. */
   private record ThreadCpu(String name, long nanos) {}
 
@@ -327,7 +363,8 @@ public final class StandaloneCostHarness {
       long lagAtStop,
       double drainSeconds,
       Map<String, Double> byThread,
-      long processNanos) {
+      long processNanos,
+      JvmTime jvmTime) {
     Map<String, Double> cpu = new LinkedHashMap<>();
     for (String g : List.of("ingest", "streams", "broker", "load clients", "harness")) {
       cpu.put(g, 0.0);
@@ -358,6 +395,10 @@ public final class StandaloneCostHarness {
         out,
         "CPU-s per 1M points: JVM (GC, JIT, ended threads)",
         String.format("%.2f", jvm * perMillion));
+    row(
+        out,
+        "In the phase: JIT compilation, collections (elapsed s)",
+        String.format("%.1f, %.1f", jvmTime.compileMs() / 1e3, jvmTime.gcMs() / 1e3));
     row(
         out,
         "**CPU-s per 1M points: the standalone process** (all but load clients and harness)",

@@ -48,6 +48,22 @@ class StreamsStagePropertiesTest {
   }
 
   @Test
+  void batchesOf64KibUnlessTheClientPropertiesNameASize() {
+    Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1);
+    assertThat(new StreamsConfig(p).getProducerConfigs("client").get("batch.size"))
+        .as("not the producer's 16 KiB")
+        .isEqualTo(65_536);
+
+    for (String key : new String[] {"batch.size", "producer.batch.size"}) {
+      Properties own =
+          StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092", key, "16384"), 1);
+      assertThat(new StreamsConfig(own).getProducerConfigs("client").get("batch.size"))
+          .as(key)
+          .isEqualTo("16384");
+    }
+  }
+
+  @Test
   void aTaskWaitsForAnEmptyRawPartitionSoThatItsSignalsMeetInTimestampOrder() {
     Properties p = StreamsStage.properties(SETTINGS, Map.of("bootstrap.servers", "k:9092"), 1);
 
