@@ -170,6 +170,11 @@ public final class StreamsStage implements AutoCloseable {
   /** The producer compression of changelogs and outputs unless the client properties name one. */
   public static final String DEFAULT_COMPRESSION = "lz4";
 
+  /** Whether the client properties set a key for every client ({@code key}) or for one. */
+  private static boolean namesEither(Map<String, Object> clientProps, String key, String prefixed) {
+    return clientProps.containsKey(key) || clientProps.containsKey(prefixed);
+  }
+
   /**
    * Kafka Streams properties: exactly-once v2, replication that fits the cluster, lz4-compressed
    * changelogs and outputs (the stage writes a changelog record per state change: compressing them
@@ -180,22 +185,19 @@ public final class StreamsStage implements AutoCloseable {
     Properties p = new Properties();
     p.putAll(clientProps);
     String compression = "compression.type";
-    if (!clientProps.containsKey(compression)
-        && !clientProps.containsKey(StreamsConfig.producerPrefix(compression))) {
+    if (!namesEither(clientProps, compression, StreamsConfig.producerPrefix(compression))) {
       p.put(StreamsConfig.producerPrefix(compression), DEFAULT_COMPRESSION);
     }
     String batchSize = "batch.size";
-    if (!clientProps.containsKey(batchSize)
-        && !clientProps.containsKey(StreamsConfig.producerPrefix(batchSize))) {
+    if (!namesEither(clientProps, batchSize, StreamsConfig.producerPrefix(batchSize))) {
       p.put(StreamsConfig.producerPrefix(batchSize), DEFAULT_BATCH_BYTES);
     }
     String instanceId = StreamsConfig.mainConsumerPrefix("group.instance.id");
-    if (!clientProps.containsKey("group.instance.id") && !clientProps.containsKey(instanceId)) {
+    if (!namesEither(clientProps, "group.instance.id", instanceId)) {
       p.put(instanceId, groupInstanceId(s));
     }
     String sessionTimeout = StreamsConfig.consumerPrefix("session.timeout.ms");
-    if (!clientProps.containsKey("session.timeout.ms")
-        && !clientProps.containsKey(sessionTimeout)) {
+    if (!namesEither(clientProps, "session.timeout.ms", sessionTimeout)) {
       p.put(sessionTimeout, DEFAULT_SESSION_TIMEOUT_MS);
       p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), DEFAULT_SESSION_TIMEOUT_MS / 5);
     }
