@@ -332,9 +332,10 @@ public final class StreamsAggregationHarness {
           bytes += key.length + kv.value.length;
           if (name.equals("windows-accumulators")) {
             starts.add(java.nio.ByteBuffer.wrap(key).getLong());
-            // service key, a 0 byte, and for an operation a 1 byte and its name
+            // service key, a 0 byte, and for an operation kept on its own a 1 byte and its name
             if (key[key.length - 1] == 0) {
               serviceWindows++;
+              operationWindows += WindowTopology.operationWindowsInline(kv.value);
             } else {
               operationWindows++;
             }

@@ -197,7 +197,7 @@ final class StreamsReport {
             s.windowStarts()));
     lines.add(
         format(
-            "| bytes per accumulator entry (service or operation window) | %,d B |",
+            "| bytes per window, service or operation (`windows-accumulators` ÷ windows) | %,d B |",
             windows + s.operationWindows() == 0 ? 0 : accBytes / (windows + s.operationWindows())));
     lines.add(format("| state directory on disk (RocksDB) | %.1f MiB |", s.stateDirBytes() / MIB));
     for (int i = 0; i < r.windows().size(); i++) {

@@ -30,10 +30,12 @@ final class RecordBatch {
   private ServiceState state;
   private boolean newService;
 
-  /** Staged accumulators by window start and operation (null: the service level). */
-  private final Map<WindowSlot, Staged> accumulators = new HashMap<>();
+  /** The service's windows this record touched, by window start. */
+  private final Map<Long, WindowBundle> windows = new HashMap<>();
 
-  private final Set<ByteBuffer> pending = new HashSet<>();
+  /** Closed windows this record changed: to be corrected. */
+  private final Set<WindowSlot> pending = new HashSet<>();
+
   private final Map<ByteBuffer, SeriesGroup> seriesGroups = new HashMap<>();
   private final Set<ByteBuffer> legacySeries = new HashSet<>();
   private final Map<ByteBuffer, Long> processes = new HashMap<>();
@@ -207,39 +209,34 @@ final class RecordBatch {
   }
 
   private WindowAccumulator accumulator(long start, String operation, boolean closed) {
-    WindowSlot slot = new WindowSlot(start, operation);
-    Staged staged = accumulators.get(slot);
-    if (staged == null) {
-      byte[] key = StoreKeys.accumulator(start, serviceBytes, operation);
-      byte[] stored = stores.accumulators.get(key);
-      WindowAccumulator acc =
-          stored == null ? new WindowAccumulator() : WindowAccumulator.decode(stored);
-      acc.silent = false;
-      staged = new Staged(key, acc);
-      accumulators.put(slot, staged);
+    WindowBundle window = windows.get(start);
+    if (window == null) {
+      window = WindowBundle.load(stores.accumulators, start, serviceBytes);
+      if (window == null) {
+        window = WindowBundle.empty(start, serviceBytes);
+      }
+      windows.put(start, window);
     }
+    WindowAccumulator acc = operation == null ? window.service : window.operationOrNew(operation);
+    acc.silent = false;
     if (closed) {
-      pending.add(ByteBuffer.wrap(staged.key));
+      pending.add(new WindowSlot(start, operation));
     }
-    return staged.acc;
+    return acc;
   }
 
   /** A window of this record's service: its start, and its operation or null. */
   private record WindowSlot(long start, String operation) {}
 
-  /** An accumulator read for this record, with its store key. */
-  // Carries encoded bytes between steps; never compared or hashed, so array identity is fine.
-  @SuppressWarnings("ArrayRecordComponent")
-  private record Staged(byte[] key, WindowAccumulator acc) {}
-
   /** Writes everything staged; then moves the clock with the record's {@code signal}. */
   @SuppressWarnings("ByteBufferBackingArray") // each key is ByteBuffer.wrap of a whole array
   void commit(int signal, long wallMs) {
-    for (Staged staged : accumulators.values()) {
-      stores.accumulators.put(staged.key, staged.acc.encode());
+    for (WindowBundle window : windows.values()) {
+      window.save(stores.accumulators);
     }
-    for (ByteBuffer key : pending) {
-      stores.pending.put(key.array(), new byte[0]);
+    for (WindowSlot slot : pending) {
+      stores.pending.put(
+          StoreKeys.accumulator(slot.start(), serviceBytes, slot.operation()), new byte[0]);
     }
     for (Map.Entry<ByteBuffer, SeriesGroup> e : seriesGroups.entrySet()) {
       if (e.getValue().changed()) {

@@ -5,9 +5,10 @@ import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.schemas.signals.SignalJson;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -80,48 +81,60 @@ final class WindowCloser {
    */
   private void closeWindow(long start, long wall) {
     long end = start + settings.windowMs();
-    List<KeyValue<byte[], byte[]>> entries = range(start);
     Set<ByteBuffer> active = new HashSet<>();
-    StoreKeys.AccumulatorKey serviceKey = null;
-    WindowAccumulator serviceLevel = null;
-    for (KeyValue<byte[], byte[]> e : entries) {
+    for (KeyValue<byte[], byte[]> e : range(start)) {
       StoreKeys.AccumulatorKey key;
-      WindowAccumulator acc;
+      WindowBundle window;
       try {
         key = StoreKeys.parseAccumulator(e.key);
-        acc = WindowAccumulator.decode(e.value);
+        if (key.operation() != null) {
+          // An operation's own entry: read with its service's window, which sorts before it.
+          continue;
+        }
+        window = WindowBundle.read(stores.accumulators, start, key.serviceBytes(), e.key, e.value);
       } catch (RuntimeException ex) {
         unreadable(stores.accumulators, e.key, ex);
         continue;
       }
-      acc.emittedRevision = 0;
-      acc.emittedFromMetrics = key.operation() == null && acc.hasMetrics;
-      acc.settleLatency();
-      if (key.operation() == null) {
-        emitClosed(serviceKey, serviceLevel, serviceLevel, wall);
-        serviceKey = key;
-        serviceLevel = acc;
-        active.add(ByteBuffer.wrap(key.serviceBytes()));
-      } else {
-        boolean sameService =
-            serviceKey != null && Arrays.equals(serviceKey.serviceBytes(), key.serviceBytes());
-        emitClosed(key, acc, sameService ? serviceLevel : null, wall);
+      WindowAccumulator serviceLevel = window.service;
+      serviceLevel.emittedRevision = 0;
+      serviceLevel.emittedFromMetrics = serviceLevel.hasMetrics;
+      serviceLevel.settleLatency();
+      for (String operation : window.operations()) {
+        WindowAccumulator acc = operation(window, operation);
+        if (acc == null) {
+          continue;
+        }
+        acc.emittedRevision = 0;
+        acc.emittedFromMetrics = false;
+        acc.settleLatency();
+        emit(operationKey(key, operation), acc, serviceLevel, 0, wall);
+        metrics.windowEmitted("closed");
       }
+      emit(key, serviceLevel, serviceLevel, 0, wall);
+      metrics.windowEmitted("closed");
+      window.save(stores.accumulators);
+      active.add(ByteBuffer.wrap(key.serviceBytes()));
     }
-    emitClosed(serviceKey, serviceLevel, serviceLevel, wall);
     emitSilent(start, end, active, wall);
   }
 
-  private void emitClosed(
-      StoreKeys.AccumulatorKey key,
-      WindowAccumulator acc,
-      WindowAccumulator serviceLevel,
-      long wall) {
-    if (key == null) {
-      return;
+  /** An operation's accumulator, or null: none, or unreadable (then forgotten and counted). */
+  private WindowAccumulator operation(WindowBundle window, String operation) {
+    try {
+      return window.operation(operation);
+    } catch (RuntimeException e) {
+      log.warn("Forgetting an unreadable operation window of {}: {}", operation, e.toString());
+      window.forget(operation);
+      metrics.dropped(WindowMetrics.DropReason.UNREADABLE_STATE, 1);
+      return null;
     }
-    emit(key, acc, serviceLevel, 0, wall);
-    metrics.windowEmitted("closed");
+  }
+
+  private static StoreKeys.AccumulatorKey operationKey(
+      StoreKeys.AccumulatorKey service, String operation) {
+    return new StoreKeys.AccumulatorKey(
+        service.windowStartMs(), service.service(), service.serviceBytes(), operation);
   }
 
   private List<KeyValue<byte[], byte[]>> range(long start) {
@@ -169,10 +182,12 @@ final class WindowCloser {
       if (active.contains(ByteBuffer.wrap(e.key)) || state.firstSeenMs >= start) {
         continue;
       }
-      WindowAccumulator silent = new WindowAccumulator();
+      WindowBundle window = WindowBundle.empty(start, e.key);
+      WindowAccumulator silent = window.service;
       silent.silent = true;
       silent.emittedRevision = 0;
       emit(new StoreKeys.AccumulatorKey(start, service, e.key, null), silent, silent, 0, wall);
+      window.save(stores.accumulators);
       metrics.windowEmitted("silent");
     }
   }
@@ -186,35 +201,45 @@ final class WindowCloser {
     }
     Set<ByteBuffer> due = new HashSet<>();
     keys.forEach(k -> due.add(ByteBuffer.wrap(k)));
+    // The windows read in this pass, by their service-level key: each is written back once.
+    Map<ByteBuffer, WindowBundle> windows = new LinkedHashMap<>();
     for (byte[] k : keys) {
       stores.pending.delete(k);
-      byte[] stored = stores.accumulators.get(k);
-      if (stored == null) {
-        continue;
-      }
       StoreKeys.AccumulatorKey key;
-      WindowAccumulator acc;
-      WindowAccumulator serviceLevel;
+      WindowBundle window;
+      byte[] windowKey = k;
       try {
         key = StoreKeys.parseAccumulator(k);
-        acc = WindowAccumulator.decode(stored);
-        serviceLevel = acc;
-        if (key.operation() != null) {
-          byte[] s =
-              stores.accumulators.get(
-                  StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), null));
-          serviceLevel = s == null ? null : WindowAccumulator.decode(s);
+        windowKey = StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), null);
+        ByteBuffer wrapped = ByteBuffer.wrap(windowKey);
+        window = windows.get(wrapped);
+        if (window == null && !windows.containsKey(wrapped)) {
+          window = WindowBundle.load(stores.accumulators, key.windowStartMs(), key.serviceBytes());
+          windows.put(wrapped, window);
         }
       } catch (RuntimeException ex) {
-        unreadable(stores.accumulators, k, ex);
+        unreadable(stores.accumulators, windowKey, ex);
+        continue;
+      }
+      if (window == null) {
+        continue;
+      }
+      WindowAccumulator acc =
+          key.operation() == null ? window.service : operation(window, key.operation());
+      if (acc == null) {
         continue;
       }
       if (key.operation() == null && acc.hasMetrics && !acc.emittedFromMetrics) {
         // Late metrics for a window published from spans: its operation windows were published
         // from spans too, and now report from metrics.
-        reEmitOperations(key, acc, due, wall);
+        reEmitOperations(key, window, due, wall);
       }
-      correct(key, acc, serviceLevel, wall);
+      correct(key, acc, window.service, wall);
+    }
+    for (WindowBundle window : windows.values()) {
+      if (window != null) {
+        window.save(stores.accumulators);
+      }
     }
   }
 
@@ -233,38 +258,27 @@ final class WindowCloser {
     metrics.windowEmitted("correction");
   }
 
-  /** Corrections of the service's operation windows of {@code service}'s window, but those due. */
+  /** Corrections of the operation windows of {@code service}'s window, but those due. */
   private void reEmitOperations(
-      StoreKeys.AccumulatorKey service,
-      WindowAccumulator serviceLevel,
-      Set<ByteBuffer> due,
-      long wall) {
-    byte[] from = StoreKeys.accumulator(service.windowStartMs(), service.serviceBytes(), "");
-    byte[] to = from.clone();
-    to[to.length - 1] = 2;
-    List<KeyValue<byte[], byte[]>> operations = new ArrayList<>();
-    try (KeyValueIterator<byte[], byte[]> it = stores.accumulators.range(from, to)) {
-      while (it.hasNext()) {
-        operations.add(it.next());
-      }
-    }
-    for (KeyValue<byte[], byte[]> e : operations) {
-      if (due.contains(ByteBuffer.wrap(e.key))) {
+      StoreKeys.AccumulatorKey service, WindowBundle window, Set<ByteBuffer> due, long wall) {
+    for (String operation : window.operations()) {
+      StoreKeys.AccumulatorKey key = operationKey(service, operation);
+      if (due.contains(
+          ByteBuffer.wrap(
+              StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), operation)))) {
         continue;
       }
-      try {
-        correct(
-            StoreKeys.parseAccumulator(e.key),
-            WindowAccumulator.decode(e.value),
-            serviceLevel,
-            wall);
-      } catch (RuntimeException ex) {
-        unreadable(stores.accumulators, e.key, ex);
+      WindowAccumulator acc = operation(window, operation);
+      if (acc != null) {
+        correct(key, acc, window.service, wall);
       }
     }
   }
 
-  /** Publishes a window with its service's (or operation's) raised totals, and stores it. */
+  /**
+   * Publishes a window with its service's (or operation's) raised totals; its caller stores the
+   * accumulator, changed by the emission.
+   */
   private void emit(
       StoreKeys.AccumulatorKey key,
       WindowAccumulator acc,
@@ -288,9 +302,6 @@ final class WindowCloser {
                 acc,
                 window,
                 acc.reportedLatency(serviceLevel)));
-    stores.accumulators.put(
-        StoreKeys.accumulator(key.windowStartMs(), key.serviceBytes(), key.operation()),
-        acc.encode());
     Routed out = new Routed(Routed.Route.WINDOW, null, SignalJson.write(window), null);
     context.forward(new Record<>(key.serviceBytes(), out, wall, new RecordHeaders()));
   }

@@ -38,6 +38,14 @@ public final class WindowTopology {
   /** State stores, all changelogged. */
   public static final List<String> STORES = WindowStores.NAMES;
 
+  /**
+   * The operation windows a {@code windows-accumulators} entry holds inline (for tools that report
+   * on the store, as the benchmarks do); 0 for an operation's entry of its own.
+   */
+  public static int operationWindowsInline(byte[] accumulatorsValue) {
+    return WindowBundle.inlineOperations(accumulatorsValue);
+  }
+
   private WindowTopology() {}
 
   /**

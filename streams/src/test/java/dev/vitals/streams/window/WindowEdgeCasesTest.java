@@ -257,6 +257,101 @@ class WindowEdgeCasesTest {
         .isEqualTo(at(ofSeconds(20)) * 1_000_000);
   }
 
+  @Test
+  void aWindowStoredOneEntryPerOperationByAnEarlierVersionGoesOnAsOneEntry() {
+    start(WindowSettings.DEFAULTS);
+    sendSpans(
+        "api",
+        serverSpan("/a", at(ofSeconds(1)), 0.1, false),
+        serverSpan("/b", at(ofSeconds(2)), 0.1, true));
+    KeyValueStore<byte[], byte[]> accumulators =
+        harness.driver.getKeyValueStore(WindowStores.ACCUMULATORS);
+    byte[] service = "acme//api".getBytes(StandardCharsets.UTF_8);
+    byte[] key = StoreKeys.accumulator(T0_MS, service, null);
+    // What an earlier version stored: the service level and each operation in an entry of its own.
+    WindowBundle window = WindowBundle.load(accumulators, T0_MS, service);
+    List<String> operations = window.operations();
+    assertThat(operations).hasSize(2);
+    accumulators.put(key, window.service.encode());
+    for (String operation : operations) {
+      accumulators.put(
+          StoreKeys.accumulator(T0_MS, service, operation), window.operation(operation).encode());
+    }
+
+    sendSpans("api", serverSpan("/a", at(ofSeconds(3)), 0.1, true));
+
+    assertThat(keys(accumulators)).containsExactly(key);
+    harness.advance(ofSeconds(71));
+    List<ServiceWindow> windows = harness.windows();
+    ServiceWindow api = at0(windows, "api", null);
+    assertThat(api.requests()).isEqualTo(3);
+    assertThat(api.errors()).isEqualTo(2);
+    assertThat(at0(windows, "api", operations.get(0)).requests()).isEqualTo(2);
+    assertThat(at0(windows, "api", operations.get(0)).errors()).isEqualTo(1);
+    assertThat(at0(windows, "api", operations.get(1)).requests()).isEqualTo(1);
+    assertThat(at0(windows, "api", operations.get(1)).errors()).isEqualTo(1);
+  }
+
+  @Test
+  void operationsBeyondWhatOneEntryHoldsKeepEntriesOfTheirOwnAndCountAlike() {
+    start(WindowSettings.builder().maxOperationsPerService(400).build());
+    // 300 operations with 1,000-character routes: about 3 KB each, more than an entry holds.
+    List<Span> first = new ArrayList<>();
+    List<Span> second = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      first.add(serverSpan(longRoute(i), at(ofSeconds(1)), 0.1, i % 2 == 0));
+      second.add(serverSpan(longRoute(i), at(ofSeconds(2)), 0.1, false));
+    }
+    sendSpans("api", first.toArray(new Span[0]));
+    sendSpans("api", second.toArray(new Span[0]));
+    KeyValueStore<byte[], byte[]> accumulators =
+        harness.driver.getKeyValueStore(WindowStores.ACCUMULATORS);
+    List<byte[]> own = new ArrayList<>();
+    long largest = 0;
+    try (KeyValueIterator<byte[], byte[]> it = accumulators.all()) {
+      while (it.hasNext()) {
+        var e = it.next();
+        largest = Math.max(largest, e.key.length + e.value.length);
+        if (StoreKeys.parseAccumulator(e.key).operation() != null) {
+          own.add(e.key);
+        }
+      }
+    }
+    assertThat(own).hasSizeBetween(100, 299);
+    assertThat(largest).isLessThan(WindowBundle.INLINE_BYTES + 4096);
+
+    harness.advance(ofSeconds(71));
+    List<ServiceWindow> windows = harness.windows();
+    assertThat(at0(windows, "api", null).requests()).isEqualTo(600);
+    assertThat(at0(windows, "api", null).errors()).isEqualTo(150);
+    List<ServiceWindow> operations =
+        windows.stream().filter(w -> w.operation() != null).collect(Collectors.toList());
+    assertThat(operations).hasSize(300).allMatch(w -> w.requests() == 2);
+    assertThat(operations.stream().mapToLong(ServiceWindow::errors).sum()).isEqualTo(150);
+
+    // A late span of an operation kept on its own is corrected like any other.
+    String last = operations.get(operations.size() - 1).operation();
+    Span late = serverSpan(longRoute(299), at(ofSeconds(3)), 0.1, true);
+    sendSpans("api", late);
+    harness.advance(ofSeconds(1));
+    List<ServiceWindow> corrected = harness.windows();
+    assertThat(at0(corrected, "api", last).requests()).isEqualTo(3);
+    assertThat(at0(corrected, "api", last).revision()).isEqualTo(1);
+    assertThat(at0(corrected, "api", null).requests()).isEqualTo(601);
+  }
+
+  private static String longRoute(int i) {
+    return "/" + String.format("%04d", i) + "x".repeat(995);
+  }
+
+  private static List<byte[]> keys(KeyValueStore<byte[], byte[]> store) {
+    List<byte[]> out = new ArrayList<>();
+    try (KeyValueIterator<byte[], byte[]> it = store.all()) {
+      it.forEachRemaining(e -> out.add(e.key));
+    }
+    return out;
+  }
+
   /** A cumulative point of route {@code route}: {@code count} requests since {@code start}. */
   private static Metric route(String route, long startSeconds, long timeSeconds, long count) {
     return OtlpFixtures.explicit(
