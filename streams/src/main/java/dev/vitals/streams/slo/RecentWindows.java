@@ -1,7 +1,6 @@
 package dev.vitals.streams.slo;
 
 import dev.vitals.schemas.signals.ServiceWindow;
-import dev.vitals.schemas.signals.SignalJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +28,10 @@ final class RecentWindows {
     return service + "|" + String.format("%015d", windowStartMillis);
   }
 
-  void add(String service, ServiceWindow w) {
+  /** Keeps {@code w}, as it came: {@code json}, totals and all (the query API returns it). */
+  void add(String service, ServiceWindow w, byte[] json) {
     long start = w.windowStart().toEpochMilli();
-    store.put(key(service, start), new String(SignalJson.write(w), StandardCharsets.UTF_8));
+    store.put(key(service, start), new String(json, StandardCharsets.UTF_8));
     long cutoff = start - keep * w.length().toMillis();
     if (cutoff <= 0) {
       return;
@@ -52,9 +52,7 @@ final class RecentWindows {
         store.range(key(service, Math.max(0, fromMillis)), key(service, Long.MAX_VALUE / 1000))) {
       while (it.hasNext()) {
         try {
-          out.add(
-              SignalJson.read(
-                  it.next().value.getBytes(StandardCharsets.UTF_8), ServiceWindow.class));
+          out.add(WindowJson.read(it.next().value.getBytes(StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
           // an unreadable entry is no evidence
         }

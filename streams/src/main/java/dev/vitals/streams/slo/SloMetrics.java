@@ -15,6 +15,7 @@ public final class SloMetrics {
   private final Counter alertsResolved;
   private final Counter fileReloads;
   private final Counter fileErrors;
+  private final Counter unreadableWindows;
 
   public SloMetrics(PrometheusRegistry registry) {
     evaluations =
@@ -49,6 +50,15 @@ public final class SloMetrics {
             .name("vitals_streams_slo_file_errors_total")
             .help("Times a changed SLO file was invalid; the previous SLOs stayed in force.")
             .register(registry);
+    unreadableWindows =
+        Counter.builder()
+            .name("vitals_streams_slo_unreadable_windows_total")
+            .help("Records of the service-windows topic that were not a window; skipped.")
+            .register(registry);
+  }
+
+  void unreadableWindow() {
+    unreadableWindows.inc();
   }
 
   void evaluated() {

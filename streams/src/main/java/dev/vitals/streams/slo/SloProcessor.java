@@ -14,11 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates the SLOs of a service at the end of each of its service-level windows: folds the window
@@ -26,7 +29,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and silence alerts, and emits its {@link Health} when it changes. Operation windows only feed the
  * alert evidence. Time is the windows' event time, so replays are deterministic.
  */
-final class SloProcessor implements Processor<String, ServiceWindow, String, Emitted> {
+final class SloProcessor implements Processor<String, byte[], String, Emitted> {
+
+  private static final Logger log = LoggerFactory.getLogger(SloProcessor.class);
 
   private final SloSettings settings;
   private final SloCatalog catalog;
@@ -74,9 +79,17 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
   }
 
   @Override
-  public void process(Record<String, ServiceWindow> record) {
-    ServiceWindow w = record.value();
-    if (w == null) {
+  public void process(Record<String, byte[]> record) {
+    byte[] json = record.value();
+    if (json == null) {
+      return;
+    }
+    ServiceWindow w;
+    try {
+      w = WindowJson.read(json);
+    } catch (SerializationException e) {
+      metrics.unreadableWindow();
+      log.warn("Skipping an unreadable service window (key {}): {}", record.key(), e.getMessage());
       return;
     }
     ServiceKey key = new ServiceKey(w.tenant(), w.namespace(), w.service());
@@ -100,7 +113,7 @@ final class SloProcessor implements Processor<String, ServiceWindow, String, Emi
       metrics.corrected();
     }
     contributions.forgetBefore(service, start - settings.correctionHorizon().toMillis());
-    recent.add(service, w);
+    recent.add(service, w, json);
     windowHasSpans = w.spans() > 0;
     evaluate(key, w, specs, delta);
   }

@@ -1,8 +1,6 @@
 package dev.vitals.streams.slo;
 
 import dev.vitals.schemas.Topics;
-import dev.vitals.schemas.signals.ServiceWindow;
-import dev.vitals.schemas.signals.SignalJson;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -93,8 +91,7 @@ public final class SloTopology {
     KStream<String, Emitted> out =
         b.stream(
                 t.serviceWindows(),
-                Consumed.with(Serdes.String(), SignalJson.serde(ServiceWindow.class))
-                    .withName("slo-source"))
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("slo-source"))
             .process(
                 () -> new SloProcessor(s, catalog, metrics),
                 Named.as("slo-evaluator"),

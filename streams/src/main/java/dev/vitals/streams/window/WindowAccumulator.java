@@ -18,7 +18,8 @@ final class WindowAccumulator {
 
   /**
    * Version 2 added the explicit-bucket counts not yet interpolated, version 3 the counts already
-   * added to the running totals; versions 1 and 2 still decode.
+   * added to the running totals; versions 1 and 2 still decode. It must stay below {@link
+   * WindowBundle#FORMAT}, the first byte that tells a bundle from a bare accumulator.
    */
   private static final int VERSION = 3;
 

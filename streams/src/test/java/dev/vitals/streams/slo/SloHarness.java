@@ -103,6 +103,12 @@ final class SloHarness implements AutoCloseable {
     drain();
   }
 
+  /** Any value on the service-windows topic, as a foreign or broken writer could put it there. */
+  void sendRaw(String key, String value, java.time.Instant at) {
+    in.pipeInput(key, value, at);
+    drain();
+  }
+
   /** An edge window on {@code vitals.edges.v1}, as the graph topology writes it. */
   void send(dev.vitals.schemas.signals.EdgeWindow e) {
     edgesIn.pipeInput(

@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -297,6 +298,47 @@ class SloTopologyTest {
               RecentWindows.key("acme/shop/api", at(4).toEpochMilli()));
       assertThat(h.store(SloTopology.SLO_LATEST_STORE, "acme/shop/api|latency"))
           .contains("\"slo\":\"latency\"");
+    }
+  }
+
+  @Test
+  void aRecordOfTheWindowsTopicThatIsNotAWindowIsSkippedAndCountedAndTheNextOneEvaluates() {
+    try (SloHarness h = new SloHarness(SloSettings.builder().build())) {
+      h.sendRaw("acme/shop/api", "{\"tenant\": \"acme\", \"requests\": \"many\"", at(0));
+      h.sendRaw("acme/shop/api", "not json", at(0));
+      h.send(Windows.of("api", at(1), MINUTE, 10, 0));
+
+      assertThat(h.counter("vitals_streams_slo_unreadable_windows")).isEqualTo(2);
+      assertThat(h.store(SloTopology.SLO_LATEST_STORE, "acme/shop/api|latency"))
+          .contains("\"slo\":\"latency\"");
+    }
+  }
+
+  @Test
+  void theRecentWindowsStoreKeepsEachWindowAsItCameTotalsAndAll() {
+    try (SloHarness h = new SloHarness(SloSettings.builder().build())) {
+      ServiceWindow w =
+          Windows.of("api", at(0), MINUTE, 10, 1)
+              .withTotals(
+                  new ServiceWindow.Totals(
+                      at(0),
+                      at(1),
+                      110,
+                      11,
+                      110,
+                      11,
+                      Map.of("INFO", 110L),
+                      new ServiceWindow.Histogram(3, 110, 11.0, 0, -30, List.of(100L, 10L))));
+      h.send(w);
+
+      String stored =
+          h.store(
+              SloTopology.WINDOWS_RECENT_STORE,
+              RecentWindows.key("acme/shop/api", at(0).toEpochMilli()));
+      assertThat(
+              dev.vitals.schemas.signals.SignalJson.read(
+                  stored.getBytes(java.nio.charset.StandardCharsets.UTF_8), ServiceWindow.class))
+          .isEqualTo(w);
     }
   }
 
