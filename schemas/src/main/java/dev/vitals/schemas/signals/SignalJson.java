@@ -9,10 +9,6 @@ import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The JSON encoding of the signal topics: camelCase fields, instants as RFC 3339 text, unknown
@@ -53,11 +49,5 @@ public final class SignalJson {
       throw new SerializationException(
           "not a valid " + type.getSimpleName() + " record: " + e.getMessage(), e);
     }
-  }
-
-  public static <T> Serde<T> serde(Class<T> type) {
-    Serializer<T> serializer = (topic, value) -> value == null ? null : write(value);
-    Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : read(bytes, type);
-    return Serdes.serdeFrom(serializer, deserializer);
   }
 }
