@@ -8,7 +8,18 @@ import java.util.Arrays;
  */
 interface HistogramBuckets {
 
+  /**
+   * Buckets a point may have at most (explicit: bounds + 1; exponential: positive buckets). A point
+   * with more is dropped: its counts, kept per series and per window, would make a state entry pass
+   * the producer's record size and fail the stream thread on every retry. Classic histograms have
+   * tens of buckets, the OpenTelemetry SDK's exponential histograms at most 160.
+   */
+  int MAX_BUCKETS = 4096;
+
   long count();
+
+  /** The number of bucket counts. */
+  int buckets();
 
   /**
    * This point minus an earlier point of the same cumulative stream, or null when that is not a
@@ -46,6 +57,11 @@ interface HistogramBuckets {
         n += c;
       }
       return n;
+    }
+
+    @Override
+    public int buckets() {
+      return counts.length;
     }
 
     @Override
@@ -105,6 +121,11 @@ interface HistogramBuckets {
         n += c;
       }
       return n;
+    }
+
+    @Override
+    public int buckets() {
+      return counts.length;
     }
 
     /** The same counts at a scale at most this one: index i becomes i >> (scale - target). */

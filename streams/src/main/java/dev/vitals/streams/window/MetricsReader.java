@@ -43,6 +43,10 @@ final class MetricsReader {
         batch.drop(WindowMetrics.DropReason.MALFORMED);
         continue;
       }
+      if (p.buckets().buckets() > HistogramBuckets.MAX_BUCKETS) {
+        batch.drop(WindowMetrics.DropReason.TOO_MANY_BUCKETS);
+        continue;
+      }
       boolean withMinMax = !h.exponential() && !h.cumulative();
       point(
           p,

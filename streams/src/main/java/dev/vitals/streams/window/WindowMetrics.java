@@ -22,6 +22,8 @@ public final class WindowMetrics {
     SERIES_BUDGET,
     /** A histogram point the topology cannot read (bounds and counts disagree). */
     MALFORMED,
+    /** A histogram point with more than {@link HistogramBuckets#MAX_BUCKETS} buckets. */
+    TOO_MANY_BUCKETS,
     /** A state entry this version cannot read, deleted (a window or service is lost). */
     UNREADABLE_STATE;
 

@@ -131,6 +131,60 @@ class WindowEdgeCasesTest {
   }
 
   @Test
+  void aPointWithMoreBucketsThanAnyInstrumentationUsesIsDroppedAndCountedAndItsNeighboursCount() {
+    start(WindowSettings.DEFAULTS);
+    long[] edgeCounts = new long[HistogramBuckets.MAX_BUCKETS];
+    edgeCounts[10] = 7;
+    long[] wideCounts = new long[HistogramBuckets.MAX_BUCKETS + 1];
+    wideCounts[10] = 5;
+    harness.send(
+        Signal.METRICS,
+        "acme",
+        "api",
+        OtlpFixtures.metrics(
+            "api",
+            OtlpFixtures.explicit(
+                true,
+                at(ofSeconds(-5)),
+                at(ofSeconds(10)),
+                bounds(HistogramBuckets.MAX_BUCKETS - 1),
+                edgeCounts,
+                OtlpFixtures.str("http.route", "/edge")),
+            OtlpFixtures.explicit(
+                true,
+                at(ofSeconds(-5)),
+                at(ofSeconds(10)),
+                bounds(HistogramBuckets.MAX_BUCKETS),
+                wideCounts,
+                OtlpFixtures.str("http.route", "/wide")),
+            // 0.001 s and 1,000 s at scale 8 are ~5,100 buckets apart.
+            OtlpFixtures.exponential(
+                false,
+                at(ofSeconds(0)),
+                at(ofSeconds(10)),
+                8,
+                new double[] {0.001, 1000},
+                OtlpFixtures.str("http.route", "/wider"))));
+
+    harness.advance(ofSeconds(61));
+
+    List<ServiceWindow> windows = harness.windows();
+    assertThat(at0(windows, "api", null).requests()).isEqualTo(7);
+    assertThat(at0(windows, "api", "/edge").requests()).isEqualTo(7);
+    assertThat(of(windows, "api", "/wide")).isEmpty();
+    assertThat(harness.metric("vitals_streams_dropped_records_total{reason=\"too_many_buckets\"}"))
+        .isEqualTo(2);
+  }
+
+  private static double[] bounds(int n) {
+    double[] bounds = new double[n];
+    for (int i = 0; i < n; i++) {
+      bounds[i] = 0.001 * (i + 1);
+    }
+    return bounds;
+  }
+
+  @Test
   void cumulativeSeriesBeyondTheServiceBudgetAreDroppedAndCounted() {
     start(WindowSettings.builder().maxSeriesPerService(1).build());
     harness.send(
