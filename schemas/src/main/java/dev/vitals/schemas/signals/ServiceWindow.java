@@ -178,14 +178,17 @@ public record ServiceWindow(
       int scale, long count, double sum, long zeroCount, int offset, List<Long> bucketCounts) {
 
     public Histogram {
-      bucketCounts = bucketCounts == null ? List.of() : List.copyOf(bucketCounts);
+      if (!(bucketCounts instanceof Counts)) { // Counts: immutable, checked when made
+        bucketCounts = bucketCounts == null ? List.of() : List.copyOf(bucketCounts);
+        for (long n : bucketCounts) {
+          if (n < 0) {
+            throw new IllegalArgumentException(
+                "bucketCounts: " + bucketCounts + " (expected: >= 0)");
+          }
+        }
+      }
       if (scale < -10 || scale > 20) {
         throw new IllegalArgumentException("scale: " + scale + " (expected: -10..20)");
-      }
-      for (long n : bucketCounts) {
-        if (n < 0) {
-          throw new IllegalArgumentException("bucketCounts: " + bucketCounts + " (expected: >= 0)");
-        }
       }
       if (count < 0 || zeroCount < 0) {
         throw new IllegalArgumentException(

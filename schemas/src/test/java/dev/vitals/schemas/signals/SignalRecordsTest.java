@@ -62,6 +62,24 @@ class SignalRecordsTest {
   }
 
   @Test
+  void bucketCountsOverAnArrayWriteTheSameJsonAsAListAndReadBackEqual() {
+    ServiceWindow.Histogram boxed =
+        new ServiceWindow.Histogram(6, 905, 81.5, 0, -220, List.of(3L, 0L, 902L));
+    ServiceWindow.Histogram unboxed =
+        new ServiceWindow.Histogram(6, 905, 81.5, 0, -220, Counts.of(new long[] {3, 0, 902}));
+
+    assertThat(new String(SignalJson.write(unboxed), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(new String(SignalJson.write(boxed), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"bucketCounts\":[3,0,902]");
+    assertThat(unboxed).isEqualTo(boxed).hasSameHashCodeAs(boxed);
+    assertThat(SignalJson.read(SignalJson.write(unboxed), ServiceWindow.Histogram.class))
+        .isEqualTo(unboxed);
+    assertThatThrownBy(() -> Counts.of(new long[] {1, -1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
+  }
+
+  @Test
   void aServiceWindowWithoutTotalsLeavesTheFieldOutAsEarlierWritersDid() {
     ServiceWindow w =
         new ServiceWindow(

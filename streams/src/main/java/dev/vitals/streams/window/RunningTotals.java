@@ -1,5 +1,6 @@
 package dev.vitals.streams.window;
 
+import dev.vitals.schemas.signals.Counts;
 import dev.vitals.schemas.signals.ServiceWindow;
 import dev.vitals.streams.sketch.LatencySketch;
 import java.nio.charset.StandardCharsets;
@@ -151,13 +152,17 @@ final class RunningTotals {
     }
     // the count as its buckets add up (stores check that the buckets hold every observation)
     long count = sketch.zeroCount();
-    List<Long> counts = new ArrayList<>();
-    for (long n : sketch.bucketCounts()) {
-      counts.add(n);
+    long[] counts = sketch.bucketCounts(); // a copy of the sketch's
+    for (long n : counts) {
       count += n;
     }
     return new ServiceWindow.Histogram(
-        sketch.scale(), count, sketch.sum(), sketch.zeroCount(), sketch.firstBucket(), counts);
+        sketch.scale(),
+        count,
+        sketch.sum(),
+        sketch.zeroCount(),
+        sketch.firstBucket(),
+        Counts.of(counts));
   }
 
   private byte[] encode() {
