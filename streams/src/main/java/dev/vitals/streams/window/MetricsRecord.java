@@ -383,8 +383,55 @@ final class MetricsRecord {
     histograms.add(new Histogram(resource, id, factor, exponential, cumulative, points));
   }
 
+  /**
+   * The bounds of the points of one request: the points of a metric, and most metrics of a request,
+   * share them, so a point whose packed bounds are the same bytes as the last ones read gets the
+   * same array, without decoding or allocating it again (and later equality checks of the bounds,
+   * in delta conversion and in the windows, find the same array at once).
+   */
+  private static final class BoundsMemo {
+    private byte[] buf;
+    private int at = -1;
+    private int length;
+    private double[] values;
+
+    /** The doubles packed in {@code length} bytes of {@code b} from {@code at}. */
+    double[] bounds(byte[] b, int at, int length) {
+      if (b == buf
+          && length == this.length
+          && Arrays.equals(b, at, at + length, buf, this.at, this.at + length)) {
+        return values;
+      }
+      DoubleList read = new DoubleList();
+      readDoubles(new WireReader(b, at, length), read);
+      buf = b;
+      this.at = at;
+      this.length = length;
+      values = read.toArray();
+      return values;
+    }
+  }
+
+  /** Reads a pending packed bounds field into {@code bounds}; returns -1: none pending. */
+  private static int flushBounds(byte[] buf, int at, int length, DoubleList bounds) {
+    if (at >= 0) {
+      readDoubles(new WireReader(buf, at, length), bounds);
+    }
+    return -1;
+  }
+
+  /** Reads packed doubles to the end of {@code packed}. */
+  private static void readDoubles(WireReader packed, DoubleList out) {
+    out.reserve(packed.remaining() / 8);
+    while (packed.more()) {
+      out.add(packed.double64());
+    }
+  }
+
+  private final BoundsMemo memo = new BoundsMemo();
+
   /** An explicit point, or null when flagged "no recorded value". */
-  private static Point explicitPoint(WireReader in) {
+  private Point explicitPoint(WireReader in) {
     long start = 0;
     long time = 0;
     long count = 0;
@@ -393,6 +440,9 @@ final class MetricsRecord {
     double max = Double.NaN;
     LongList counts = new LongList();
     DoubleList bounds = new DoubleList();
+    // a packed bounds field not read yet, while it is the only bounds field of the point
+    int boundsAt = -1;
+    int boundsLength = 0;
     PointAttributes attributes = new PointAttributes();
     List<Exemplar> exemplars = List.of();
     while (in.more()) {
@@ -426,13 +476,19 @@ final class MetricsRecord {
           counts.add(in.fixed64());
           break;
         case HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER << 3 | 2:
-          WireReader packedBounds = in.sub(in.length());
-          bounds.reserve(packedBounds.remaining() / 8);
-          while (packedBounds.more()) {
-            bounds.add(packedBounds.double64());
+          int length = in.length();
+          if (boundsAt < 0 && bounds.size == 0) {
+            // read after the loop, from the memo when the same bytes came before
+            boundsAt = in.position();
+            boundsLength = length;
+            in.sub(length);
+          } else {
+            boundsAt = flushBounds(in.buf, boundsAt, boundsLength, bounds);
+            readDoubles(in.sub(length), bounds);
           }
           break;
         case HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER << 3 | 1:
+          boundsAt = flushBounds(in.buf, boundsAt, boundsLength, bounds);
           bounds.add(in.double64());
           break;
         case HistogramDataPoint.EXEMPLARS_FIELD_NUMBER << 3 | 2:
@@ -455,10 +511,12 @@ final class MetricsRecord {
     if ((flags & NO_RECORDED_VALUE) != 0) {
       return null;
     }
+    double[] boundValues =
+        boundsAt >= 0 ? memo.bounds(in.buf, boundsAt, boundsLength) : bounds.toArray();
     return new Point(
         start,
         time,
-        explicit(bounds.toArray(), counts.toArray(), count),
+        explicit(boundValues, counts.toArray(), count),
         min,
         max,
         attributes,

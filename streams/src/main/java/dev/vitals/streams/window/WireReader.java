@@ -1,6 +1,9 @@
 package dev.vitals.streams.window;
 
 import com.google.protobuf.UnsafeByteOperations;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +26,10 @@ final class WireReader {
       super(message, null, false, false);
     }
   }
+
+  /** Eight bytes as one little-endian load (a histogram point is mostly fixed64 and doubles). */
+  private static final VarHandle LITTLE_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   final byte[] buf;
   private int pos;
@@ -85,10 +92,7 @@ final class WireReader {
     if (limit - pos < 8) {
       throw new Malformed("truncated fixed64");
     }
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = (v << 8) | (buf[pos + i] & 0xFF);
-    }
+    long v = (long) LITTLE_ENDIAN_LONG.get(buf, pos);
     pos += 8;
     return v;
   }

@@ -50,7 +50,11 @@ class MetricsRecordTest {
                 true, 1_000, 2_000, BOUNDS, counts(11), OtlpFixtures.str("http.route", "/a")));
     byte[] canonical = request.toByteArray();
     List<byte[]> variants =
-        List.of(unpackedAndReordered(), withNonMinimalAttributeLength(), withUnknownFields());
+        List.of(
+            unpackedAndReordered(),
+            boundsInSeveralRuns(),
+            withNonMinimalAttributeLength(),
+            withUnknownFields());
     for (byte[] bytes : variants) {
       ExportMetricsServiceRequest parsed = ExportMetricsServiceRequest.parseFrom(bytes);
 
@@ -58,6 +62,9 @@ class MetricsRecordTest {
           .isEqualTo(describe(MetricsRecord.of(parsed)))
           .isEqualTo(describe(MetricsRecord.of(ExportMetricsServiceRequest.parseFrom(canonical))));
     }
+    // read in place, not left to the parser: bounds in runs are valid protobuf
+    assertThat(describe(MetricsRecord.decode(boundsInSeveralRuns())))
+        .isEqualTo(describe(MetricsRecord.of(ExportMetricsServiceRequest.parseFrom(canonical))));
   }
 
   @Test
@@ -120,13 +127,27 @@ class MetricsRecordTest {
         withMinMax.toBuilder().clearBucketCounts().addBucketCounts(3).addBucketCounts(4).build();
     HistogramDataPoint noBuckets =
         withMinMax.toBuilder().clearBucketCounts().clearExplicitBounds().setCount(9).build();
+    // bounds that differ from the point before, then the first bounds again, then bounds of the
+    // same length as the first with one value changed: each read as written, none as the last
+    HistogramDataPoint otherBounds =
+        withMinMax.toBuilder()
+            .clearExplicitBounds()
+            .addAllExplicitBounds(List.of(0.1, 1.0))
+            .clearBucketCounts()
+            .addAllBucketCounts(List.of(1L, 2L, 3L))
+            .build();
+    HistogramDataPoint oneBoundChanged = withMinMax.toBuilder().setExplicitBounds(3, 0.06).build();
     Metric several =
         millis.toBuilder()
             .setHistogram(
                 millis.getHistogram().toBuilder()
                     .addDataPoints(flagged)
                     .addDataPoints(malformed)
-                    .addDataPoints(noBuckets))
+                    .addDataPoints(noBuckets)
+                    .addDataPoints(otherBounds)
+                    .addDataPoints(withMinMax)
+                    .addDataPoints(oneBoundChanged)
+                    .addDataPoints(withMinMax))
             .build();
     Metric rpc =
         OtlpFixtures.exponential(
@@ -194,6 +215,51 @@ class MetricsRecordTest {
               out.writeByteArray(Metric.HISTOGRAM_FIELD_NUMBER, histogram);
               out.writeString(Metric.UNIT_FIELD_NUMBER, "s");
               out.writeString(Metric.NAME_FIELD_NUMBER, "http.server.request.duration");
+            });
+    return wrap(metric);
+  }
+
+  /** The bounds as two packed runs, a single value, then another packed run (all valid). */
+  private static byte[] boundsInSeveralRuns() throws IOException {
+    byte[] attribute = OtlpFixtures.str("http.route", "/a").toByteArray();
+    byte[] point =
+        message(
+            out -> {
+              out.writeFixed64(
+                  HistogramDataPoint.START_TIME_UNIX_NANO_FIELD_NUMBER, 1_000 * OtlpFixtures.MS);
+              out.writeFixed64(
+                  HistogramDataPoint.TIME_UNIX_NANO_FIELD_NUMBER, 2_000 * OtlpFixtures.MS);
+              out.writeFixed64(HistogramDataPoint.COUNT_FIELD_NUMBER, 66);
+              for (long c : counts(11)) {
+                out.writeFixed64(HistogramDataPoint.BUCKET_COUNTS_FIELD_NUMBER, c);
+              }
+              int[][] runs = {{0, 3}, {3, 6}, {7, BOUNDS.length}};
+              for (int r = 0; r < runs.length; r++) {
+                out.writeTag(
+                    HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER,
+                    com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag((runs[r][1] - runs[r][0]) * 8);
+                for (int i = runs[r][0]; i < runs[r][1]; i++) {
+                  out.writeDoubleNoTag(BOUNDS[i]);
+                }
+                if (r == 1) {
+                  out.writeDouble(HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER, BOUNDS[6]);
+                }
+              }
+              out.writeByteArray(HistogramDataPoint.ATTRIBUTES_FIELD_NUMBER, attribute);
+            });
+    byte[] histogram =
+        message(
+            out -> {
+              out.writeByteArray(1, point);
+              out.writeEnum(2, 2);
+            });
+    byte[] metric =
+        message(
+            out -> {
+              out.writeString(Metric.NAME_FIELD_NUMBER, "http.server.request.duration");
+              out.writeString(Metric.UNIT_FIELD_NUMBER, "s");
+              out.writeByteArray(Metric.HISTOGRAM_FIELD_NUMBER, histogram);
             });
     return wrap(metric);
   }
