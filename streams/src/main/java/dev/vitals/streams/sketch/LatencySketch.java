@@ -19,11 +19,7 @@ import java.util.Base64;
  *
  * <p>Explicit-bucket histograms carry less: their counts are spread linearly over each bucket's
  * bounds (as Prometheus' {@code histogram_quantile} does), so a quantile from them can be off by up
- * to the width of the bucket it falls in. They are spread at {@link #EXPLICIT_SCALE} at most (16
- * buckets per power of two, about 2.2 %): finer than the bucket layouts instrumentation uses (the
- * OpenTelemetry SDK's default buckets are 33 % to 100 % wide, Prometheus' 100 % to 150 %), and a
- * quarter of the buckets, so a quarter of the sketch to store, publish and merge, of spreading at
- * scale 6.
+ * to the width of the bucket it falls in.
  *
  * <p>Values at or below zero count in the zero bucket and are reported as 0. Not thread-safe.
  */
@@ -34,12 +30,6 @@ public final class LatencySketch {
 
   /** The most buckets kept at once (32 powers of two at scale 6). */
   public static final int MAX_BUCKETS = 2048;
-
-  /**
-   * The finest scale explicit-bucket counts are spread at ({@link #mergeExplicit}): interpolation
-   * inside a bucket adds no information a finer grid could keep.
-   */
-  public static final int EXPLICIT_SCALE = 4;
 
   /** The relative error bound of a quantile at {@link #MAX_SCALE}. */
   public static final double RELATIVE_ERROR = Math.pow(2, Math.pow(2, -MAX_SCALE) / 2) - 1;
@@ -132,9 +122,6 @@ public final class LatencySketch {
     if (counts.length != bounds.length + 1) {
       throw new IllegalArgumentException(
           "counts: " + counts.length + " (expected: bounds + 1 = " + (bounds.length + 1) + ")");
-    }
-    if (scale > EXPLICIT_SCALE) {
-      downscale(scale - EXPLICIT_SCALE);
     }
     long total = 0;
     for (int i = 0; i < counts.length; i++) {
