@@ -430,6 +430,9 @@ final class MetricsRecord {
 
   private final BoundsMemo memo = new BoundsMemo();
 
+  /** The attributes of this record's points, read once per distinct attribute. */
+  private final PointAttributes.Memo attributeMemo = new PointAttributes.Memo();
+
   /** An explicit point, or null when flagged "no recorded value". */
   private Point explicitPoint(WireReader in) {
     long start = 0;
@@ -443,7 +446,7 @@ final class MetricsRecord {
     // a packed bounds field not read yet, while it is the only bounds field of the point
     int boundsAt = -1;
     int boundsLength = 0;
-    PointAttributes attributes = new PointAttributes();
+    PointAttributes attributes = new PointAttributes(attributeMemo);
     List<Exemplar> exemplars = List.of();
     while (in.more()) {
       int tag = in.tag();
@@ -524,7 +527,7 @@ final class MetricsRecord {
   }
 
   /** An exponential point, or null when flagged "no recorded value". */
-  private static Point exponentialPoint(WireReader in) {
+  private Point exponentialPoint(WireReader in) {
     long start = 0;
     long time = 0;
     int scale = 0;
@@ -534,7 +537,7 @@ final class MetricsRecord {
     int offset = 0;
     LongList counts = new LongList();
     boolean positiveSeen = false;
-    PointAttributes attributes = new PointAttributes();
+    PointAttributes attributes = new PointAttributes(attributeMemo);
     List<Exemplar> exemplars = List.of();
     while (in.more()) {
       int tag = in.tag();

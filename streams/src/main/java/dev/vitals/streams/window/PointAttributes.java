@@ -49,6 +49,70 @@ final class PointAttributes implements Semconv.Attributes {
   /** The sums of the attributes' hashes with {@link StreamIdentity#SEED_A} and {@code SEED_B}. */
   private final long[] sums = new long[2];
 
+  private final Memo memo;
+
+  PointAttributes() {
+    this(null);
+  }
+
+  /** Attributes read with {@code memo}, shared by the points of one record (null: none). */
+  PointAttributes(Memo memo) {
+    this.memo = memo;
+  }
+
+  /**
+   * What was read from the bytes of one {@code KeyValue}: its hashes and, for a key {@link Semconv}
+   * reads, its value.
+   */
+  private record Read(long hashA, long hashB, int key, byte kind, String string, long number) {}
+
+  /**
+   * The attributes read lately, by their bytes: the points of a record repeat a few routes, methods
+   * and status codes, and a repeat found here is not checked, hashed or turned into a string again.
+   * Direct-mapped (a slot holds the last attribute that fell into it), so bounded; a slot is
+   * trusted only when its bytes equal the attribute's.
+   */
+  static final class Memo {
+    private static final int SLOTS = 64;
+    private static final int MAX_BYTES = 128;
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    private final byte[][] bytes = new byte[SLOTS][];
+    private final Read[] reads = new Read[SLOTS];
+
+    static int slot(byte[] buf, int offset, int length) {
+      long x = length;
+      if (length >= 8) {
+        x ^= (long) LONGS.get(buf, offset + length - 8);
+        x ^= Long.rotateLeft((long) LONGS.get(buf, offset + (length - 8) / 2), 29);
+      } else {
+        for (int i = offset; i < offset + length; i++) {
+          x = x * 31 + buf[i];
+        }
+      }
+      x *= 0x9E3779B97F4A7C15L;
+      return (int) (x >>> 58); // SLOTS = 64
+    }
+
+    Read find(byte[] buf, int offset, int length, int slot) {
+      byte[] known = bytes[slot];
+      return known != null
+              && known.length == length
+              && Arrays.equals(known, 0, length, buf, offset, offset + length)
+          ? reads[slot]
+          : null;
+    }
+
+    void keep(byte[] buf, int offset, int length, int slot, Read read) {
+      if (length <= MAX_BYTES) {
+        bytes[slot] = Arrays.copyOfRange(buf, offset, offset + length);
+        reads[slot] = read;
+      }
+    }
+  }
+
   /** The attributes of a parsed point. */
   static PointAttributes of(List<KeyValue> attributes) {
     PointAttributes out = new PointAttributes();
@@ -60,7 +124,23 @@ final class PointAttributes implements Semconv.Attributes {
 
   /** Adds one {@code KeyValue} from its protobuf bytes. */
   void add(byte[] buf, int offset, int length) {
-    if (!addInPlace(buf, offset, length)) {
+    int slot = memo == null ? 0 : Memo.slot(buf, offset, length);
+    Read read = memo == null ? null : memo.find(buf, offset, length, slot);
+    if (read == null) {
+      read = readInPlace(buf, offset, length);
+      if (read != null && memo != null) {
+        memo.keep(buf, offset, length, slot, read);
+      }
+    }
+    if (read != null) {
+      sums[0] += read.hashA();
+      sums[1] += read.hashB();
+      if (read.key() >= 0 && kinds[read.key()] == ABSENT) {
+        kinds[read.key()] = read.kind();
+        strings[read.key()] = read.string();
+        numbers[read.key()] = read.number();
+      }
+    } else {
       try {
         add(KeyValue.parseFrom(ByteBuffer.wrap(buf, offset, length)));
       } catch (InvalidProtocolBufferException e) {
@@ -100,35 +180,35 @@ final class PointAttributes implements Semconv.Attributes {
 
   /**
    * Reads {@code 0x0A len key 0x12 len (0x0A len string | 0x18 varint)} with minimal varints, ASCII
-   * text and nothing else: the bytes protobuf itself writes for such a pair. False for anything
+   * text and nothing else: the bytes protobuf itself writes for such a pair. Null for anything
    * else, which is then parsed.
    */
-  private boolean addInPlace(byte[] buf, int offset, int length) {
+  private static Read readInPlace(byte[] buf, int offset, int length) {
     int end = offset + length;
     int p = offset;
     if (p >= end || buf[p++] != 0x0A) {
-      return false;
+      return null;
     }
     long keyLength = minimalVarint(buf, p, end);
     if (keyLength <= 0) {
-      return false;
+      return null;
     }
     p += StreamIdentity.varintSize(keyLength);
     if (keyLength >= end - p) {
-      return false;
+      return null;
     }
     int keyStart = p;
     p += (int) keyLength;
     if (p >= end || !ascii(buf, keyStart, p) || buf[p++] != 0x12) {
-      return false;
+      return null;
     }
     long valueLength = minimalVarint(buf, p, end);
     if (valueLength < 0) {
-      return false;
+      return null;
     }
     p += StreamIdentity.varintSize(valueLength);
     if (p + valueLength != end || p >= end) {
-      return false;
+      return null;
     }
     int valueTag = buf[p++];
     long number = 0;
@@ -136,33 +216,36 @@ final class PointAttributes implements Semconv.Attributes {
     if (valueTag == 0x0A) {
       long textLength = minimalVarint(buf, p, end);
       if (textLength < 0) {
-        return false;
+        return null;
       }
       p += StreamIdentity.varintSize(textLength);
       if (p + textLength != end || !ascii(buf, p, end)) {
-        return false;
+        return null;
       }
       textStart = p;
     } else if (valueTag == 0x18) {
       number = minimalVarint(buf, p, end);
       if (number == Long.MIN_VALUE || p + StreamIdentity.varintSize(number) != end) {
-        return false;
+        return null;
       }
     } else {
-      return false;
+      return null;
     }
-    StreamIdentity.addHashes(buf, offset, length, sums);
+    long[] h = new long[2];
+    StreamIdentity.addHashes(buf, offset, length, h);
     int k = keyIndex(buf, keyStart, (int) keyLength);
-    if (k >= 0 && kinds[k] == ABSENT) {
-      if (textStart >= 0) {
-        kinds[k] = STRING;
-        strings[k] = new String(buf, textStart, end - textStart, StandardCharsets.ISO_8859_1);
-      } else {
-        kinds[k] = INT;
-        numbers[k] = number;
-      }
+    if (k < 0) {
+      return new Read(h[0], h[1], -1, ABSENT, null, 0);
     }
-    return true;
+    return textStart >= 0
+        ? new Read(
+            h[0],
+            h[1],
+            k,
+            STRING,
+            new String(buf, textStart, end - textStart, StandardCharsets.ISO_8859_1),
+            0)
+        : new Read(h[0], h[1], k, INT, null, number);
   }
 
   /**

@@ -68,6 +68,37 @@ class MetricsRecordTest {
   }
 
   @Test
+  void attributesThatShareAMemoSlotAreEachReadAsWritten() {
+    // two routes whose attribute bytes fall into the same slot of the record's attribute memo
+    String first = "/a0";
+    String second = null;
+    int slot = slot(first);
+    for (int i = 1; second == null; i++) {
+      if (slot("/a" + i) == slot) {
+        second = "/a" + i;
+      }
+    }
+    List<Metric> metrics = new java.util.ArrayList<>();
+    for (String route : List.of(first, second, first, first, second)) {
+      metrics.add(
+          OtlpFixtures.explicit(
+              true, 1_000, 2_000, BOUNDS, counts(11), OtlpFixtures.str("http.route", route)));
+    }
+    ExportMetricsServiceRequest request =
+        OtlpFixtures.metrics("api", metrics.toArray(new Metric[0]));
+
+    String decoded = describe(MetricsRecord.decode(request.toByteArray()));
+
+    assertThat(decoded).isEqualTo(describe(MetricsRecord.of(request)));
+    assertThat(decoded).contains(first).contains(second);
+  }
+
+  private static int slot(String route) {
+    byte[] kv = OtlpFixtures.str("http.route", route).toByteArray();
+    return PointAttributes.Memo.slot(kv, 0, kv.length);
+  }
+
+  @Test
   void bytesThatAreNotAMetricsRequestFailAsTheParserFails() {
     byte[] poison = {0x0a, 0x7f, 0x01};
     byte[] badUtf8 =
