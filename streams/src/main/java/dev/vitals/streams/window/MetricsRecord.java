@@ -480,6 +480,9 @@ final class MetricsRecord {
           break;
         case HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER << 3 | 2:
           int length = in.length();
+          if (length % 8 != 0) {
+            throw new WireReader.Malformed("packed doubles of " + length + " bytes");
+          }
           if (boundsAt < 0 && bounds.size == 0) {
             // read after the loop, from the memo when the same bytes came before
             boundsAt = in.position();

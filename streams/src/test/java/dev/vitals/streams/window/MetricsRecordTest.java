@@ -99,7 +99,7 @@ class MetricsRecordTest {
   }
 
   @Test
-  void bytesThatAreNotAMetricsRequestFailAsTheParserFails() {
+  void bytesThatAreNotAMetricsRequestFailAsTheParserFails() throws IOException {
     byte[] poison = {0x0a, 0x7f, 0x01};
     byte[] badUtf8 =
         OtlpFixtures.metrics(
@@ -111,7 +111,34 @@ class MetricsRecordTest {
     int at = indexOf(badUtf8, new byte[] {'#', '~', '#'});
     badUtf8[at] = (byte) 0xC3; // a lead byte, then '~': not UTF-8 (protobuf checks proto3 strings)
 
+    // a point without a recorded value, whose packed bounds end inside a double
+    byte[] truncatedBounds =
+        wrap(
+            message(
+                out -> {
+                  out.writeString(Metric.NAME_FIELD_NUMBER, "http.server.request.duration");
+                  out.writeString(Metric.UNIT_FIELD_NUMBER, "s");
+                  out.writeByteArray(
+                      Metric.HISTOGRAM_FIELD_NUMBER,
+                      message(
+                          histogram ->
+                              histogram.writeByteArray(
+                                  1,
+                                  message(
+                                      point -> {
+                                        point.writeUInt32(HistogramDataPoint.FLAGS_FIELD_NUMBER, 1);
+                                        point.writeTag(
+                                            HistogramDataPoint.EXPLICIT_BOUNDS_FIELD_NUMBER,
+                                            com.google.protobuf.WireFormat
+                                                .WIRETYPE_LENGTH_DELIMITED);
+                                        point.writeUInt32NoTag(7);
+                                        point.writeRawBytes(new byte[7]);
+                                      }))));
+                }));
+
     assertThatThrownBy(() -> MetricsRecord.read(poison))
+        .isInstanceOf(InvalidProtocolBufferException.class);
+    assertThatThrownBy(() -> MetricsRecord.read(truncatedBounds))
         .isInstanceOf(InvalidProtocolBufferException.class);
     assertThatThrownBy(() -> MetricsRecord.read(badUtf8))
         .isInstanceOf(InvalidProtocolBufferException.class);
