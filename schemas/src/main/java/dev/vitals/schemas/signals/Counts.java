@@ -2,7 +2,6 @@ package dev.vitals.schemas.signals;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.util.AbstractList;
@@ -14,7 +13,6 @@ import java.util.RandomAccess;
  * writing each element through Jackson's list serializer was a fifth of the windows stream thread's
  * time (bench/RESULTS.md). Equal to any list of the same longs, as {@link java.util.List} requires.
  */
-@JsonSerialize(using = Counts.Writer.class)
 public final class Counts extends AbstractList<Long> implements RandomAccess {
 
   private final long[] values;
@@ -47,7 +45,10 @@ public final class Counts extends AbstractList<Long> implements RandomAccess {
     return values.length;
   }
 
-  /** Writes the counts as a JSON array of numbers, without boxing them. */
+  /**
+   * Writes the counts as a JSON array of numbers, without boxing them; registered in {@link
+   * SignalJson#MAPPER}.
+   */
   static final class Writer extends StdSerializer<Counts> {
     Writer() {
       super(Counts.class);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.IOException;
@@ -22,6 +23,8 @@ public final class SignalJson {
           // Generated accessors instead of reflection: every window, health and alert record of
           // the streams stage is written and read through this mapper (bench/RESULTS.md).
           .addModule(new BlackbirdModule())
+          // bucket counts from their long[], without boxing (Counts)
+          .addModule(new SimpleModule().addSerializer(Counts.class, new Counts.Writer()))
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

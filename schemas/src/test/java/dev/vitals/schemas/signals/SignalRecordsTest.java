@@ -62,7 +62,7 @@ class SignalRecordsTest {
   }
 
   @Test
-  void bucketCountsOverAnArrayWriteTheSameJsonAsAListAndReadBackEqual() {
+  void bucketCountsOverAnArrayWriteTheSameJsonAsAListAndReadBackEqual() throws Exception {
     ServiceWindow.Histogram boxed =
         new ServiceWindow.Histogram(6, 905, 81.5, 0, -220, List.of(3L, 0L, 902L));
     ServiceWindow.Histogram unboxed =
@@ -72,6 +72,9 @@ class SignalRecordsTest {
         .isEqualTo(new String(SignalJson.write(boxed), java.nio.charset.StandardCharsets.UTF_8))
         .contains("\"bucketCounts\":[3,0,902]");
     assertThat(unboxed).isEqualTo(boxed).hasSameHashCodeAs(boxed);
+    // written from the array, not element by element as any other list
+    assertThat(SignalJson.MAPPER.getSerializerProviderInstance().findValueSerializer(Counts.class))
+        .isInstanceOf(Counts.Writer.class);
     assertThat(SignalJson.read(SignalJson.write(unboxed), ServiceWindow.Histogram.class))
         .isEqualTo(unboxed);
     assertThatThrownBy(() -> Counts.of(new long[] {1, -1}))
