@@ -306,20 +306,7 @@ class MetricsRecordTest {
               }
               out.writeByteArray(HistogramDataPoint.ATTRIBUTES_FIELD_NUMBER, attribute);
             });
-    byte[] histogram =
-        message(
-            out -> {
-              out.writeByteArray(1, point);
-              out.writeEnum(2, 2);
-            });
-    byte[] metric =
-        message(
-            out -> {
-              out.writeString(Metric.NAME_FIELD_NUMBER, "http.server.request.duration");
-              out.writeString(Metric.UNIT_FIELD_NUMBER, "s");
-              out.writeByteArray(Metric.HISTOGRAM_FIELD_NUMBER, histogram);
-            });
-    return wrap(metric);
+    return cumulativeRequestDuration(point);
   }
 
   private static byte[] withNonMinimalAttributeLength() throws IOException {
@@ -349,20 +336,7 @@ class MetricsRecordTest {
               out.writeRawBytes(canonical);
               out.writeByteArray(HistogramDataPoint.ATTRIBUTES_FIELD_NUMBER, attribute);
             });
-    byte[] histogram =
-        message(
-            out -> {
-              out.writeByteArray(1, point);
-              out.writeEnum(2, 2);
-            });
-    byte[] metric =
-        message(
-            out -> {
-              out.writeString(Metric.NAME_FIELD_NUMBER, "http.server.request.duration");
-              out.writeString(Metric.UNIT_FIELD_NUMBER, "s");
-              out.writeByteArray(Metric.HISTOGRAM_FIELD_NUMBER, histogram);
-            });
-    return wrap(metric);
+    return cumulativeRequestDuration(point);
   }
 
   private static byte[] withUnknownFields() {
@@ -384,6 +358,24 @@ class MetricsRecordTest {
         .setUnknownFields(unknown)
         .build()
         .toByteArray();
+  }
+
+  /** A request of one cumulative http.server.request.duration histogram of {@code point}. */
+  private static byte[] cumulativeRequestDuration(byte[] point) throws IOException {
+    byte[] histogram =
+        message(
+            out -> {
+              out.writeByteArray(1, point);
+              out.writeEnum(2, 2);
+            });
+    byte[] metric =
+        message(
+            out -> {
+              out.writeString(Metric.NAME_FIELD_NUMBER, "http.server.request.duration");
+              out.writeString(Metric.UNIT_FIELD_NUMBER, "s");
+              out.writeByteArray(Metric.HISTOGRAM_FIELD_NUMBER, histogram);
+            });
+    return wrap(metric);
   }
 
   private static byte[] wrap(byte[] metric) throws IOException {
